@@ -1,0 +1,12 @@
+//! `/about`: what the bot does and how to begin.
+
+use poise::CreateReply;
+
+use crate::bot::{render, Context, Error};
+
+/// What allybot does and how to begin.
+#[poise::command(slash_command)]
+pub async fn about(ctx: Context<'_>) -> Result<(), Error> {
+    ctx.send(CreateReply::default().embed(render::about()).ephemeral(true)).await?;
+    Ok(())
+}

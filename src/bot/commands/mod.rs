@@ -1,0 +1,10 @@
+//! Every slash command, one file per command family.
+
+mod about;
+
+use crate::bot::{Data, Error};
+
+/// The one list of commands the bot registers.
+pub fn all() -> Vec<poise::Command<Data, Error>> {
+    vec![about::about()]
+}

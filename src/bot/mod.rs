@@ -1,0 +1,89 @@
+//! Everything that knows Discord: the poise framework, commands, component routing, rendering
+//! and the outbound side. The rest of the crate never imports serenity.
+
+pub mod commands;
+pub mod errors;
+mod events;
+mod in_flight;
+pub mod render;
+pub mod seam;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use poise::serenity_prelude as serenity;
+
+use crate::clock::SharedClock;
+use crate::config::{CommandScope, Settings};
+use crate::store::Store;
+
+pub use in_flight::InFlight;
+
+/// What every handler can reach.
+pub struct Data {
+    pub store: Store,
+    pub clock: SharedClock,
+    pub settings: Arc<Settings>,
+    pub in_flight: InFlight,
+}
+
+pub type Error = anyhow::Error;
+pub type Context<'a> = poise::Context<'a, Data, Error>;
+
+/// Attempts at registering commands before giving up (and serving what Discord already has).
+const REGISTRATION_ATTEMPTS: u32 = 3;
+
+pub fn framework(data: Data) -> poise::Framework<Data, Error> {
+    let scope = data.settings.discord.command_scope;
+    poise::Framework::builder()
+        .options(poise::FrameworkOptions {
+            commands: commands::all(),
+            on_error: |error| Box::pin(errors::on_error(error)),
+            event_handler: |framework, event| Box::pin(events::handle(framework, event)),
+            pre_command: |ctx| {
+                Box::pin(async move {
+                    ctx.data().in_flight.enter();
+                    tracing::info!(
+                        command = %ctx.command().qualified_name,
+                        user_id = ctx.author().id.get(),
+                        guild_id = ctx.guild_id().map(|g| g.get()),
+                        "command"
+                    );
+                })
+            },
+            post_command: |ctx| Box::pin(async move { ctx.data().in_flight.leave() }),
+            // No owner-only commands: skip the extra application-info call at start-up.
+            initialize_owners: false,
+            ..Default::default()
+        })
+        // poise runs this once, on the first READY, and holds every event until it returns.
+        // It must therefore never fail: a registration failure is logged and the bot serves the
+        // commands Discord already knows.
+        .setup(move |ctx, _ready, framework| {
+            Box::pin(async move {
+                register_commands(ctx, &framework.options().commands, scope).await;
+                Ok(data)
+            })
+        })
+        .build()
+}
+
+async fn register_commands(ctx: &serenity::Context, commands: &[poise::Command<Data, Error>], scope: CommandScope) {
+    for attempt in 1..=REGISTRATION_ATTEMPTS {
+        let result = match scope {
+            CommandScope::Global => poise::builtins::register_globally(ctx, commands).await,
+            CommandScope::Guild(id) => poise::builtins::register_in_guild(ctx, commands, serenity::GuildId::new(id)).await,
+        };
+        match result {
+            Ok(()) => {
+                tracing::info!(count = commands.len(), ?scope, "slash commands registered");
+                return;
+            }
+            Err(e) => {
+                tracing::warn!(attempt, error = %e, "command registration failed");
+                tokio::time::sleep(Duration::from_secs(u64::from(attempt))).await;
+            }
+        }
+    }
+    tracing::error!("could not register slash commands; serving the ones Discord already has");
+}

@@ -1,0 +1,37 @@
+//! Domain -> Discord messages: embeds, buttons and modals. Pure functions, unit-tested against
+//! Discord's limits, so a message Discord would refuse fails a test here first.
+
+use poise::serenity_prelude as serenity;
+
+/// Accent colour of every allybot embed (a calm teal).
+pub const ACCENT: u32 = 0x2A9D8F;
+
+/// The `/about` answer: what the bot does, what it keeps, and how to begin.
+pub fn about() -> serenity::CreateEmbed {
+    serenity::CreateEmbed::new()
+        .title("allybot: everyday allyship practice")
+        .colour(ACCENT)
+        .description(
+            "allybot turns an allyship certification track into a small daily habit, framed by the \
+             4 As: **Awareness, Action, Advocacy, Accountability**.\n\n\
+             • Each working day your cohort gets one short practice prompt, at your cohort's local time.\n\
+             • `/quiz` asks three short scenario questions and explains every answer.\n\
+             • `/reflect` keeps a private note; `/commit` records a \"When…, I will…\" plan and checks in with you later.\n\
+             • `/progress` shows your own streak and what's next.",
+        )
+        .field(
+            "How to begin",
+            "Click **Join** on your cohort's invite, or run `/join`. Admins (Manage Server) start with \
+             `/cohort create`, then `/cohort channel`, `/cohort schedule` and `/cohort invite`.",
+            false,
+        )
+        .field(
+            "Your privacy",
+            "Only you can see your reflections, notes and answers; admins see only group totals from \
+             at least five people. `/privacy info` says exactly what is kept, `/privacy export` gives \
+             you all of it, and `/privacy delete` removes it. Nothing here is ever used for \
+             employment decisions.",
+            false,
+        )
+        .footer(serenity::CreateEmbedFooter::new("Practice, not perfection: a missed day is fine."))
+}

@@ -1,0 +1,129 @@
+//! The command line (design/INTERFACE.md): `run`, `demo`, `migrate` and `content …`, with
+//! `--config FILE` accepted before or after the subcommand.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+
+use crate::clock::{OffsetClock, SharedClock, SystemClock};
+use crate::config::{self, ConfigError, Settings};
+
+/// Set only by tests that start the real binary: the wall-clock instant (RFC 3339) the process
+/// should believe it is at start-up. Time then runs at normal speed from there.
+pub const CLOCK_START_ENV: &str = "ALLYBOT_CLOCK_START";
+
+#[derive(Debug, Parser)]
+#[command(name = "allybot", version, about = "An allyship practice bot for Discord.")]
+pub struct Cli {
+    /// Configuration file (instead of config/default.toml and config/local.toml).
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Connect to Discord and serve every cohort in every guild the bot is in.
+    Run,
+    /// Play a small organisation's cohort against the built-in Discord simulator.
+    Demo {
+        /// Practice days to play.
+        #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u32).range(1..=60))]
+        days: u32,
+        /// Where to write the transcript.
+        #[arg(long, default_value = "demo-output", value_name = "DIR")]
+        out: PathBuf,
+    },
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Validate, count and preview the curriculum files.
+    Content {
+        #[command(subcommand)]
+        action: ContentCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ContentCommand {
+    /// Validate the curriculum; one line per problem, exit 1 if any.
+    Check {
+        /// Curriculum folder (default: content.dir).
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
+    },
+    /// Counts per track, module, kind and 4A tag.
+    Stats {
+        #[arg(long)]
+        json: bool,
+    },
+    /// What a new cohort on TRACK receives on practice day N.
+    Preview {
+        #[arg(long)]
+        track: String,
+        #[arg(long, value_parser = clap::value_parser!(u32).range(1..))]
+        day: u32,
+    },
+}
+
+/// How a command failed, which decides the exit code.
+#[derive(Debug, thiserror::Error)]
+pub enum Failure {
+    /// Bad configuration or usage: exit 2.
+    #[error("{0}")]
+    Config(#[from] ConfigError),
+    /// Reported problems (e.g. `content check` found some): exit 1, already printed.
+    #[error("{0}")]
+    Reported(String),
+    /// Anything else: exit 1.
+    #[error(transparent)]
+    Other(#[from] anyhow::Error),
+}
+
+impl Failure {
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            Failure::Config(_) => 2,
+            Failure::Reported(_) | Failure::Other(_) => 1,
+        }
+    }
+}
+
+/// The clock of a real run: the system clock, or an offset one when a test asks for it.
+pub fn clock_from_env(env: &[(String, String)]) -> Result<SharedClock, ConfigError> {
+    match env.iter().find(|(name, _)| name == CLOCK_START_ENV) {
+        None => Ok(std::sync::Arc::new(SystemClock)),
+        Some((_, start)) => chrono::DateTime::parse_from_rfc3339(start)
+            .map(|start| std::sync::Arc::new(OffsetClock::starting_at(start.to_utc())) as SharedClock)
+            .map_err(|e| ConfigError {
+                key: CLOCK_START_ENV.into(),
+                problem: format!("'{start}' is not an RFC 3339 instant: {e}"),
+                origin: None,
+            }),
+    }
+}
+
+pub async fn execute(cli: Cli, settings: Settings, env: Vec<(String, String)>) -> Result<(), Failure> {
+    match cli.command {
+        Command::Run => crate::run::run(settings, &env).await,
+        Command::Demo { days, out } => crate::demo::run(settings, days, &out).await.map_err(Failure::Other),
+        Command::Migrate => migrate(&settings).await,
+        Command::Content { action } => crate::content::cli::execute(&settings, action),
+    }
+}
+
+async fn migrate(settings: &Settings) -> Result<(), Failure> {
+    let store = crate::store::Store::open_without_migrating(&settings.database.url)
+        .await
+        .map_err(anyhow::Error::from)?;
+    let applied = store.migrate().await.map_err(anyhow::Error::from)?;
+    store.close().await;
+    println!("allybot: database at {} is up to date ({applied} migration(s) applied)", settings.database.url);
+    Ok(())
+}
+
+/// Loads settings the way every subcommand does.
+pub fn load_settings(cli: &Cli, env: &[(String, String)]) -> Result<Settings, ConfigError> {
+    config::load(cli.config.as_deref(), env)
+}

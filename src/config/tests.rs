@@ -1,0 +1,75 @@
+use super::*;
+
+fn env(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+    pairs.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect()
+}
+
+fn file_with(contents: &str) -> tempfile::NamedTempFile {
+    let file = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(file.path(), contents).unwrap();
+    file
+}
+
+#[test]
+fn a_file_may_hold_only_the_keys_it_changes() {
+    let file = file_with("[schedule]\ngrace_hours = 2\n");
+    let settings = load(Some(file.path()), &[]).unwrap();
+    assert_eq!(settings.schedule.grace_hours, 2);
+    assert_eq!(settings.outbound.max_requests_per_second, 45, "untouched keys keep their defaults");
+    assert_eq!(settings.discord.command_scope, CommandScope::Global);
+}
+
+#[test]
+fn the_environment_overrides_the_file() {
+    let file = file_with("[database]\nurl = \"sqlite://a.db\"\n");
+    let settings = load(Some(file.path()), &env(&[("ALLYBOT__DATABASE__URL", "sqlite://b.db")])).unwrap();
+    assert_eq!(settings.database.url, "sqlite://b.db");
+}
+
+#[test]
+fn each_kind_of_bad_value_names_its_key() {
+    let cases = [
+        ("[outbound]\nmax_requests_per_second = 90\n", "outbound.max_requests_per_second", "out of range"),
+        ("[outbound]\nmax_requests_per_second = \"fast\"\n", "outbound.max_requests_per_second", "whole number"),
+        ("[discord]\ncolour = \"blue\"\n", "discord.colour", "unknown key"),
+        ("[colours]\nx = 1\n", "colours", "unknown section"),
+        ("[discord]\ncommand_scope = \"everywhere\"\n", "discord.command_scope", "neither"),
+        ("[database]\nurl = \"postgres://x\"\n", "database.url", "not a SQLite URL"),
+        ("[privacy]\nmin_group_size = 2\n", "privacy.min_group_size", "out of range"),
+    ];
+    for (contents, key, problem) in cases {
+        let file = file_with(contents);
+        let error = load(Some(file.path()), &[]).expect_err(contents);
+        assert_eq!(error.key, key, "for {contents:?}");
+        assert!(error.problem.contains(problem), "{contents:?} gave {error}");
+    }
+}
+
+#[test]
+fn a_bad_environment_value_names_the_variable_and_key() {
+    let error = load(None, &env(&[("ALLYBOT__SCHEDULE__GRACE_HOURS", "soon")])).unwrap_err();
+    assert_eq!(error.key, "schedule.grace_hours");
+    assert!(error.to_string().contains("ALLYBOT__SCHEDULE__GRACE_HOURS"));
+
+    let error = load(None, &env(&[("ALLYBOT__NOPE", "1")])).unwrap_err();
+    assert_eq!(error.key, "ALLYBOT__NOPE");
+}
+
+#[test]
+fn an_unreadable_file_is_a_configuration_error() {
+    let error = load(Some(Path::new("/nonexistent/allybot.toml")), &[]).unwrap_err();
+    assert_eq!(error.key, "--config");
+    assert!(error.problem.contains("/nonexistent/allybot.toml"));
+}
+
+#[test]
+fn the_token_comes_from_the_environment_or_the_token_file() {
+    let settings = load(None, &[]).unwrap();
+    assert_eq!(load_token(&settings, &env(&[("DISCORD_TOKEN", " abc ")])).unwrap().expose(), "abc");
+    assert_eq!(load_token(&settings, &[]).unwrap_err().key, "DISCORD_TOKEN");
+
+    let token_file = file_with("from-file\n");
+    let config = file_with(&format!("[discord]\ntoken_file = {:?}\n", token_file.path().display().to_string()));
+    let settings = load(Some(config.path()), &[]).unwrap();
+    assert_eq!(load_token(&settings, &[]).unwrap().expose(), "from-file");
+}

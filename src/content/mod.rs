@@ -1,0 +1,4 @@
+//! The curriculum: loading `prompts/` into an immutable model, validating it, and the
+//! `allybot content …` tools.
+
+pub mod cli;

@@ -1,0 +1,146 @@
+//! The simulator's mutable state behind one lock, and the change signal tests wait on.
+
+use std::collections::HashMap;
+use std::sync::{Mutex, MutexGuard};
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+use tokio::sync::{mpsc, watch};
+
+use super::conformance;
+use super::faults::Fault;
+use super::ratelimit::RateLimiter;
+use super::world::World;
+
+/// Knobs a test can turn.
+#[derive(Debug, Clone)]
+pub struct SimOptions {
+    /// Sent in HELLO. Large by default so short tests never heartbeat.
+    pub heartbeat_interval: Duration,
+    /// Discord's initial-response deadline.
+    pub interaction_deadline: Duration,
+    /// How long `enforce_nonce` remembers a nonce ("the past few minutes" in Discord's docs).
+    pub nonce_window: Duration,
+    pub enforce_rate_limits: bool,
+}
+
+impl Default for SimOptions {
+    fn default() -> Self {
+        Self {
+            heartbeat_interval: Duration::from_millis(41_250),
+            interaction_deadline: Duration::from_secs(3),
+            nonce_window: Duration::from_secs(300),
+            enforce_rate_limits: true,
+        }
+    }
+}
+
+/// One REST call as the simulator received it. Headers are not kept: they carry the token.
+#[derive(Debug, Clone)]
+pub struct RecordedRequest {
+    pub method: String,
+    pub path: String,
+    pub query: Option<String>,
+    pub body: Option<Value>,
+    pub files: Vec<String>,
+    pub status: u16,
+    pub at: Instant,
+}
+
+pub(crate) enum Outgoing {
+    Frame(String),
+    Close(u16),
+}
+
+/// The gateway side: the live connection, its session and the events sent in it.
+#[derive(Default)]
+pub(crate) struct GatewayHub {
+    pub connection: Option<(u64, mpsc::UnboundedSender<Outgoing>)>,
+    pub next_connection: u64,
+    pub session_id: Option<String>,
+    pub seq: u64,
+    /// Frames of the current session, for RESUME to replay.
+    pub backlog: Vec<(u64, String)>,
+    pub identifies: u32,
+    pub resumes: u32,
+    pub heartbeats: u32,
+    pub intents: Option<u64>,
+}
+
+#[derive(Default)]
+pub(crate) struct SimState {
+    pub world: World,
+    pub requests: Vec<RecordedRequest>,
+    pub faults: Vec<Fault>,
+    pub limiter: RateLimiter,
+    /// (channel, nonce) -> (message id, when).
+    pub nonces: HashMap<(u64, String), (u64, Instant)>,
+    pub gateway: GatewayHub,
+    /// Payloads the simulator refused to dispatch because serenity could not parse them.
+    pub violations: Vec<String>,
+}
+
+pub(crate) struct Shared {
+    state: Mutex<SimState>,
+    changed: watch::Sender<u64>,
+    pub options: SimOptions,
+    pub gateway_url: String,
+}
+
+impl Shared {
+    pub fn new(options: SimOptions, gateway_url: String) -> Self {
+        let state = SimState { world: World::new(), ..SimState::default() };
+        Self { state: Mutex::new(state), changed: watch::channel(0).0, options, gateway_url }
+    }
+
+    /// Runs `f` on the state and wakes everybody waiting for a change.
+    pub fn with<R>(&self, f: impl FnOnce(&mut SimState) -> R) -> R {
+        let result = f(&mut self.lock());
+        self.changed.send_modify(|version| *version += 1);
+        result
+    }
+
+    pub fn read<R>(&self, f: impl FnOnce(&SimState) -> R) -> R {
+        f(&self.lock())
+    }
+
+    fn lock(&self) -> MutexGuard<'_, SimState> {
+        // A panic while holding the lock is a simulator bug; keep serving so the test reports it.
+        self.state.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Waits until `ready` holds for the state, or `timeout` passes. Returns whether it held.
+    pub async fn wait_until(&self, timeout: Duration, ready: impl Fn(&SimState) -> bool) -> bool {
+        let mut changes = self.changed.subscribe();
+        let deadline = tokio::time::Instant::now() + timeout;
+        loop {
+            if self.read(&ready) {
+                return true;
+            }
+            match tokio::time::timeout_at(deadline, changes.changed()).await {
+                Ok(Ok(())) => continue,
+                _ => return self.read(&ready),
+            }
+        }
+    }
+}
+
+impl SimState {
+    /// Sends one dispatch on the gateway, after checking serenity can parse it. Returns the
+    /// sequence number, or the conformance problem (also kept in `violations`).
+    pub fn dispatch(&mut self, event: &str, data: Value) -> Result<u64, String> {
+        if let Err(problem) = conformance::check_dispatch(event, &data) {
+            self.violations.push(problem.clone());
+            return Err(problem);
+        }
+        let hub = &mut self.gateway;
+        hub.seq += 1;
+        let frame = serde_json::json!({"op": 0, "s": hub.seq, "t": event, "d": data}).to_string();
+        hub.backlog.push((hub.seq, frame.clone()));
+        if let Some((_, sink)) = &hub.connection {
+            // A closed connection simply misses it; RESUME replays the backlog.
+            let _ = sink.send(Outgoing::Frame(frame));
+        }
+        Ok(hub.seq)
+    }
+}

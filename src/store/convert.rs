@@ -1,0 +1,21 @@
+//! Conversions between domain values and their stored form, in one place.
+
+use chrono::{DateTime, Utc};
+
+/// Instants are stored as whole Unix seconds.
+pub fn to_db_time(instant: DateTime<Utc>) -> i64 {
+    instant.timestamp()
+}
+
+pub fn from_db_time(seconds: i64) -> DateTime<Utc> {
+    DateTime::from_timestamp(seconds, 0).unwrap_or_default()
+}
+
+/// Discord snowflakes are u64; SQLite integers are i64. The cast keeps every bit.
+pub(crate) fn id_to_db(id: u64) -> i64 {
+    id as i64
+}
+
+pub(crate) fn id_from_db(id: i64) -> u64 {
+    id as u64
+}

@@ -1,0 +1,120 @@
+//! The only place with SQL. Every function takes `now` (or any instant) as a parameter; nothing
+//! here asks the database for the time. Callers see domain types, never rows.
+//!
+//! SQLite runs in WAL mode with `synchronous=NORMAL` and foreign keys on. Write transactions
+//! start with `BEGIN IMMEDIATE`, so a read-then-write never fails with SQLITE_BUSY half-way, and
+//! lock and pool waits are capped well under Discord's 3-second interaction deadline.
+
+mod convert;
+mod guilds;
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{Sqlite, Transaction};
+
+pub use convert::{from_db_time, to_db_time};
+
+/// How long a statement waits for another connection's write lock, and how long a caller waits
+/// for a pooled connection. Together they leave more than a second of the 3 s deadline.
+const LOCK_WAIT: Duration = Duration::from_millis(1000);
+const MAX_CONNECTIONS: u32 = 8;
+
+static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("database error: {0}")]
+    Sql(#[from] sqlx::Error),
+    #[error("migration failed: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("cannot create the database folder {path}: {source}")]
+    Folder { path: String, source: std::io::Error },
+    #[error("stored data is not valid: {0}")]
+    Corrupt(String),
+}
+
+pub type StoreResult<T> = Result<T, StoreError>;
+
+/// The storage interface. Cloning shares the pool.
+#[derive(Clone, Debug)]
+pub struct Store {
+    pool: SqlitePool,
+}
+
+impl Store {
+    /// Opens (creating if missing, parent folder included) the database at `url` and applies
+    /// pending migrations.
+    pub async fn open(url: &str) -> StoreResult<Self> {
+        let store = Self::open_without_migrating(url).await?;
+        store.migrate().await?;
+        Ok(store)
+    }
+
+    pub async fn open_without_migrating(url: &str) -> StoreResult<Self> {
+        let options = SqliteConnectOptions::from_str(url)?
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Normal)
+            .foreign_keys(true)
+            .busy_timeout(LOCK_WAIT);
+        create_parent_folder(&options)?;
+        let pool = SqlitePoolOptions::new()
+            .max_connections(MAX_CONNECTIONS)
+            .acquire_timeout(LOCK_WAIT)
+            .connect_with(options)
+            .await?;
+        Ok(Self { pool })
+    }
+
+    /// Applies pending migrations; returns how many were applied.
+    pub async fn migrate(&self) -> StoreResult<usize> {
+        let before = self.applied_migrations().await.unwrap_or(0);
+        MIGRATOR.run(&self.pool).await?;
+        Ok(self.applied_migrations().await?.saturating_sub(before))
+    }
+
+    async fn applied_migrations(&self) -> StoreResult<usize> {
+        let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM _sqlx_migrations WHERE success")
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(usize::try_from(count).unwrap_or(0))
+    }
+
+    /// A write transaction that holds the write lock from its first statement.
+    pub(crate) async fn begin_write(&self) -> StoreResult<Transaction<'static, Sqlite>> {
+        Ok(self.pool.begin_with("BEGIN IMMEDIATE").await?)
+    }
+
+    pub(crate) fn pool(&self) -> &SqlitePool {
+        &self.pool
+    }
+
+    /// Names of the tables in the schema, for tests and `allybot migrate`'s report.
+    pub async fn table_names(&self) -> StoreResult<Vec<String>> {
+        Ok(sqlx::query_scalar(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE '\\_%' ESCAPE '\\' \
+             AND name NOT LIKE 'sqlite%' ORDER BY name",
+        )
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    /// Waits for in-flight queries and closes every connection (checkpointing the WAL).
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+fn create_parent_folder(options: &SqliteConnectOptions) -> StoreResult<()> {
+    let file = options.get_filename();
+    if file.as_os_str().is_empty() || file.to_string_lossy().starts_with(':') {
+        return Ok(()); // in-memory
+    }
+    if let Some(parent) = file.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent)
+            .map_err(|source| StoreError::Folder { path: parent.display().to_string(), source })?;
+    }
+    Ok(())
+}
