@@ -12,6 +12,8 @@ pub mod clock;
 pub mod config;
 pub mod content;
 pub mod demo;
+pub mod discord_limits;
+pub mod domain;
 pub mod run;
 pub mod sim;
 pub mod store;

@@ -2,6 +2,7 @@
 //! and the outbound side. The rest of the crate never imports serenity.
 
 pub mod commands;
+pub mod components;
 pub mod errors;
 mod events;
 mod in_flight;

@@ -2,3 +2,5 @@
 //! `allybot content …` tools.
 
 pub mod cli;
+pub mod fit;
+pub mod model;

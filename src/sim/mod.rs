@@ -10,7 +10,6 @@ mod conformance;
 mod driver;
 mod faults;
 mod gateway;
-mod limits;
 mod payloads;
 pub mod permissions;
 mod ratelimit;
@@ -30,7 +29,6 @@ use tokio::task::JoinHandle;
 
 pub use driver::{Actor, InteractionHandle, SimError};
 pub use faults::{Fault, FaultKind};
-pub use limits::FormErrors;
 pub use permissions::{Overwrite, OverwriteTarget};
 pub use ratelimit::{CHANNEL_LIMIT, CHANNEL_WINDOW, GLOBAL_LIMIT};
 pub use state::{RecordedRequest, SimOptions};

@@ -4,7 +4,7 @@ use axum::http::{Method, StatusCode};
 use serde_json::{json, Value};
 
 use super::{parse_id, Answer, ApiError, Call, RouteResult};
-use crate::sim::limits::FormErrors;
+use crate::discord_limits::FormErrors;
 use crate::sim::payloads;
 use crate::sim::world::APPLICATION_ID;
 

@@ -6,7 +6,7 @@ use axum::http::{Method, StatusCode};
 use serde_json::{json, Value};
 
 use super::{parse_id, Answer, ApiError, Call, RouteResult};
-use crate::sim::limits::{self, FormErrors};
+use crate::discord_limits::{self as limits, FormErrors};
 use crate::sim::payloads;
 use crate::sim::permissions::{ATTACH_FILES, EMBED_LINKS, READ_MESSAGE_HISTORY, SEND_MESSAGES, VIEW_CHANNEL};
 use crate::sim::state::SimState;

@@ -8,7 +8,7 @@ use serde_json::Value;
 
 use super::channels::{apply_edit, new_message};
 use super::{parse_id, Answer, ApiError, Call, RouteResult};
-use crate::sim::limits::{self, FormErrors};
+use crate::discord_limits::{self as limits, FormErrors};
 use crate::sim::payloads;
 use crate::sim::state::SimState;
 use crate::sim::world::{Ack, InteractionKind, APPLICATION_ID, EPHEMERAL};

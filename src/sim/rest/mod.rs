@@ -16,7 +16,7 @@ use axum::response::{IntoResponse, Response};
 use serde_json::{json, Value};
 
 use super::faults::FaultKind;
-use super::limits::FormErrors;
+use crate::discord_limits::FormErrors;
 use super::state::{RecordedRequest, Shared};
 use super::world::Attachment;
 

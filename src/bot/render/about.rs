@@ -1,10 +1,8 @@
-//! Domain -> Discord messages: embeds, buttons and modals. Pure functions, unit-tested against
-//! Discord's limits, so a message Discord would refuse fails a test here first.
+//! The `/about` card.
 
 use poise::serenity_prelude as serenity;
 
-/// Accent colour of every allybot embed (a calm teal).
-pub const ACCENT: u32 = 0x2A9D8F;
+use super::ACCENT;
 
 /// The `/about` answer: what the bot does, what it keeps, and how to begin.
 pub fn about() -> serenity::CreateEmbed {

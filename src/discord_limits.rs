@@ -1,6 +1,7 @@
 //! Discord's documented limits on what a bot may send (research/discord-protocol.md section 7),
-//! checked by hand because serenity checks almost none of them. A violation is answered the way
-//! Discord answers it: 400 with code 50035 "Invalid Form Body" and an `errors` tree.
+//! checked by hand because serenity checks almost none of them. The simulator enforces them
+//! (answering a violation as Discord does: 400, code 50035 "Invalid Form Body", an `errors`
+//! tree), and the bot's renderer checks its own output against them, so both share one copy.
 
 use std::collections::HashSet;
 
@@ -60,6 +61,11 @@ impl FormErrors {
 
     pub fn paths(&self) -> Vec<String> {
         self.0.iter().map(|(path, _)| path.clone()).collect()
+    }
+
+    /// Each problem as "path: message", e.g. "embeds.0.title: Must be 256 or fewer in length."
+    pub fn describe(&self) -> Vec<String> {
+        self.0.iter().map(|(path, message)| format!("{path}: {message}")).collect()
     }
 
     /// Discord's error body for these problems.

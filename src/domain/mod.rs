@@ -1,0 +1,14 @@
+//! Pure types and rules, no I/O: the 4 As, work weeks, local times and their DST rules,
+//! practice-day arithmetic and prompt progression. Nothing here reads a clock.
+
+pub mod calendar;
+pub mod four_a;
+pub mod local_time;
+pub mod progression;
+pub mod weekdays;
+
+pub use calendar::{Pause, PracticeCalendar};
+pub use four_a::FourA;
+pub use local_time::{resolve, SendTime};
+pub use progression::{DayPlan, Plan, Stage};
+pub use weekdays::WorkWeek;
