@@ -38,13 +38,26 @@ pub async fn start(options: BotOptions) -> anyhow::Result<RunningBot> {
         .await
         .with_context(|| format!("could not open the database at {}", settings.database.url))?;
     let in_flight = InFlight::default();
-    let data = Data { store: store.clone(), clock: options.clock, settings: settings.clone(), in_flight: in_flight.clone() };
+    let data = Data {
+        store: store.clone(),
+        clock: options.clock,
+        settings: settings.clone(),
+        in_flight: in_flight.clone(),
+    };
     let http = seam::build_http(&options.token, settings.discord.proxy_url.as_deref())?;
-    let mut client = seam::build_client(http, bot::framework(data)).await.context("could not build the Discord client")?;
+    let mut client = seam::build_client(http, bot::framework(data))
+        .await
+        .context("could not build the Discord client")?;
     let shard_manager = client.shard_manager.clone();
     let client = tokio::spawn(async move { client.start().await });
     tracing::info!("bot started");
-    Ok(RunningBot { shard_manager, client, client_finished: false, store, in_flight })
+    Ok(RunningBot {
+        shard_manager,
+        client,
+        client_finished: false,
+        store,
+        in_flight,
+    })
 }
 
 impl RunningBot {
@@ -68,7 +81,10 @@ impl RunningBot {
     pub async fn shutdown(self) {
         self.shard_manager.shutdown_all().await;
         if !self.in_flight.wait_idle(DRAIN_LIMIT).await {
-            tracing::warn!(running = self.in_flight.running(), "shutting down with handlers still running");
+            tracing::warn!(
+                running = self.in_flight.running(),
+                "shutting down with handlers still running"
+            );
         }
         if !self.client_finished {
             self.client.abort();

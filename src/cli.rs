@@ -13,7 +13,11 @@ use crate::config::{self, ConfigError, Settings};
 pub const CLOCK_START_ENV: &str = "ALLYBOT_CLOCK_START";
 
 #[derive(Debug, Parser)]
-#[command(name = "allybot", version, about = "An allyship practice bot for Discord.")]
+#[command(
+    name = "allybot",
+    version,
+    about = "An allyship practice bot for Discord."
+)]
 pub struct Cli {
     /// Configuration file (instead of config/default.toml and config/local.toml).
     #[arg(long, global = true, value_name = "FILE")]
@@ -95,7 +99,9 @@ pub fn clock_from_env(env: &[(String, String)]) -> Result<SharedClock, ConfigErr
     match env.iter().find(|(name, _)| name == CLOCK_START_ENV) {
         None => Ok(std::sync::Arc::new(SystemClock)),
         Some((_, start)) => chrono::DateTime::parse_from_rfc3339(start)
-            .map(|start| std::sync::Arc::new(OffsetClock::starting_at(start.to_utc())) as SharedClock)
+            .map(|start| {
+                std::sync::Arc::new(OffsetClock::starting_at(start.to_utc())) as SharedClock
+            })
             .map_err(|e| ConfigError {
                 key: CLOCK_START_ENV.into(),
                 problem: format!("'{start}' is not an RFC 3339 instant: {e}"),
@@ -104,10 +110,16 @@ pub fn clock_from_env(env: &[(String, String)]) -> Result<SharedClock, ConfigErr
     }
 }
 
-pub async fn execute(cli: Cli, settings: Settings, env: Vec<(String, String)>) -> Result<(), Failure> {
+pub async fn execute(
+    cli: Cli,
+    settings: Settings,
+    env: Vec<(String, String)>,
+) -> Result<(), Failure> {
     match cli.command {
         Command::Run => crate::run::run(settings, &env).await,
-        Command::Demo { days, out } => crate::demo::run(settings, days, &out).await.map_err(Failure::Other),
+        Command::Demo { days, out } => crate::demo::run(settings, days, &out)
+            .await
+            .map_err(Failure::Other),
         Command::Migrate => migrate(&settings).await,
         Command::Content { action } => crate::content::cli::execute(&settings, action),
     }
@@ -119,7 +131,10 @@ async fn migrate(settings: &Settings) -> Result<(), Failure> {
         .map_err(anyhow::Error::from)?;
     let applied = store.migrate().await.map_err(anyhow::Error::from)?;
     store.close().await;
-    println!("allybot: database at {} is up to date ({applied} migration(s) applied)", settings.database.url);
+    println!(
+        "allybot: database at {} is up to date ({applied} migration(s) applied)",
+        settings.database.url
+    );
     Ok(())
 }
 

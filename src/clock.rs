@@ -43,7 +43,9 @@ pub struct OffsetClock {
 
 impl OffsetClock {
     pub fn starting_at(start: DateTime<Utc>) -> Self {
-        Self { offset: start - Utc::now() }
+        Self {
+            offset: start - Utc::now(),
+        }
     }
 }
 
@@ -68,7 +70,10 @@ pub struct ManualClock {
 impl ManualClock {
     pub fn new(start: DateTime<Utc>) -> Self {
         let (changed, _) = watch::channel(start);
-        Self { now: Arc::new(Mutex::new(start)), changed }
+        Self {
+            now: Arc::new(Mutex::new(start)),
+            changed,
+        }
     }
 
     /// Moves time to `to`. Moving backwards is allowed (tests of clock skew) but wakes nobody early.

@@ -48,8 +48,16 @@ impl FormErrors {
         }
     }
 
-    fn len_between(&mut self, path: impl Into<String>, value: Option<&Value>, min: usize, max: usize) {
-        let length = value.and_then(Value::as_str).map_or(0, |t| t.chars().count());
+    fn len_between(
+        &mut self,
+        path: impl Into<String>,
+        value: Option<&Value>,
+        min: usize,
+        max: usize,
+    ) {
+        let length = value
+            .and_then(Value::as_str)
+            .map_or(0, |t| t.chars().count());
         if length < min || length > max {
             self.add(path, format!("Must be between {min} and {max} in length."));
         }
@@ -65,7 +73,10 @@ impl FormErrors {
 
     /// Each problem as "path: message", e.g. "embeds.0.title: Must be 256 or fewer in length."
     pub fn describe(&self) -> Vec<String> {
-        self.0.iter().map(|(path, message)| format!("{path}: {message}")).collect()
+        self.0
+            .iter()
+            .map(|(path, message)| format!("{path}: {message}"))
+            .collect()
     }
 
     /// Discord's error body for these problems.
@@ -90,21 +101,35 @@ impl FormErrors {
 }
 
 fn chars(value: Option<&Value>) -> usize {
-    value.and_then(Value::as_str).map_or(0, |t| t.chars().count())
+    value
+        .and_then(Value::as_str)
+        .map_or(0, |t| t.chars().count())
 }
 
 fn array(value: Option<&Value>) -> &[Value] {
-    value.and_then(Value::as_array).map(Vec::as_slice).unwrap_or(&[])
+    value
+        .and_then(Value::as_array)
+        .map(Vec::as_slice)
+        .unwrap_or(&[])
 }
 
 /// Checks a message body: channel messages, interaction responses of type 4 and 7, followups
 /// and edits. `prefix` places the paths (interaction callbacks nest the message under `data`).
 pub fn check_message(body: &Value, prefix: &str, errors: &mut FormErrors) {
-    let at = |field: &str| if prefix.is_empty() { field.to_owned() } else { format!("{prefix}.{field}") };
+    let at = |field: &str| {
+        if prefix.is_empty() {
+            field.to_owned()
+        } else {
+            format!("{prefix}.{field}")
+        }
+    };
     errors.max_len(at("content"), body.get("content"), CONTENT_MAX);
     if let Some(nonce) = body.get("nonce").and_then(Value::as_str) {
         if nonce.chars().count() > NONCE_MAX {
-            errors.add(at("nonce"), format!("Must be {NONCE_MAX} or fewer in length."));
+            errors.add(
+                at("nonce"),
+                format!("Must be {NONCE_MAX} or fewer in length."),
+            );
         }
     }
     check_embeds(array(body.get("embeds")), &at("embeds"), errors);
@@ -119,25 +144,51 @@ fn check_embeds(embeds: &[Value], at: &str, errors: &mut FormErrors) {
     for (i, embed) in embeds.iter().enumerate() {
         let path = |field: &str| format!("{at}.{i}.{field}");
         errors.max_len(path("title"), embed.get("title"), EMBED_TITLE_MAX);
-        errors.max_len(path("description"), embed.get("description"), EMBED_DESCRIPTION_MAX);
-        errors.max_len(path("footer.text"), embed.pointer("/footer/text"), EMBED_FOOTER_MAX);
-        errors.max_len(path("author.name"), embed.pointer("/author/name"), EMBED_AUTHOR_MAX);
+        errors.max_len(
+            path("description"),
+            embed.get("description"),
+            EMBED_DESCRIPTION_MAX,
+        );
+        errors.max_len(
+            path("footer.text"),
+            embed.pointer("/footer/text"),
+            EMBED_FOOTER_MAX,
+        );
+        errors.max_len(
+            path("author.name"),
+            embed.pointer("/author/name"),
+            EMBED_AUTHOR_MAX,
+        );
         total += chars(embed.get("title"))
             + chars(embed.get("description"))
             + chars(embed.pointer("/footer/text"))
             + chars(embed.pointer("/author/name"));
         let fields = array(embed.get("fields"));
         if fields.len() > EMBED_FIELDS_MAX {
-            errors.add(path("fields"), format!("Must be {EMBED_FIELDS_MAX} or fewer in length."));
+            errors.add(
+                path("fields"),
+                format!("Must be {EMBED_FIELDS_MAX} or fewer in length."),
+            );
         }
         for (j, field) in fields.iter().enumerate() {
-            errors.max_len(path(&format!("fields.{j}.name")), field.get("name"), EMBED_FIELD_NAME_MAX);
-            errors.max_len(path(&format!("fields.{j}.value")), field.get("value"), EMBED_FIELD_VALUE_MAX);
+            errors.max_len(
+                path(&format!("fields.{j}.name")),
+                field.get("name"),
+                EMBED_FIELD_NAME_MAX,
+            );
+            errors.max_len(
+                path(&format!("fields.{j}.value")),
+                field.get("value"),
+                EMBED_FIELD_VALUE_MAX,
+            );
             total += chars(field.get("name")) + chars(field.get("value"));
         }
     }
     if total > EMBED_TOTAL_MAX {
-        errors.add(at, format!("Embed size exceeds maximum size of {EMBED_TOTAL_MAX}"));
+        errors.add(
+            at,
+            format!("Embed size exceeds maximum size of {EMBED_TOTAL_MAX}"),
+        );
     }
 }
 
@@ -148,13 +199,24 @@ fn check_components(rows: &[Value], at: &str, errors: &mut FormErrors) {
     let mut custom_ids = HashSet::new();
     for (i, row) in rows.iter().enumerate() {
         if row.get("type").and_then(Value::as_u64) != Some(1) {
-            errors.add(format!("{at}.{i}.type"), "Top-level components must be action rows.");
+            errors.add(
+                format!("{at}.{i}.type"),
+                "Top-level components must be action rows.",
+            );
             continue;
         }
         let children = array(row.get("components"));
-        let has_select = children.iter().any(|c| c.get("type").and_then(Value::as_u64) != Some(2));
-        if children.is_empty() || children.len() > BUTTONS_PER_ROW_MAX || (has_select && children.len() > 1) {
-            errors.add(format!("{at}.{i}.components"), "An action row holds 1 to 5 buttons or one select menu.");
+        let has_select = children
+            .iter()
+            .any(|c| c.get("type").and_then(Value::as_u64) != Some(2));
+        if children.is_empty()
+            || children.len() > BUTTONS_PER_ROW_MAX
+            || (has_select && children.len() > 1)
+        {
+            errors.add(
+                format!("{at}.{i}.components"),
+                "An action row holds 1 to 5 buttons or one select menu.",
+            );
         }
         for (j, child) in children.iter().enumerate() {
             let path = |field: &str| format!("{at}.{i}.components.{j}.{field}");
@@ -163,7 +225,10 @@ fn check_components(rows: &[Value], at: &str, errors: &mut FormErrors) {
                 errors.len_between(path("custom_id"), child.get("custom_id"), 1, CUSTOM_ID_MAX);
                 if let Some(id) = child.get("custom_id").and_then(Value::as_str) {
                     if !custom_ids.insert(id.to_owned()) {
-                        errors.add(path("custom_id"), "Component custom id cannot be duplicated");
+                        errors.add(
+                            path("custom_id"),
+                            "Component custom id cannot be duplicated",
+                        );
                     }
                 }
             }
@@ -179,11 +244,18 @@ fn check_components(rows: &[Value], at: &str, errors: &mut FormErrors) {
 fn check_select(select: &Value, at: &str, errors: &mut FormErrors) {
     let options = array(select.get("options"));
     if options.is_empty() || options.len() > SELECT_OPTIONS_MAX {
-        errors.add(format!("{at}options"), format!("Must be between 1 and {SELECT_OPTIONS_MAX} in length."));
+        errors.add(
+            format!("{at}options"),
+            format!("Must be between 1 and {SELECT_OPTIONS_MAX} in length."),
+        );
     }
     for (k, option) in options.iter().enumerate() {
         for field in ["label", "value", "description"] {
-            errors.max_len(format!("{at}options.{k}.{field}"), option.get(field), SELECT_OPTION_TEXT_MAX);
+            errors.max_len(
+                format!("{at}options.{k}.{field}"),
+                option.get(field),
+                SELECT_OPTION_TEXT_MAX,
+            );
         }
     }
 }
@@ -199,15 +271,26 @@ pub fn check_modal(data: &Value, errors: &mut FormErrors) {
     for (i, row) in rows.iter().enumerate() {
         let inputs = array(row.get("components"));
         if inputs.len() != 1 || inputs[0].get("type").and_then(Value::as_u64) != Some(4) {
-            errors.add(format!("data.components.{i}"), "Each modal row holds exactly one text input.");
+            errors.add(
+                format!("data.components.{i}"),
+                "Each modal row holds exactly one text input.",
+            );
             continue;
         }
         let input = &inputs[0];
         let path = |field: &str| format!("data.components.{i}.components.0.{field}");
         errors.len_between(path("custom_id"), input.get("custom_id"), 1, CUSTOM_ID_MAX);
         errors.len_between(path("label"), input.get("label"), 1, TEXT_INPUT_LABEL_MAX);
-        errors.max_len(path("placeholder"), input.get("placeholder"), PLACEHOLDER_MAX);
-        errors.max_len(path("value"), input.get("value"), TEXT_INPUT_LENGTH_MAX as usize);
+        errors.max_len(
+            path("placeholder"),
+            input.get("placeholder"),
+            PLACEHOLDER_MAX,
+        );
+        errors.max_len(
+            path("value"),
+            input.get("value"),
+            TEXT_INPUT_LENGTH_MAX as usize,
+        );
         if let Some(max) = input.get("max_length").and_then(Value::as_u64) {
             if !(1..=TEXT_INPUT_LENGTH_MAX).contains(&max) {
                 errors.add(path("max_length"), "Must be between 1 and 4000.");
@@ -225,11 +308,23 @@ pub fn check_modal(data: &Value, errors: &mut FormErrors) {
 pub fn check_autocomplete(data: &Value, errors: &mut FormErrors) {
     let choices = array(data.get("choices"));
     if choices.len() > CHOICES_MAX {
-        errors.add("data.choices", format!("Must be {CHOICES_MAX} or fewer in length."));
+        errors.add(
+            "data.choices",
+            format!("Must be {CHOICES_MAX} or fewer in length."),
+        );
     }
     for (i, choice) in choices.iter().enumerate() {
-        errors.len_between(format!("data.choices.{i}.name"), choice.get("name"), 1, CHOICE_TEXT_MAX);
-        errors.max_len(format!("data.choices.{i}.value"), choice.get("value"), CHOICE_TEXT_MAX);
+        errors.len_between(
+            format!("data.choices.{i}.name"),
+            choice.get("name"),
+            1,
+            CHOICE_TEXT_MAX,
+        );
+        errors.max_len(
+            format!("data.choices.{i}.value"),
+            choice.get("value"),
+            CHOICE_TEXT_MAX,
+        );
     }
 }
 
@@ -252,14 +347,23 @@ mod tests {
     #[test]
     fn the_embed_total_counts_across_embeds() {
         let embed = json!({"description": "x".repeat(3500)});
-        assert_eq!(problems(json!({"embeds": [embed.clone(), embed]})), ["embeds"]);
+        assert_eq!(
+            problems(json!({"embeds": [embed.clone(), embed]})),
+            ["embeds"]
+        );
     }
 
     #[test]
     fn custom_ids_must_be_unique_and_short() {
         let button = |id: &str| json!({"type": 2, "style": 1, "label": "x", "custom_id": id});
         let body = json!({"components": [{"type": 1, "components": [button("a"), button("a"), button(&"b".repeat(101))]}]});
-        assert_eq!(problems(body), ["components.0.components.1.custom_id", "components.0.components.2.custom_id"]);
+        assert_eq!(
+            problems(body),
+            [
+                "components.0.components.1.custom_id",
+                "components.0.components.2.custom_id"
+            ]
+        );
     }
 
     #[test]
@@ -268,6 +372,8 @@ mod tests {
         errors.add("embeds.0.title", "Must be 256 or fewer in length.");
         let body = errors.to_body();
         assert_eq!(body["code"], 50035);
-        assert!(body.pointer("/errors/embeds/0/title/_errors/0/message").is_some());
+        assert!(body
+            .pointer("/errors/embeds/0/title/_errors/0/message")
+            .is_some());
     }
 }

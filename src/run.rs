@@ -7,7 +7,12 @@ use crate::config::{self, Settings};
 pub async fn run(settings: Settings, env: &[(String, String)]) -> Result<(), Failure> {
     let token = config::load_token(&settings, env)?;
     let clock = clock_from_env(env)?;
-    let mut bot = app::start(BotOptions { settings, token, clock }).await?;
+    let mut bot = app::start(BotOptions {
+        settings,
+        token,
+        clock,
+    })
+    .await?;
     let ended_by_itself = tokio::select! {
         () = shutdown_signal() => None,
         result = bot.stopped() => Some(result),

@@ -6,7 +6,13 @@ use tracing_subscriber::EnvFilter;
 
 /// Directives appended to every filter. They replace any directive the operator wrote for
 /// these targets, so no filter can turn payload logging back on.
-const CLAMPS: &[&str] = &["serenity=warn", "serenity::gateway::ws=error", "poise=warn", "h2=warn", "hyper=warn"];
+const CLAMPS: &[&str] = &[
+    "serenity=warn",
+    "serenity::gateway::ws=error",
+    "poise=warn",
+    "h2=warn",
+    "hyper=warn",
+];
 
 /// Builds the effective filter from the operator's `log.filter`.
 pub fn filter_from(operator_filter: &str) -> EnvFilter {

@@ -36,30 +36,59 @@ impl CheckinOutcome {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ComponentAction {
     /// "I tried this" on a nudge.
-    TriedIt { delivery: i64 },
+    TriedIt {
+        delivery: i64,
+    },
     /// "Reflect" on a nudge.
-    ReflectOnNudge { delivery: i64 },
+    ReflectOnNudge {
+        delivery: i64,
+    },
     /// "Quiz me" on a nudge.
-    QuizFromNudge { delivery: i64 },
+    QuizFromNudge {
+        delivery: i64,
+    },
     /// "Join" on a cohort invite.
-    Join { cohort: i64 },
+    Join {
+        cohort: i64,
+    },
     /// Confirm moving from one's current cohort to `cohort`.
-    SwitchCohort { cohort: i64 },
+    SwitchCohort {
+        cohort: i64,
+    },
     /// An answer to question `question` of a quiz attempt, by displayed position.
-    Answer { attempt: i64, question: u8, choice: u8 },
+    Answer {
+        attempt: i64,
+        question: u8,
+        choice: u8,
+    },
     /// A 1-4 confidence rating after answering.
-    Confidence { attempt: i64, question: u8, level: u8 },
+    Confidence {
+        attempt: i64,
+        question: u8,
+        level: u8,
+    },
     /// Move on to the next question.
-    NextQuestion { attempt: i64 },
+    NextQuestion {
+        attempt: i64,
+    },
     /// Consent to storing reflections (shown before the first one).
     ReflectionConsent,
     /// Offer to share a saved reflection anonymously, then confirm it.
-    ShareReflection { reflection: i64 },
-    ConfirmShare { reflection: i64 },
+    ShareReflection {
+        reflection: i64,
+    },
+    ConfirmShare {
+        reflection: i64,
+    },
     /// A check-in answer for a commitment.
-    Checkin { commitment: i64, outcome: CheckinOutcome },
+    Checkin {
+        commitment: i64,
+        outcome: CheckinOutcome,
+    },
     /// Open the modal for a check-in note.
-    CheckinNote { commitment: i64 },
+    CheckinNote {
+        commitment: i64,
+    },
     /// Confirm deleting all of one's data.
     ConfirmDelete,
 }
@@ -68,11 +97,17 @@ pub enum ComponentAction {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ModalKind {
     /// A reflection; `delivery` is the nudge it answers, or 0 from `/reflect`.
-    Reflection { delivery: i64 },
+    Reflection {
+        delivery: i64,
+    },
     Commitment,
-    CheckinNote { commitment: i64 },
+    CheckinNote {
+        commitment: i64,
+    },
     /// A new follow-up date after "Not yet".
-    NewDate { commitment: i64 },
+    NewDate {
+        commitment: i64,
+    },
 }
 
 impl fmt::Display for ComponentAction {
@@ -83,13 +118,24 @@ impl fmt::Display for ComponentAction {
             ComponentAction::QuizFromNudge { delivery } => write!(f, "n:q:{delivery}"),
             ComponentAction::Join { cohort } => write!(f, "j:{cohort}"),
             ComponentAction::SwitchCohort { cohort } => write!(f, "js:{cohort}"),
-            ComponentAction::Answer { attempt, question, choice } => write!(f, "qa:{attempt}:{question}:{choice}"),
-            ComponentAction::Confidence { attempt, question, level } => write!(f, "qc:{attempt}:{question}:{level}"),
+            ComponentAction::Answer {
+                attempt,
+                question,
+                choice,
+            } => write!(f, "qa:{attempt}:{question}:{choice}"),
+            ComponentAction::Confidence {
+                attempt,
+                question,
+                level,
+            } => write!(f, "qc:{attempt}:{question}:{level}"),
             ComponentAction::NextQuestion { attempt } => write!(f, "qn:{attempt}"),
             ComponentAction::ReflectionConsent => write!(f, "rc"),
             ComponentAction::ShareReflection { reflection } => write!(f, "rs:{reflection}"),
             ComponentAction::ConfirmShare { reflection } => write!(f, "rsc:{reflection}"),
-            ComponentAction::Checkin { commitment, outcome } => write!(f, "ci:{commitment}:{}", outcome.code()),
+            ComponentAction::Checkin {
+                commitment,
+                outcome,
+            } => write!(f, "ci:{commitment}:{}", outcome.code()),
             ComponentAction::CheckinNote { commitment } => write!(f, "cin:{commitment}"),
             ComponentAction::ConfirmDelete => write!(f, "pd"),
         }
@@ -130,16 +176,27 @@ impl ComponentAction {
             ("n", Some("q"), d, None) => ComponentAction::QuizFromNudge { delivery: id(d)? },
             ("j", c1, None, None) => ComponentAction::Join { cohort: id(c1)? },
             ("js", c1, None, None) => ComponentAction::SwitchCohort { cohort: id(c1)? },
-            ("qa", at, q, ch) => ComponentAction::Answer { attempt: id(at)?, question: small(q, 20)?, choice: small(ch, 3)? },
-            ("qc", at, q, l) => {
-                ComponentAction::Confidence { attempt: id(at)?, question: small(q, 20)?, level: small(l, 4).filter(|l| *l >= 1)? }
-            }
+            ("qa", at, q, ch) => ComponentAction::Answer {
+                attempt: id(at)?,
+                question: small(q, 20)?,
+                choice: small(ch, 3)?,
+            },
+            ("qc", at, q, l) => ComponentAction::Confidence {
+                attempt: id(at)?,
+                question: small(q, 20)?,
+                level: small(l, 4).filter(|l| *l >= 1)?,
+            },
             ("qn", at, None, None) => ComponentAction::NextQuestion { attempt: id(at)? },
             ("rc", None, None, None) => ComponentAction::ReflectionConsent,
             ("rs", r, None, None) => ComponentAction::ShareReflection { reflection: id(r)? },
             ("rsc", r, None, None) => ComponentAction::ConfirmShare { reflection: id(r)? },
-            ("ci", cm, o, None) => ComponentAction::Checkin { commitment: id(cm)?, outcome: CheckinOutcome::from_code(o?)? },
-            ("cin", cm, None, None) => ComponentAction::CheckinNote { commitment: id(cm)? },
+            ("ci", cm, o, None) => ComponentAction::Checkin {
+                commitment: id(cm)?,
+                outcome: CheckinOutcome::from_code(o?)?,
+            },
+            ("cin", cm, None, None) => ComponentAction::CheckinNote {
+                commitment: id(cm)?,
+            },
             ("pd", None, None, None) => ComponentAction::ConfirmDelete,
             _ => return None,
         };
@@ -151,10 +208,16 @@ impl ModalKind {
     pub fn parse(custom_id: &str) -> Option<Self> {
         let parts: Vec<&str> = custom_id.split(':').collect();
         match parts.as_slice() {
-            ["m", "r", d] => Some(ModalKind::Reflection { delivery: id(Some(d))? }),
+            ["m", "r", d] => Some(ModalKind::Reflection {
+                delivery: id(Some(d))?,
+            }),
             ["m", "c"] => Some(ModalKind::Commitment),
-            ["m", "n", c] => Some(ModalKind::CheckinNote { commitment: id(Some(c))? }),
-            ["m", "d", c] => Some(ModalKind::NewDate { commitment: id(Some(c))? }),
+            ["m", "n", c] => Some(ModalKind::CheckinNote {
+                commitment: id(Some(c))?,
+            }),
+            ["m", "d", c] => Some(ModalKind::NewDate {
+                commitment: id(Some(c))?,
+            }),
             _ => None,
         }
     }
@@ -173,13 +236,24 @@ mod tests {
             ComponentAction::QuizFromNudge { delivery: big },
             ComponentAction::Join { cohort: big },
             ComponentAction::SwitchCohort { cohort: big },
-            ComponentAction::Answer { attempt: big, question: 20, choice: 3 },
-            ComponentAction::Confidence { attempt: big, question: 20, level: 4 },
+            ComponentAction::Answer {
+                attempt: big,
+                question: 20,
+                choice: 3,
+            },
+            ComponentAction::Confidence {
+                attempt: big,
+                question: 20,
+                level: 4,
+            },
             ComponentAction::NextQuestion { attempt: big },
             ComponentAction::ReflectionConsent,
             ComponentAction::ShareReflection { reflection: big },
             ComponentAction::ConfirmShare { reflection: big },
-            ComponentAction::Checkin { commitment: big, outcome: CheckinOutcome::NotYet },
+            ComponentAction::Checkin {
+                commitment: big,
+                outcome: CheckinOutcome::NotYet,
+            },
             ComponentAction::CheckinNote { commitment: big },
             ComponentAction::ConfirmDelete,
         ];
@@ -200,7 +274,10 @@ mod tests {
 
     #[test]
     fn forged_and_malformed_ids_are_refused() {
-        for forged in ["", "n", "n:t", "n:t:-1", "n:t:abc", "qa:1:2:9", "qc:1:2:0", "qc:1:2:5", "x:1", "n:t:1:2", "pd:1"] {
+        for forged in [
+            "", "n", "n:t", "n:t:-1", "n:t:abc", "qa:1:2:9", "qc:1:2:0", "qc:1:2:5", "x:1",
+            "n:t:1:2", "pd:1",
+        ] {
             assert_eq!(ComponentAction::parse(forged), None, "{forged:?}");
         }
         assert_eq!(ModalKind::parse("m:r:"), None);

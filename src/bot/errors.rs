@@ -16,7 +16,8 @@ pub fn user_error(message: impl Into<String>) -> Error {
     UserError(message.into()).into()
 }
 
-pub const GENERIC_FAILURE: &str = "Something went wrong on our side and it has been logged. Please try again in a minute.";
+pub const GENERIC_FAILURE: &str =
+    "Something went wrong on our side and it has been logged. Please try again in a minute.";
 
 pub async fn on_error(error: FrameworkError<'_, Data, Error>) {
     match error {
@@ -32,16 +33,26 @@ pub async fn on_error(error: FrameworkError<'_, Data, Error>) {
         FrameworkError::ArgumentParse { ctx, .. } => {
             // The input is not logged: it may be anything the person typed.
             tracing::info!(command = %ctx.command().qualified_name, "argument did not parse");
-            reply(ctx, "One of the options didn't look right. Check it and try again.").await;
+            reply(
+                ctx,
+                "One of the options didn't look right. Check it and try again.",
+            )
+            .await;
         }
         FrameworkError::CommandCheckFailed { ctx, error, .. } => match error {
             Some(error) => report_command_error(ctx, &error).await,
             None => reply(ctx, "You can't use this command here.").await,
         },
         FrameworkError::GuildOnly { ctx, .. } => {
-            reply(ctx, "This command works inside a server. Run it in your organisation's server.").await;
+            reply(
+                ctx,
+                "This command works inside a server. Run it in your organisation's server.",
+            )
+            .await;
         }
-        FrameworkError::Setup { error, .. } => tracing::error!(error.cause_chain = ?error, "bot set-up failed"),
+        FrameworkError::Setup { error, .. } => {
+            tracing::error!(error.cause_chain = ?error, "bot set-up failed")
+        }
         FrameworkError::EventHandler { error, event, .. } => {
             tracing::error!(event = event.snake_case_name(), error.cause_chain = ?error, "event handler failed");
         }
@@ -76,7 +87,9 @@ pub async fn reply_to_interaction(
     text: &str,
 ) {
     let response = serenity::CreateInteractionResponse::Message(
-        serenity::CreateInteractionResponseMessage::new().content(text).ephemeral(true),
+        serenity::CreateInteractionResponseMessage::new()
+            .content(text)
+            .ephemeral(true),
     );
     if let Err(e) = http
         .create_interaction_response(interaction_id, token, &response, Vec::new())

@@ -18,7 +18,9 @@ impl InFlight {
     }
 
     pub fn leave(&self) {
-        let before = self.running.fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1));
+        let before = self
+            .running
+            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1));
         if before == Ok(1) {
             self.idle.notify_waiters();
         }

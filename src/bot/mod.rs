@@ -69,11 +69,17 @@ pub fn framework(data: Data) -> poise::Framework<Data, Error> {
         .build()
 }
 
-async fn register_commands(ctx: &serenity::Context, commands: &[poise::Command<Data, Error>], scope: CommandScope) {
+async fn register_commands(
+    ctx: &serenity::Context,
+    commands: &[poise::Command<Data, Error>],
+    scope: CommandScope,
+) {
     for attempt in 1..=REGISTRATION_ATTEMPTS {
         let result = match scope {
             CommandScope::Global => poise::builtins::register_globally(ctx, commands).await,
-            CommandScope::Guild(id) => poise::builtins::register_in_guild(ctx, commands, serenity::GuildId::new(id)).await,
+            CommandScope::Guild(id) => {
+                poise::builtins::register_in_guild(ctx, commands, serenity::GuildId::new(id)).await
+            }
         };
         match result {
             Ok(()) => {

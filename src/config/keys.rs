@@ -29,11 +29,27 @@ impl KeySpec {
 }
 
 const fn text(section: &'static str, key: &'static str, default: &'static str) -> KeySpec {
-    KeySpec { section, key, kind: Kind::Text, default: DefaultValue::Text(default) }
+    KeySpec {
+        section,
+        key,
+        kind: Kind::Text,
+        default: DefaultValue::Text(default),
+    }
 }
 
-const fn integer(section: &'static str, key: &'static str, default: i64, min: i64, max: i64) -> KeySpec {
-    KeySpec { section, key, kind: Kind::Integer { min, max }, default: DefaultValue::Integer(default) }
+const fn integer(
+    section: &'static str,
+    key: &'static str,
+    default: i64,
+    min: i64,
+    max: i64,
+) -> KeySpec {
+    KeySpec {
+        section,
+        key,
+        kind: Kind::Integer { min, max },
+        default: DefaultValue::Integer(default),
+    }
 }
 
 /// Every key of design/INTERFACE.md, with the defaults of `config/default.toml`.
@@ -53,7 +69,8 @@ pub const KEYS: &[KeySpec] = &[
 ];
 
 pub fn find(section: &str, key: &str) -> Option<&'static KeySpec> {
-    KEYS.iter().find(|spec| spec.section == section && spec.key == key)
+    KEYS.iter()
+        .find(|spec| spec.section == section && spec.key == key)
 }
 
 pub fn is_section(section: &str) -> bool {
@@ -61,5 +78,8 @@ pub fn is_section(section: &str) -> bool {
 }
 
 pub fn keys_of(section: &str) -> Vec<&'static str> {
-    KEYS.iter().filter(|spec| spec.section == section).map(|spec| spec.key).collect()
+    KEYS.iter()
+        .filter(|spec| spec.section == section)
+        .map(|spec| spec.key)
+        .collect()
 }

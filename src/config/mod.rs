@@ -8,7 +8,7 @@ mod secret;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-pub use keys::{Kind, KeySpec, KEYS};
+pub use keys::{KeySpec, Kind, KEYS};
 pub use secret::Secret;
 
 use keys::DefaultValue;
@@ -27,7 +27,11 @@ pub struct ConfigError {
 
 impl ConfigError {
     fn new(key: impl Into<String>, problem: impl Into<String>, origin: Option<&str>) -> Self {
-        Self { key: key.into(), problem: problem.into(), origin: origin.map(str::to_owned) }
+        Self {
+            key: key.into(),
+            problem: problem.into(),
+            origin: origin.map(str::to_owned),
+        }
     }
 }
 
@@ -127,11 +131,19 @@ pub fn load_token(settings: &Settings, env: &[(String, String)]) -> Result<Secre
         ));
     };
     let contents = std::fs::read_to_string(path).map_err(|e| {
-        ConfigError::new("discord.token_file", format!("cannot read '{}': {e}", path.display()), None)
+        ConfigError::new(
+            "discord.token_file",
+            format!("cannot read '{}': {e}", path.display()),
+            None,
+        )
     })?;
     let token = contents.trim();
     if token.is_empty() {
-        return Err(ConfigError::new("discord.token_file", format!("'{}' is empty", path.display()), None));
+        return Err(ConfigError::new(
+            "discord.token_file",
+            format!("'{}' is empty", path.display()),
+            None,
+        ));
     }
     Ok(Secret::new(token))
 }
@@ -153,22 +165,42 @@ fn merge_file(values: &mut Values, path: &Path, required: bool) -> Result<(), Co
     let text = match std::fs::read_to_string(path) {
         Ok(text) => text,
         Err(e) if !required && e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
-        Err(e) => return Err(ConfigError::new("--config", format!("cannot read '{origin}': {e}"), None)),
+        Err(e) => {
+            return Err(ConfigError::new(
+                "--config",
+                format!("cannot read '{origin}': {e}"),
+                None,
+            ))
+        }
     };
     let table: toml::Table = text.parse().map_err(|e: toml::de::Error| {
-        let message = e.message().to_owned();
-        ConfigError::new(origin.clone(), format!("not valid TOML: {message}"), None)
+        let line = e.span().map_or(0, |span| {
+            text[..span.start.min(text.len())].lines().count().max(1)
+        });
+        let message = e.message().lines().collect::<Vec<_>>().join(" ");
+        ConfigError::new(
+            origin.clone(),
+            format!("not valid TOML at line {line}: {message}"),
+            None,
+        )
     })?;
     for (section, content) in table {
         if !keys::is_section(&section) {
             return Err(ConfigError::new(
                 section,
-                format!("unknown section (expected one of: {})", section_names().join(", ")),
+                format!(
+                    "unknown section (expected one of: {})",
+                    section_names().join(", ")
+                ),
                 Some(&origin),
             ));
         }
         let toml::Value::Table(entries) = content else {
-            return Err(ConfigError::new(section, "expected a [section] table", Some(&origin)));
+            return Err(ConfigError::new(
+                section,
+                "expected a [section] table",
+                Some(&origin),
+            ));
         };
         for (key, raw) in entries {
             let spec = known_key(&section, &key, Some(&origin))?;
@@ -176,10 +208,20 @@ fn merge_file(values: &mut Values, path: &Path, required: bool) -> Result<(), Co
                 (Kind::Text, toml::Value::String(text)) => Value::Text(text),
                 (Kind::Integer { .. }, toml::Value::Integer(number)) => Value::Integer(number),
                 (Kind::Text, other) => {
-                    return Err(wrong_type(spec, "a string in quotes", &other.to_string(), &origin))
+                    return Err(wrong_type(
+                        spec,
+                        "a string in quotes",
+                        &other.to_string(),
+                        &origin,
+                    ))
                 }
                 (Kind::Integer { .. }, other) => {
-                    return Err(wrong_type(spec, "a whole number", &other.to_string(), &origin))
+                    return Err(wrong_type(
+                        spec,
+                        "a whole number",
+                        &other.to_string(),
+                        &origin,
+                    ))
                 }
             };
             check_range(spec, &value, &origin)?;
@@ -191,7 +233,9 @@ fn merge_file(values: &mut Values, path: &Path, required: bool) -> Result<(), Co
 
 fn merge_env(values: &mut Values, env: &[(String, String)]) -> Result<(), ConfigError> {
     for (name, raw) in env {
-        let Some(rest) = name.strip_prefix(ENV_PREFIX) else { continue };
+        let Some(rest) = name.strip_prefix(ENV_PREFIX) else {
+            continue;
+        };
         let origin = format!("environment variable {name}");
         let parts: Vec<String> = rest.split("__").map(str::to_ascii_lowercase).collect();
         let [section, key] = parts.as_slice() else {
@@ -215,25 +259,39 @@ fn merge_env(values: &mut Values, env: &[(String, String)]) -> Result<(), Config
     Ok(())
 }
 
-fn known_key(section: &str, key: &str, origin: Option<&str>) -> Result<&'static KeySpec, ConfigError> {
+fn known_key(
+    section: &str,
+    key: &str,
+    origin: Option<&str>,
+) -> Result<&'static KeySpec, ConfigError> {
     if !keys::is_section(section) {
         return Err(ConfigError::new(
             format!("{section}.{key}"),
-            format!("unknown section '{section}' (expected one of: {})", section_names().join(", ")),
+            format!(
+                "unknown section '{section}' (expected one of: {})",
+                section_names().join(", ")
+            ),
             origin,
         ));
     }
     keys::find(section, key).ok_or_else(|| {
         ConfigError::new(
             format!("{section}.{key}"),
-            format!("unknown key (keys in [{section}]: {})", keys::keys_of(section).join(", ")),
+            format!(
+                "unknown key (keys in [{section}]: {})",
+                keys::keys_of(section).join(", ")
+            ),
             origin,
         )
     })
 }
 
 fn wrong_type(spec: &KeySpec, expected: &str, got: &str, origin: &str) -> ConfigError {
-    ConfigError::new(spec.path(), format!("expected {expected}, got {got}"), Some(origin))
+    ConfigError::new(
+        spec.path(),
+        format!("expected {expected}, got {got}"),
+        Some(origin),
+    )
 }
 
 fn check_range(spec: &KeySpec, value: &Value, origin: &str) -> Result<(), ConfigError> {
@@ -281,13 +339,19 @@ fn build(values: &Values) -> Result<Settings, ConfigError> {
     if !database_url.starts_with("sqlite:") {
         return Err(ConfigError::new(
             "database.url",
-            format!("'{database_url}' is not a SQLite URL (expected e.g. sqlite://data/allybot.db)"),
+            format!(
+                "'{database_url}' is not a SQLite URL (expected e.g. sqlite://data/allybot.db)"
+            ),
             None,
         ));
     }
     let filter = text(values, "log.filter").to_owned();
     if let Err(e) = tracing_subscriber::EnvFilter::try_new(&filter) {
-        return Err(ConfigError::new("log.filter", format!("'{filter}' is not a valid filter: {e}"), None));
+        return Err(ConfigError::new(
+            "log.filter",
+            format!("'{filter}' is not a valid filter: {e}"),
+            None,
+        ));
     }
     let content_dir = non_empty_path(text(values, "content.dir"))
         .ok_or_else(|| ConfigError::new("content.dir", "must not be empty", None))?;
@@ -304,7 +368,9 @@ fn build(values: &Values) -> Result<Settings, ConfigError> {
         outbound: OutboundSettings {
             max_requests_per_second: integer(values, "outbound.max_requests_per_second"),
         },
-        schedule: ScheduleSettings { grace_hours: integer(values, "schedule.grace_hours") },
+        schedule: ScheduleSettings {
+            grace_hours: integer(values, "schedule.grace_hours"),
+        },
         privacy: PrivacySettings {
             min_group_size: integer(values, "privacy.min_group_size"),
             reflection_retention_days: integer(values, "privacy.reflection_retention_days"),
@@ -336,9 +402,13 @@ fn parse_proxy_url(raw: &str) -> Result<Option<String>, ConfigError> {
     if raw.is_empty() {
         return Ok(None);
     }
-    let host = raw.strip_prefix("http://").or_else(|| raw.strip_prefix("https://"));
+    let host = raw
+        .strip_prefix("http://")
+        .or_else(|| raw.strip_prefix("https://"));
     match host {
-        Some(rest) if !rest.is_empty() && !rest.starts_with('/') => Ok(Some(raw.trim_end_matches('/').to_owned())),
+        Some(rest) if !rest.is_empty() && !rest.starts_with('/') => {
+            Ok(Some(raw.trim_end_matches('/').to_owned()))
+        }
         _ => Err(ConfigError::new(
             "discord.proxy_url",
             format!("'{raw}' is not an http(s) URL such as http://127.0.0.1:3000"),

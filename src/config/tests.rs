@@ -1,7 +1,10 @@
 use super::*;
 
 fn env(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
-    pairs.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect()
+    pairs
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+        .collect()
 }
 
 fn file_with(contents: &str) -> tempfile::NamedTempFile {
@@ -15,27 +18,58 @@ fn a_file_may_hold_only_the_keys_it_changes() {
     let file = file_with("[schedule]\ngrace_hours = 2\n");
     let settings = load(Some(file.path()), &[]).unwrap();
     assert_eq!(settings.schedule.grace_hours, 2);
-    assert_eq!(settings.outbound.max_requests_per_second, 45, "untouched keys keep their defaults");
+    assert_eq!(
+        settings.outbound.max_requests_per_second, 45,
+        "untouched keys keep their defaults"
+    );
     assert_eq!(settings.discord.command_scope, CommandScope::Global);
 }
 
 #[test]
 fn the_environment_overrides_the_file() {
     let file = file_with("[database]\nurl = \"sqlite://a.db\"\n");
-    let settings = load(Some(file.path()), &env(&[("ALLYBOT__DATABASE__URL", "sqlite://b.db")])).unwrap();
+    let settings = load(
+        Some(file.path()),
+        &env(&[("ALLYBOT__DATABASE__URL", "sqlite://b.db")]),
+    )
+    .unwrap();
     assert_eq!(settings.database.url, "sqlite://b.db");
 }
 
 #[test]
 fn each_kind_of_bad_value_names_its_key() {
     let cases = [
-        ("[outbound]\nmax_requests_per_second = 90\n", "outbound.max_requests_per_second", "out of range"),
-        ("[outbound]\nmax_requests_per_second = \"fast\"\n", "outbound.max_requests_per_second", "whole number"),
-        ("[discord]\ncolour = \"blue\"\n", "discord.colour", "unknown key"),
+        (
+            "[outbound]\nmax_requests_per_second = 90\n",
+            "outbound.max_requests_per_second",
+            "out of range",
+        ),
+        (
+            "[outbound]\nmax_requests_per_second = \"fast\"\n",
+            "outbound.max_requests_per_second",
+            "whole number",
+        ),
+        (
+            "[discord]\ncolour = \"blue\"\n",
+            "discord.colour",
+            "unknown key",
+        ),
         ("[colours]\nx = 1\n", "colours", "unknown section"),
-        ("[discord]\ncommand_scope = \"everywhere\"\n", "discord.command_scope", "neither"),
-        ("[database]\nurl = \"postgres://x\"\n", "database.url", "not a SQLite URL"),
-        ("[privacy]\nmin_group_size = 2\n", "privacy.min_group_size", "out of range"),
+        (
+            "[discord]\ncommand_scope = \"everywhere\"\n",
+            "discord.command_scope",
+            "neither",
+        ),
+        (
+            "[database]\nurl = \"postgres://x\"\n",
+            "database.url",
+            "not a SQLite URL",
+        ),
+        (
+            "[privacy]\nmin_group_size = 2\n",
+            "privacy.min_group_size",
+            "out of range",
+        ),
     ];
     for (contents, key, problem) in cases {
         let file = file_with(contents);
@@ -65,11 +99,31 @@ fn an_unreadable_file_is_a_configuration_error() {
 #[test]
 fn the_token_comes_from_the_environment_or_the_token_file() {
     let settings = load(None, &[]).unwrap();
-    assert_eq!(load_token(&settings, &env(&[("DISCORD_TOKEN", " abc ")])).unwrap().expose(), "abc");
+    assert_eq!(
+        load_token(&settings, &env(&[("DISCORD_TOKEN", " abc ")]))
+            .unwrap()
+            .expose(),
+        "abc"
+    );
     assert_eq!(load_token(&settings, &[]).unwrap_err().key, "DISCORD_TOKEN");
 
     let token_file = file_with("from-file\n");
-    let config = file_with(&format!("[discord]\ntoken_file = {:?}\n", token_file.path().display().to_string()));
+    let config = file_with(&format!(
+        "[discord]\ntoken_file = {:?}\n",
+        token_file.path().display().to_string()
+    ));
     let settings = load(Some(config.path()), &[]).unwrap();
     assert_eq!(load_token(&settings, &[]).unwrap().expose(), "from-file");
+}
+
+#[test]
+fn the_shipped_default_file_documents_every_key_with_the_built_in_default() {
+    let text = std::fs::read_to_string("config/default.toml").expect("config/default.toml exists");
+    let from_file = load(Some(Path::new("config/default.toml")), &[]).unwrap();
+    let built_in = build(&defaults()).unwrap();
+    assert_eq!(format!("{from_file:?}"), format!("{built_in:?}"));
+    for spec in KEYS {
+        let line = text.lines().find(|l| l.trim_start().starts_with(&format!("{} =", spec.key)));
+        assert!(line.is_some(), "{} is documented in config/default.toml", spec.path());
+    }
 }

@@ -131,18 +131,28 @@ impl Track {
 
     /// Each module's prompts as (id, 4A tag), module 1 first: the input to a cohort's plan.
     pub fn plan_input(&self) -> Vec<Vec<(String, FourA)>> {
-        self.modules.iter().map(|m| m.prompts.iter().map(|p| (p.id.clone(), p.four_a)).collect()).collect()
+        self.modules
+            .iter()
+            .map(|m| m.prompts.iter().map(|p| (p.id.clone(), p.four_a)).collect())
+            .collect()
     }
 
     pub fn prompt(&self, id: &str) -> Option<(&Module, &Prompt)> {
-        self.modules.iter().find_map(|m| m.prompts.iter().find(|p| p.id == id).map(|p| (m, p)))
+        self.modules
+            .iter()
+            .find_map(|m| m.prompts.iter().find(|p| p.id == id).map(|p| (m, p)))
     }
 
     pub fn quiz_item(&self, id: &str) -> Option<(&Module, &QuizItem)> {
-        self.modules.iter().find_map(|m| m.quiz.iter().find(|q| q.id == id).map(|q| (m, q)))
+        self.modules
+            .iter()
+            .find_map(|m| m.quiz.iter().find(|q| q.id == id).map(|q| (m, q)))
     }
 
     pub fn reflection(&self, id: &str) -> Option<&Reflection> {
-        self.modules.iter().flat_map(|m| &m.reflections).find(|r| r.id == id)
+        self.modules
+            .iter()
+            .flat_map(|m| &m.reflections)
+            .find(|r| r.id == id)
     }
 }

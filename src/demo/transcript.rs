@@ -33,7 +33,10 @@ impl Transcript {
     pub fn reply(&mut self, to: &str, reply: &Reply) {
         match reply {
             Reply::Message(message) | Reply::Updated(message) => self.message(to, message),
-            Reply::Modal(modal) => self.line(format!("allybot › (opens a form for {to}) \"{}\"", modal.title)),
+            Reply::Modal(modal) => self.line(format!(
+                "allybot › (opens a form for {to}) \"{}\"",
+                modal.title
+            )),
             Reply::Choices(choices) => {
                 let names: Vec<&str> = choices.iter().map(|c| c.name.as_str()).collect();
                 self.line(format!("allybot › (suggests) {}", names.join(", ")));
@@ -43,12 +46,20 @@ impl Transcript {
 
     /// A message as its readers see it, with its buttons.
     pub fn message(&mut self, audience: &str, message: &SimMessage) {
-        let who = if message.ephemeral { format!("(only {audience} sees this)") } else { format!("(in {audience})") };
+        let who = if message.ephemeral {
+            format!("(only {audience} sees this)")
+        } else {
+            format!("(in {audience})")
+        };
         self.line(format!("allybot › {who}"));
         for line in message.text().lines() {
             self.line(format!("    │ {line}"));
         }
-        let buttons: Vec<String> = message.buttons().iter().map(|b| format!("[{}]", b.label)).collect();
+        let buttons: Vec<String> = message
+            .buttons()
+            .iter()
+            .map(|b| format!("[{}]", b.label))
+            .collect();
         if !buttons.is_empty() {
             self.line(format!("    │ {}", buttons.join(" ")));
         }

@@ -35,7 +35,12 @@ const SEARCH_DAYS: u32 = 800;
 
 impl PracticeCalendar {
     pub fn new(start: NaiveDate, week: WorkWeek) -> Self {
-        Self { start, week, holidays: BTreeSet::new(), pauses: Vec::new() }
+        Self {
+            start,
+            week,
+            holidays: BTreeSet::new(),
+            pauses: Vec::new(),
+        }
     }
 
     pub fn is_practice_day(&self, date: NaiveDate) -> bool {
@@ -113,23 +118,41 @@ mod tests {
         calendar.holidays.insert(date("2026-11-26"));
         assert_eq!(calendar.day_number(date("2026-11-25")), Some(3));
         assert_eq!(calendar.day_number(date("2026-11-26")), None);
-        assert_eq!(calendar.day_number(date("2026-11-27")), Some(4), "day 4 moves to Friday");
+        assert_eq!(
+            calendar.day_number(date("2026-11-27")),
+            Some(4),
+            "day 4 moves to Friday"
+        );
     }
 
     #[test]
     fn a_pause_holds_the_count_until_it_ends() {
         let mut calendar = PracticeCalendar::new(date("2026-11-23"), WorkWeek::MON_FRI);
-        calendar.pauses.push(Pause { from: date("2026-11-25"), until: Some(date("2026-11-30")) });
+        calendar.pauses.push(Pause {
+            from: date("2026-11-25"),
+            until: Some(date("2026-11-30")),
+        });
         assert_eq!(calendar.day_number(date("2026-11-24")), Some(2));
         assert_eq!(calendar.day_number(date("2026-11-30")), Some(3));
-        calendar.pauses.push(Pause { from: date("2026-12-01"), until: None });
-        assert_eq!(calendar.next_practice_day(date("2026-12-01")), None, "paused for good");
+        calendar.pauses.push(Pause {
+            from: date("2026-12-01"),
+            until: None,
+        });
+        assert_eq!(
+            calendar.next_practice_day(date("2026-12-01")),
+            None,
+            "paused for good"
+        );
     }
 
     #[test]
     fn a_sunday_to_thursday_week_practises_on_sunday() {
-        let calendar = PracticeCalendar::new(date("2026-11-22"), WorkWeek::parse("sun-thu").unwrap());
+        let calendar =
+            PracticeCalendar::new(date("2026-11-22"), WorkWeek::parse("sun-thu").unwrap());
         assert_eq!(calendar.day_number(date("2026-11-22")), Some(1));
-        assert_eq!(calendar.next_practice_day(date("2026-11-27")), Some(date("2026-11-29")));
+        assert_eq!(
+            calendar.next_practice_day(date("2026-11-27")),
+            Some(date("2026-11-29"))
+        );
     }
 }

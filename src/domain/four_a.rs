@@ -14,7 +14,12 @@ pub enum FourA {
 }
 
 impl FourA {
-    pub const ALL: [FourA; 4] = [FourA::Awareness, FourA::Action, FourA::Advocacy, FourA::Accountability];
+    pub const ALL: [FourA; 4] = [
+        FourA::Awareness,
+        FourA::Action,
+        FourA::Advocacy,
+        FourA::Accountability,
+    ];
 
     pub fn name(self) -> &'static str {
         match self {

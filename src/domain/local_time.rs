@@ -22,8 +22,13 @@ impl SendTime {
         if hours.is_empty() || hours.len() > 2 || minutes.len() != 2 {
             return Err(error());
         }
-        let (h, m): (u32, u32) = (hours.parse().map_err(|_| error())?, minutes.parse().map_err(|_| error())?);
-        NaiveTime::from_hms_opt(h, m, 0).map(SendTime).ok_or_else(error)
+        let (h, m): (u32, u32) = (
+            hours.parse().map_err(|_| error())?,
+            minutes.parse().map_err(|_| error())?,
+        );
+        NaiveTime::from_hms_opt(h, m, 0)
+            .map(SendTime)
+            .ok_or_else(error)
     }
 
     pub fn from_hm(hours: u32, minutes: u32) -> Option<Self> {
@@ -87,14 +92,22 @@ mod tests {
     #[test]
     fn a_time_in_a_spring_gap_goes_out_when_the_gap_ends() {
         let date = NaiveDate::from_ymd_opt(2026, 3, 8).unwrap();
-        let instant = resolve(date, SendTime::parse("02:30").unwrap(), chrono_tz::America::New_York);
+        let instant = resolve(
+            date,
+            SendTime::parse("02:30").unwrap(),
+            chrono_tz::America::New_York,
+        );
         assert_eq!(instant, at("2026-03-08T07:00:00Z"), "03:00 EDT");
     }
 
     #[test]
     fn a_time_in_an_autumn_fold_goes_out_at_the_earlier_instant() {
         let date = NaiveDate::from_ymd_opt(2026, 11, 1).unwrap();
-        let instant = resolve(date, SendTime::parse("01:30").unwrap(), chrono_tz::America::New_York);
+        let instant = resolve(
+            date,
+            SendTime::parse("01:30").unwrap(),
+            chrono_tz::America::New_York,
+        );
         assert_eq!(instant, at("2026-11-01T05:30:00Z"), "01:30 EDT, not EST");
     }
 
@@ -102,7 +115,17 @@ mod tests {
     fn lord_howe_has_a_half_hour_gap() {
         // Lord Howe moves from +10:30 to +11:00 at 02:00 on the first Sunday of October.
         let date = NaiveDate::from_ymd_opt(2026, 10, 4).unwrap();
-        let instant = resolve(date, SendTime::parse("02:15").unwrap(), chrono_tz::Australia::Lord_Howe);
-        assert_eq!(instant.with_timezone(&chrono_tz::Australia::Lord_Howe).format("%H:%M").to_string(), "02:30");
+        let instant = resolve(
+            date,
+            SendTime::parse("02:15").unwrap(),
+            chrono_tz::Australia::Lord_Howe,
+        );
+        assert_eq!(
+            instant
+                .with_timezone(&chrono_tz::Australia::Lord_Howe)
+                .format("%H:%M")
+                .to_string(),
+            "02:30"
+        );
     }
 }

@@ -51,11 +51,16 @@ impl Plan {
         let ordered = modules
             .iter()
             .enumerate()
-            .map(|(index, prompts)| rotate_four_as(prompts, seed.wrapping_add(index as u64 * 0x9E37_79B9)))
+            .map(|(index, prompts)| {
+                rotate_four_as(prompts, seed.wrapping_add(index as u64 * 0x9E37_79B9))
+            })
             .collect();
         let mut review: Vec<String> = modules.iter().flatten().map(|(id, _)| id.clone()).collect();
-        review.shuffle(&mut StdRng::seed_from_u64(seed ^ 0x5EED_0F_2E71E));
-        Plan { modules: ordered, review }
+        review.shuffle(&mut StdRng::seed_from_u64(seed ^ 0x05EE_D0F2_E71E));
+        Plan {
+            modules: ordered,
+            review,
+        }
     }
 
     pub fn module_count(&self) -> u8 {
@@ -73,7 +78,10 @@ impl Plan {
     }
 
     fn module_of(&self, id: &str) -> u8 {
-        self.modules.iter().position(|m| m.iter().any(|p| p == id)).map_or(0, |i| i as u8 + 1)
+        self.modules
+            .iter()
+            .position(|m| m.iter().any(|p| p == id))
+            .map_or(0, |i| i as u8 + 1)
     }
 
     /// What practice day `day` (1-based) brings, at `days_per_module`. `None` only for an
@@ -88,7 +96,9 @@ impl Plan {
             let (id, repeat) = match self.first_unused(stage, &used) {
                 Some(id) => (id, false),
                 None => {
-                    let id = self.review.get(review_position % self.review.len().max(1))?;
+                    let id = self
+                        .review
+                        .get(review_position % self.review.len().max(1))?;
                     review_position += 1;
                     (id.as_str(), true)
                 }
@@ -96,7 +106,13 @@ impl Plan {
             used.insert(id);
             if current == target {
                 let prompt_module = self.module_of(id);
-                return Some(DayPlan { day: current, stage, prompt_id: id.to_owned(), prompt_module, repeat });
+                return Some(DayPlan {
+                    day: current,
+                    stage,
+                    prompt_id: id.to_owned(),
+                    prompt_module,
+                    repeat,
+                });
             }
         }
         None
@@ -112,9 +128,23 @@ impl Plan {
             Stage::Review => count,
         };
         let unused = |id: &&'a String| !used.contains(id.as_str());
-        let own = self.modules.get(current).into_iter().flat_map(|m| m.iter()).find(unused);
-        let earlier = || (0..current.min(count)).rev().flat_map(|i| self.modules[i].iter()).find(unused);
-        let later = || ((current + 1).min(count)..count).flat_map(|i| self.modules[i].iter().rev()).find(unused);
+        let own = self
+            .modules
+            .get(current)
+            .into_iter()
+            .flat_map(|m| m.iter())
+            .find(unused);
+        let earlier = || {
+            (0..current.min(count))
+                .rev()
+                .flat_map(|i| self.modules[i].iter())
+                .find(unused)
+        };
+        let later = || {
+            ((current + 1).min(count)..count)
+                .flat_map(|i| self.modules[i].iter().rev())
+                .find(unused)
+        };
         own.or_else(earlier).or_else(later).map(String::as_str)
     }
 }
@@ -124,7 +154,13 @@ fn rotate_four_as(prompts: &[(String, FourA)], seed: u64) -> Vec<String> {
     let mut rng = StdRng::seed_from_u64(seed);
     let mut groups: Vec<Vec<String>> = FourA::ALL
         .iter()
-        .map(|tag| prompts.iter().filter(|(_, t)| t == tag).map(|(id, _)| id.clone()).collect())
+        .map(|tag| {
+            prompts
+                .iter()
+                .filter(|(_, t)| t == tag)
+                .map(|(id, _)| id.clone())
+                .collect()
+        })
         .collect();
     for group in &mut groups {
         group.shuffle(&mut rng);
@@ -149,7 +185,11 @@ mod tests {
         sizes
             .iter()
             .enumerate()
-            .map(|(m, size)| (0..*size).map(|i| (format!("m{}-p{i:02}", m + 1), FourA::ALL[i % 4])).collect())
+            .map(|(m, size)| {
+                (0..*size)
+                    .map(|i| (format!("m{}-p{i:02}", m + 1), FourA::ALL[i % 4]))
+                    .collect()
+            })
             .collect()
     }
 
@@ -164,7 +204,13 @@ mod tests {
     fn consecutive_days_in_a_module_rotate_the_four_as() {
         let modules = track(&[12]);
         let plan = Plan::build(&modules, 3);
-        let tag = |id: &str| modules[0].iter().find(|(p, _)| p == id).map(|(_, t)| *t).unwrap();
+        let tag = |id: &str| {
+            modules[0]
+                .iter()
+                .find(|(p, _)| p == id)
+                .map(|(_, t)| *t)
+                .unwrap()
+        };
         let tags: Vec<FourA> = plan.modules[0].iter().map(|id| tag(id)).collect();
         for pair in tags.windows(2) {
             assert_ne!(pair[0], pair[1], "{tags:?}");
@@ -177,7 +223,9 @@ mod tests {
         let plan = Plan::build(&modules, 11);
         for pace in [1, 5, 10, 30] {
             let total = 64;
-            let ids: Vec<String> = (1..=total).map(|d| plan.day(d, pace).unwrap().prompt_id).collect();
+            let ids: Vec<String> = (1..=total)
+                .map(|d| plan.day(d, pace).unwrap().prompt_id)
+                .collect();
             let unique: HashSet<&String> = ids.iter().collect();
             assert_eq!(unique.len(), total as usize, "pace {pace}");
         }

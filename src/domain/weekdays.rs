@@ -31,7 +31,10 @@ impl WorkWeek {
     }
 
     pub fn days(self) -> impl Iterator<Item = Weekday> {
-        NAMES.iter().map(|(_, d)| *d).filter(move |d| self.contains(*d))
+        NAMES
+            .iter()
+            .map(|(_, d)| *d)
+            .filter(move |d| self.contains(*d))
     }
 
     pub fn parse(text: &str) -> Result<Self, WorkWeekError> {
@@ -44,7 +47,10 @@ impl WorkWeek {
         for part in cleaned.split(',').filter(|p| !p.is_empty()) {
             match part.split_once('-') {
                 Some((from, to)) => {
-                    let (mut day, last) = (day_named(from).ok_or_else(error)?, day_named(to).ok_or_else(error)?);
+                    let (mut day, last) = (
+                        day_named(from).ok_or_else(error)?,
+                        day_named(to).ok_or_else(error)?,
+                    );
                     loop {
                         bits |= 1 << day.num_days_from_monday();
                         if day == last {
@@ -82,7 +88,11 @@ impl fmt::Display for WorkWeek {
             0b001_1111 => f.write_str("mon-fri"),
             0b100_1111 => f.write_str("sun-thu"),
             _ => {
-                let names: Vec<&str> = NAMES.iter().filter(|(_, d)| self.contains(*d)).map(|(n, _)| *n).collect();
+                let names: Vec<&str> = NAMES
+                    .iter()
+                    .filter(|(_, d)| self.contains(*d))
+                    .map(|(n, _)| *n)
+                    .collect();
                 f.write_str(&names.join(","))
             }
         }
@@ -98,9 +108,18 @@ mod tests {
         assert_eq!(WorkWeek::parse("mon-fri").unwrap(), WorkWeek::MON_FRI);
         assert_eq!(WorkWeek::parse("sun-thu").unwrap().to_string(), "sun-thu");
         assert_eq!(WorkWeek::parse("Daily").unwrap().days().count(), 7);
-        assert_eq!(WorkWeek::parse("mon, wed,fri").unwrap().to_string(), "mon,wed,fri");
-        assert_eq!(WorkWeek::parse("fri-mon").unwrap().to_string(), "mon,fri,sat,sun");
-        assert_eq!(WorkWeek::parse("monday,tuesday").unwrap().to_string(), "mon,tue");
+        assert_eq!(
+            WorkWeek::parse("mon, wed,fri").unwrap().to_string(),
+            "mon,wed,fri"
+        );
+        assert_eq!(
+            WorkWeek::parse("fri-mon").unwrap().to_string(),
+            "mon,fri,sat,sun"
+        );
+        assert_eq!(
+            WorkWeek::parse("monday,tuesday").unwrap().to_string(),
+            "mon,tue"
+        );
     }
 
     #[test]

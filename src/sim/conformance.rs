@@ -4,8 +4,8 @@
 
 use serde_json::Value;
 use serenity::model::event::{
-    ChannelDeleteEvent, ChannelUpdateEvent, GatewayEvent, GuildCreateEvent, GuildDeleteEvent, InteractionCreateEvent,
-    ReadyEvent, ResumedEvent,
+    ChannelDeleteEvent, ChannelUpdateEvent, GatewayEvent, GuildCreateEvent, GuildDeleteEvent,
+    InteractionCreateEvent, ReadyEvent, ResumedEvent,
 };
 
 /// Checks one dispatch (`t` and `d` of an op-0 frame). The error names the event and serde's
@@ -19,14 +19,20 @@ pub fn check_dispatch(event: &str, data: &Value) -> Result<(), String> {
         "CHANNEL_DELETE" => parse::<ChannelDeleteEvent>(data),
         "INTERACTION_CREATE" => parse::<InteractionCreateEvent>(data),
         "RESUMED" => parse::<ResumedEvent>(data),
-        other => Err(format!("the simulator has no conformance check for {other}")),
+        other => Err(format!(
+            "the simulator has no conformance check for {other}"
+        )),
     };
     parsed.map_err(|e| format!("{event}: {e}"))?;
     // And the whole frame, as the shard parses it before anything else.
     let frame = serde_json::json!({"op": 0, "s": 1, "t": event, "d": data});
-    serde_json::from_value::<GatewayEvent>(frame).map(|_| ()).map_err(|e| format!("{event} frame: {e}"))
+    serde_json::from_value::<GatewayEvent>(frame)
+        .map(|_| ())
+        .map_err(|e| format!("{event} frame: {e}"))
 }
 
 fn parse<T: serde::de::DeserializeOwned>(data: &Value) -> Result<(), String> {
-    serde_json::from_value::<T>(data.clone()).map(|_| ()).map_err(|e| e.to_string())
+    serde_json::from_value::<T>(data.clone())
+        .map(|_| ())
+        .map_err(|e| e.to_string())
 }

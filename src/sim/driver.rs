@@ -42,7 +42,10 @@ pub enum SimError {
     #[error("the simulator refused to dispatch: {0}")]
     Conformance(String),
     #[error("the bot did not answer within {waited:?} (rejections: {rejections:?})")]
-    NoReply { waited: Duration, rejections: Vec<u32> },
+    NoReply {
+        waited: Duration,
+        rejections: Vec<u32>,
+    },
 }
 
 /// One interaction the simulator dispatched, to await the bot's answer.
@@ -63,22 +66,41 @@ impl InteractionHandle {
 
     pub async fn reply_within(&self, wait: Duration) -> Result<Reply, SimError> {
         let id = self.id;
-        self.shared.wait_until(wait, |s| visible_reply(s, id).is_some()).await;
+        self.shared
+            .wait_until(wait, |s| visible_reply(s, id).is_some())
+            .await;
         self.shared
             .read(|s| visible_reply(s, id))
-            .ok_or_else(|| SimError::NoReply { waited: wait, rejections: self.rejections() })
+            .ok_or_else(|| SimError::NoReply {
+                waited: wait,
+                rejections: self.rejections(),
+            })
     }
 
     /// Error codes Discord (the simulator) answered the bot's responses with.
     pub fn rejections(&self) -> Vec<u32> {
-        self.shared.read(|s| s.world.interactions.get(&self.id).map(|r| r.rejections.clone()).unwrap_or_default())
+        self.shared.read(|s| {
+            s.world
+                .interactions
+                .get(&self.id)
+                .map(|r| r.rejections.clone())
+                .unwrap_or_default()
+        })
     }
 
     /// Followup messages, oldest first (the filled-in deferred response is not one).
     pub fn followups(&self) -> Vec<SimMessage> {
         self.shared.read(|s| {
-            let ids = s.world.interactions.get(&self.id).map(|r| r.followups.clone()).unwrap_or_default();
-            ids.iter().filter_map(|m| s.world.messages.get(m)).map(SimMessage::from_stored).collect()
+            let ids = s
+                .world
+                .interactions
+                .get(&self.id)
+                .map(|r| r.followups.clone())
+                .unwrap_or_default();
+            ids.iter()
+                .filter_map(|m| s.world.messages.get(m))
+                .map(SimMessage::from_stored)
+                .collect()
         })
     }
 
@@ -94,7 +116,12 @@ impl InteractionHandle {
         self.shared.read(|s| {
             let record = s.world.interactions.get(&self.id)?;
             let ack = record.ack.as_ref().filter(|a| a.response_type == 9)?;
-            Some((ModalView::from_data(&ack.data), record.source_message, record.channel_id, record.guild_id))
+            Some((
+                ModalView::from_data(&ack.data),
+                record.source_message,
+                record.channel_id,
+                record.guild_id,
+            ))
         })
     }
 }
@@ -102,7 +129,10 @@ impl InteractionHandle {
 fn visible_reply(s: &SimState, id: u64) -> Option<Reply> {
     let record = s.world.interactions.get(&id)?;
     let ack = record.ack.as_ref()?;
-    let message = |m: Option<u64>| m.and_then(|m| s.world.messages.get(&m)).map(SimMessage::from_stored);
+    let message = |m: Option<u64>| {
+        m.and_then(|m| s.world.messages.get(&m))
+            .map(SimMessage::from_stored)
+    };
     let first_followup = || message(record.followups.first().copied());
     match ack.response_type {
         4 => message(record.original_message).map(Reply::Message),
@@ -115,7 +145,10 @@ fn visible_reply(s: &SimState, id: u64) -> Option<Reply> {
         6 => first_followup().map(Reply::Message).or_else(|| {
             let source = s.world.messages.get(&record.source_message?)?;
             let edited = s.requests.iter().any(|r| {
-                r.method == "PATCH" && r.path.contains(&record.token) && r.at >= ack.at && r.status < 300
+                r.method == "PATCH"
+                    && r.path.contains(&record.token)
+                    && r.at >= ack.at
+                    && r.status < 300
             });
             edited.then(|| Reply::Updated(SimMessage::from_stored(source)))
         }),
@@ -126,8 +159,15 @@ fn visible_reply(s: &SimState, id: u64) -> Option<Reply> {
                 .into_iter()
                 .flatten()
                 .map(|c| Choice {
-                    name: c.get("name").and_then(Value::as_str).unwrap_or_default().to_owned(),
-                    value: c.get("value").map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_owned)).unwrap_or_default(),
+                    name: c
+                        .get("name")
+                        .and_then(Value::as_str)
+                        .unwrap_or_default()
+                        .to_owned(),
+                    value: c
+                        .get("value")
+                        .map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_owned))
+                        .unwrap_or_default(),
                 })
                 .collect(),
         )),
@@ -139,7 +179,12 @@ fn visible_reply(s: &SimState, id: u64) -> Option<Reply> {
 impl Simulator {
     /// Runs `/command` (e.g. "cohort create") as `actor`, with options as text converted to the
     /// types the bot registered.
-    pub fn slash(&self, actor: Actor, command: &str, options: &[(&str, &str)]) -> Result<InteractionHandle, SimError> {
+    pub fn slash(
+        &self,
+        actor: Actor,
+        command: &str,
+        options: &[(&str, &str)],
+    ) -> Result<InteractionHandle, SimError> {
         self.command_interaction(actor, command, options, None, InteractionKind::Command)
     }
 
@@ -151,10 +196,18 @@ impl Simulator {
         options: &[(&str, &str)],
         focused: &str,
     ) -> Result<Vec<Choice>, SimError> {
-        let handle = self.command_interaction(actor, command, options, Some(focused), InteractionKind::Autocomplete)?;
+        let handle = self.command_interaction(
+            actor,
+            command,
+            options,
+            Some(focused),
+            InteractionKind::Autocomplete,
+        )?;
         match handle.reply().await? {
             Reply::Choices(choices) => Ok(choices),
-            other => Err(SimError::Conformance(format!("autocomplete answered with {other:?}"))),
+            other => Err(SimError::Conformance(format!(
+                "autocomplete answered with {other:?}"
+            ))),
         }
     }
 
@@ -167,27 +220,57 @@ impl Simulator {
         kind: InteractionKind,
     ) -> Result<InteractionHandle, SimError> {
         let path: Vec<&str> = command.split_whitespace().collect();
-        let data = self.shared.read(|s| build_command_data(s, actor, &path, options, focused))?;
+        let data = self
+            .shared
+            .read(|s| build_command_data(s, actor, &path, options, focused))?;
         self.dispatch_interaction(actor, kind, data, None)
     }
 
     /// Clicks the button (or picks from the select menu, with `values`) `custom_id` on `message`.
-    pub fn click(&self, user: u64, message: u64, custom_id: &str) -> Result<InteractionHandle, SimError> {
+    pub fn click(
+        &self,
+        user: u64,
+        message: u64,
+        custom_id: &str,
+    ) -> Result<InteractionHandle, SimError> {
         self.component(user, message, custom_id, None)
     }
 
-    pub fn select(&self, user: u64, message: u64, custom_id: &str, values: &[&str]) -> Result<InteractionHandle, SimError> {
+    pub fn select(
+        &self,
+        user: u64,
+        message: u64,
+        custom_id: &str,
+        values: &[&str],
+    ) -> Result<InteractionHandle, SimError> {
         self.component(user, message, custom_id, Some(values))
     }
 
-    fn component(&self, user: u64, message: u64, custom_id: &str, values: Option<&[&str]>) -> Result<InteractionHandle, SimError> {
+    fn component(
+        &self,
+        user: u64,
+        message: u64,
+        custom_id: &str,
+        values: Option<&[&str]>,
+    ) -> Result<InteractionHandle, SimError> {
         let (actor, message_json) = self.shared.read(|s| {
-            let m = s.world.messages.get(&message).filter(|m| !m.deleted && !m.pending);
-            let m = m.filter(|m| m.visible_to.is_none_or(|v| v == user)).ok_or(SimError::NoSuchMessage(message))?;
+            let m = s
+                .world
+                .messages
+                .get(&message)
+                .filter(|m| !m.deleted && !m.pending);
+            let m = m
+                .filter(|m| m.visible_to.is_none_or(|v| v == user))
+                .ok_or(SimError::NoSuchMessage(message))?;
             let enabled = SimMessage::from_stored(m)
                 .components
                 .iter()
-                .flat_map(|row| row.get("components").and_then(Value::as_array).cloned().unwrap_or_default())
+                .flat_map(|row| {
+                    row.get("components")
+                        .and_then(Value::as_array)
+                        .cloned()
+                        .unwrap_or_default()
+                })
                 .any(|c| {
                     c.get("custom_id").and_then(Value::as_str) == Some(custom_id)
                         && !c.get("disabled").and_then(Value::as_bool).unwrap_or(false)
@@ -196,18 +279,35 @@ impl Simulator {
                 return Err(SimError::NoSuchComponent(custom_id.to_owned()));
             }
             let guild = s.world.guild_of_channel(m.channel_id).map(|g| g.id);
-            Ok((Actor { user, guild, channel: m.channel_id }, payloads::message(&s.world, m)))
+            Ok((
+                Actor {
+                    user,
+                    guild,
+                    channel: m.channel_id,
+                },
+                payloads::message(&s.world, m),
+            ))
         })?;
-        let mut data = json!({"custom_id": custom_id, "component_type": if values.is_some() { 3 } else { 2 }});
+        let mut data =
+            json!({"custom_id": custom_id, "component_type": if values.is_some() { 3 } else { 2 }});
         if let Some(values) = values {
             data["values"] = json!(values);
         }
-        self.dispatch_interaction(actor, InteractionKind::Component, data, Some((message, message_json)))
+        self.dispatch_interaction(
+            actor,
+            InteractionKind::Component,
+            data,
+            Some((message, message_json)),
+        )
     }
 
     /// Fills in and submits the modal that `opened` answered with. Fields are named by their
     /// custom_id or label.
-    pub fn submit_modal(&self, opened: &InteractionHandle, fields: &[(&str, &str)]) -> Result<InteractionHandle, SimError> {
+    pub fn submit_modal(
+        &self,
+        opened: &InteractionHandle,
+        fields: &[(&str, &str)],
+    ) -> Result<InteractionHandle, SimError> {
         let (modal, source, channel, guild) = opened.modal().ok_or(SimError::NotAModal)?;
         let mut rows = Vec::new();
         for input in &modal.inputs {
@@ -217,19 +317,47 @@ impl Simulator {
                 .map(|(_, v)| (*v).to_owned());
             let length = value.as_deref().map_or(0, |v| v.chars().count() as u64);
             if input.required && length == 0 {
-                return Err(SimError::ModalField(format!("`{}` is required", input.label)));
+                return Err(SimError::ModalField(format!(
+                    "`{}` is required",
+                    input.label
+                )));
             }
-            if input.max_length.is_some_and(|max| length > max) || input.min_length.is_some_and(|min| length > 0 && length < min) {
-                return Err(SimError::ModalField(format!("`{}` length {length} is outside its limits", input.label)));
+            if input.max_length.is_some_and(|max| length > max)
+                || input
+                    .min_length
+                    .is_some_and(|min| length > 0 && length < min)
+            {
+                return Err(SimError::ModalField(format!(
+                    "`{}` length {length} is outside its limits",
+                    input.label
+                )));
             }
             rows.push(json!({"type": 1, "components": [{"type": 4, "custom_id": input.custom_id, "value": value.unwrap_or_default()}]}));
         }
-        if let Some((unknown, _)) = fields.iter().find(|(n, _)| !modal.inputs.iter().any(|i| i.custom_id == *n || i.label == *n)) {
-            return Err(SimError::ModalField(format!("the modal has no field `{unknown}`")));
+        if let Some((unknown, _)) = fields.iter().find(|(n, _)| {
+            !modal
+                .inputs
+                .iter()
+                .any(|i| i.custom_id == *n || i.label == *n)
+        }) {
+            return Err(SimError::ModalField(format!(
+                "the modal has no field `{unknown}`"
+            )));
         }
         let data = json!({"custom_id": modal.custom_id, "components": rows});
-        let actor = Actor { user: opened.user, guild, channel };
-        let message = source.and_then(|m| self.shared.read(|s| s.world.messages.get(&m).map(|msg| (m, payloads::message(&s.world, msg)))));
+        let actor = Actor {
+            user: opened.user,
+            guild,
+            channel,
+        };
+        let message = source.and_then(|m| {
+            self.shared.read(|s| {
+                s.world
+                    .messages
+                    .get(&m)
+                    .map(|msg| (m, payloads::message(&s.world, msg)))
+            })
+        });
         self.dispatch_interaction(actor, InteractionKind::ModalSubmit, data, message)
     }
 
@@ -275,8 +403,12 @@ impl Simulator {
             );
             s.dispatch("INTERACTION_CREATE", payload).map(|_| id)
         });
-        id.map(|id| InteractionHandle { shared: self.shared.clone(), id, user: actor.user })
-            .map_err(SimError::Conformance)
+        id.map(|id| InteractionHandle {
+            shared: self.shared.clone(),
+            id,
+            user: actor.user,
+        })
+        .map_err(SimError::Conformance)
     }
 }
 
@@ -289,7 +421,10 @@ fn build_command_data(
 ) -> Result<Value, SimError> {
     let full = path.join(" ");
     let root_name = path.first().copied().unwrap_or_default();
-    let root = s.world.registered_command(actor.guild, root_name).ok_or_else(|| SimError::UnknownCommand(full.clone()))?;
+    let root = s
+        .world
+        .registered_command(actor.guild, root_name)
+        .ok_or_else(|| SimError::UnknownCommand(full.clone()))?;
     check_visible(s, actor, root, root_name)?;
     // Walk down subcommand groups and subcommands to the leaf's option list.
     let mut leaf = root;
@@ -297,18 +432,28 @@ fn build_command_data(
         leaf = leaf
             .get("options")
             .and_then(Value::as_array)
-            .and_then(|opts| opts.iter().find(|o| o.get("name").and_then(Value::as_str) == Some(name)))
+            .and_then(|opts| {
+                opts.iter()
+                    .find(|o| o.get("name").and_then(Value::as_str) == Some(name))
+            })
             .filter(|o| matches!(o.get("type").and_then(Value::as_u64), Some(1 | 2)))
             .ok_or_else(|| SimError::UnknownCommand(full.clone()))?;
     }
-    let specs = leaf.get("options").and_then(Value::as_array).cloned().unwrap_or_default();
+    let specs = leaf
+        .get("options")
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
     let mut resolved = Map::new();
     let mut values = Vec::new();
     for (name, raw) in options {
         let spec = specs
             .iter()
             .find(|o| o.get("name").and_then(Value::as_str) == Some(name))
-            .ok_or_else(|| SimError::UnknownOption { command: full.clone(), option: (*name).to_owned() })?;
+            .ok_or_else(|| SimError::UnknownOption {
+                command: full.clone(),
+                option: (*name).to_owned(),
+            })?;
         let is_focused = focused == Some(*name);
         let mut value = option_value(s, actor, spec, name, raw, is_focused, &mut resolved)?;
         if is_focused {
@@ -319,19 +464,34 @@ fn build_command_data(
     if focused.is_none() {
         for spec in &specs {
             let name = spec.get("name").and_then(Value::as_str).unwrap_or_default();
-            if spec.get("required").and_then(Value::as_bool).unwrap_or(false) && !options.iter().any(|(n, _)| *n == name) {
-                return Err(SimError::InvalidOption { option: name.to_owned(), why: "required".into() });
+            if spec
+                .get("required")
+                .and_then(Value::as_bool)
+                .unwrap_or(false)
+                && !options.iter().any(|(n, _)| *n == name)
+            {
+                return Err(SimError::InvalidOption {
+                    option: name.to_owned(),
+                    why: "required".into(),
+                });
             }
         }
     }
     // Wrap the leaf's options in their subcommand (and group) layers, innermost first.
     let mut nested = values;
     for depth in (1..path.len()).rev() {
-        let parent = if depth == 1 { root } else { find_path(root, &path[1..depth]) };
+        let parent = if depth == 1 {
+            root
+        } else {
+            find_path(root, &path[1..depth])
+        };
         let kind = parent
             .get("options")
             .and_then(Value::as_array)
-            .and_then(|o| o.iter().find(|o| o.get("name").and_then(Value::as_str) == Some(path[depth])))
+            .and_then(|o| {
+                o.iter()
+                    .find(|o| o.get("name").and_then(Value::as_str) == Some(path[depth]))
+            })
             .and_then(|o| o.get("type").cloned())
             .unwrap_or(json!(1));
         nested = vec![json!({"name": path[depth], "type": kind, "options": nested})];
@@ -350,7 +510,10 @@ fn find_path<'a>(root: &'a Value, names: &[&str]) -> &'a Value {
     names.iter().fold(root, |node, name| {
         node.get("options")
             .and_then(Value::as_array)
-            .and_then(|o| o.iter().find(|o| o.get("name").and_then(Value::as_str) == Some(name)))
+            .and_then(|o| {
+                o.iter()
+                    .find(|o| o.get("name").and_then(Value::as_str) == Some(name))
+            })
             .unwrap_or(node)
     })
 }
@@ -358,13 +521,22 @@ fn find_path<'a>(root: &'a Value, names: &[&str]) -> &'a Value {
 fn check_visible(s: &SimState, actor: Actor, command: &Value, name: &str) -> Result<(), SimError> {
     let required = command
         .get("default_member_permissions")
-        .and_then(|v| v.as_str().map(str::to_owned).or_else(|| v.as_u64().map(|n| n.to_string())))
+        .and_then(|v| {
+            v.as_str()
+                .map(str::to_owned)
+                .or_else(|| v.as_u64().map(|n| n.to_string()))
+        })
         .and_then(|v| v.parse::<u64>().ok());
-    let (Some(required), Some(guild)) = (required, actor.guild.and_then(|g| s.world.guilds.get(&g))) else {
+    let (Some(required), Some(guild)) =
+        (required, actor.guild.and_then(|g| s.world.guilds.get(&g)))
+    else {
         return Ok(());
     };
     let perms = s.world.guild_permissions(guild, actor.user);
-    let overridden = guild.command_overrides.get(name).is_some_and(|users| users.contains(&actor.user));
+    let overridden = guild
+        .command_overrides
+        .get(name)
+        .is_some_and(|users| users.contains(&actor.user));
     if perms & required == required || overridden {
         Ok(())
     } else {
@@ -381,7 +553,10 @@ fn option_value(
     focused: bool,
     resolved: &mut Map<String, Value>,
 ) -> Result<Value, SimError> {
-    let invalid = |why: &str| SimError::InvalidOption { option: name.to_owned(), why: why.to_owned() };
+    let invalid = |why: &str| SimError::InvalidOption {
+        option: name.to_owned(),
+        why: why.to_owned(),
+    };
     let kind = spec.get("type").and_then(Value::as_u64).unwrap_or(3);
     if focused {
         return Ok(json!({"name": name, "type": kind, "value": raw}));
@@ -389,8 +564,14 @@ fn option_value(
     let value = match kind {
         3 => {
             let length = raw.chars().count() as u64;
-            if spec.get("min_length").and_then(Value::as_u64).is_some_and(|min| length < min)
-                || spec.get("max_length").and_then(Value::as_u64).is_some_and(|max| length > max)
+            if spec
+                .get("min_length")
+                .and_then(Value::as_u64)
+                .is_some_and(|min| length < min)
+                || spec
+                    .get("max_length")
+                    .and_then(Value::as_u64)
+                    .is_some_and(|max| length > max)
             {
                 return Err(invalid("length outside the registered bounds"));
             }
@@ -398,8 +579,14 @@ fn option_value(
         }
         4 => {
             let number: i64 = raw.parse().map_err(|_| invalid("not an integer"))?;
-            if spec.get("min_value").and_then(Value::as_i64).is_some_and(|min| number < min)
-                || spec.get("max_value").and_then(Value::as_i64).is_some_and(|max| number > max)
+            if spec
+                .get("min_value")
+                .and_then(Value::as_i64)
+                .is_some_and(|min| number < min)
+                || spec
+                    .get("max_value")
+                    .and_then(Value::as_i64)
+                    .is_some_and(|max| number > max)
             {
                 return Err(invalid("outside the registered range"));
             }
@@ -409,7 +596,11 @@ fn option_value(
         10 => json!(raw.parse::<f64>().map_err(|_| invalid("not a number"))?),
         7 => {
             let id: u64 = raw.parse().map_err(|_| invalid("not a channel id"))?;
-            let channel = s.world.channels.get(&id).filter(|c| !c.deleted && c.guild_id == actor.guild);
+            let channel = s
+                .world
+                .channels
+                .get(&id)
+                .filter(|c| !c.deleted && c.guild_id == actor.guild);
             let channel = channel.ok_or_else(|| invalid("no such channel in this guild"))?;
             let perms = s.world.channel_permissions(id, actor.user);
             let entry = resolved.entry("channels").or_insert_with(|| json!({}));
@@ -418,7 +609,11 @@ fn option_value(
         }
         other => return Err(invalid(&format!("option type {other} is not simulated"))),
     };
-    if let Some(choices) = spec.get("choices").and_then(Value::as_array).filter(|c| !c.is_empty()) {
+    if let Some(choices) = spec
+        .get("choices")
+        .and_then(Value::as_array)
+        .filter(|c| !c.is_empty())
+    {
         if !choices.iter().any(|c| c.get("value") == Some(&value)) {
             return Err(invalid("not one of the registered choices"));
         }

@@ -8,7 +8,11 @@ use axum::http::Method;
 #[derive(Debug, Clone)]
 pub enum FaultKind {
     /// An HTTP error with a Discord JSON error code, e.g. 403 / 50013.
-    Error { status: u16, code: u32, message: String },
+    Error {
+        status: u16,
+        code: u32,
+        message: String,
+    },
     /// A 429 with `Retry-After`.
     RateLimited { retry_after: Duration, global: bool },
     /// Wait, then handle the request normally.
@@ -28,14 +32,33 @@ pub struct Fault {
 }
 
 impl Fault {
-    pub fn new(method: Option<Method>, path_contains: impl Into<String>, times: usize, kind: FaultKind) -> Self {
-        Self { method, path_contains: path_contains.into(), remaining: times, kind }
+    pub fn new(
+        method: Option<Method>,
+        path_contains: impl Into<String>,
+        times: usize,
+        kind: FaultKind,
+    ) -> Self {
+        Self {
+            method,
+            path_contains: path_contains.into(),
+            remaining: times,
+            kind,
+        }
     }
 
     /// The next `times` posts to `channel` fail with `status`/`code`.
     pub fn post_error(channel: u64, times: usize, status: u16, code: u32, message: &str) -> Self {
-        let kind = FaultKind::Error { status, code, message: message.to_owned() };
-        Self::new(Some(Method::POST), format!("/channels/{channel}/messages"), times, kind)
+        let kind = FaultKind::Error {
+            status,
+            code,
+            message: message.to_owned(),
+        };
+        Self::new(
+            Some(Method::POST),
+            format!("/channels/{channel}/messages"),
+            times,
+            kind,
+        )
     }
 
     pub fn matches(&self, method: &Method, path: &str) -> bool {

@@ -42,6 +42,7 @@ async fn serve(socket: WebSocket, shared: Arc<Shared>) {
                     }
                 }
                 Some(Ok(Message::Close(_))) => {
+                    shared.with(|s| s.gateway.clean_closes += 1);
                     // The WebSocket layer has queued the answering close frame; serenity waits for
                     // it before it considers the shutdown clean, so flush it out before dropping.
                     let _ = to_bot.flush().await;
@@ -65,14 +66,21 @@ async fn serve(socket: WebSocket, shared: Arc<Shared>) {
         }
     }
     shared.with(|s| {
-        if s.gateway.connection.as_ref().is_some_and(|(id, _)| *id == connection) {
+        if s.gateway
+            .connection
+            .as_ref()
+            .is_some_and(|(id, _)| *id == connection)
+        {
             s.gateway.connection = None;
         }
     });
 }
 
 fn close(code: u16) -> Message {
-    Message::Close(Some(CloseFrame { code, reason: "".into() }))
+    Message::Close(Some(CloseFrame {
+        code,
+        reason: "".into(),
+    }))
 }
 
 /// Handles one frame from the bot; returns a close code if the connection must end.
@@ -82,7 +90,9 @@ fn handle_frame(
     sink: &mpsc::UnboundedSender<Outgoing>,
     text: &str,
 ) -> Option<u16> {
-    let Ok(frame) = serde_json::from_str::<Value>(text) else { return Some(4002) };
+    let Ok(frame) = serde_json::from_str::<Value>(text) else {
+        return Some(4002);
+    };
     match frame.get("op").and_then(Value::as_u64) {
         Some(1) => {
             shared.with(|s| s.gateway.heartbeats += 1);
@@ -99,8 +109,16 @@ fn handle_frame(
     }
 }
 
-fn identify(shared: &Shared, connection: u64, sink: &mpsc::UnboundedSender<Outgoing>, d: &Value) -> Option<u16> {
-    let token_ok = d.get("token").and_then(Value::as_str).is_some_and(|t| t.starts_with("Bot ") && t.len() > 4);
+fn identify(
+    shared: &Shared,
+    connection: u64,
+    sink: &mpsc::UnboundedSender<Outgoing>,
+    d: &Value,
+) -> Option<u16> {
+    let token_ok = d
+        .get("token")
+        .and_then(Value::as_str)
+        .is_some_and(|t| t.starts_with("Bot ") && t.len() > 4);
     if !token_ok {
         return Some(4004);
     }
@@ -119,8 +137,13 @@ fn identify(shared: &Shared, connection: u64, sink: &mpsc::UnboundedSender<Outgo
         let session = hub.session_id.clone().unwrap_or_default();
         let ready = payloads::ready(&s.world, &session, &shared.gateway_url);
         let _ = s.dispatch("READY", ready);
-        let guilds: Vec<Value> =
-            s.world.guilds.values().filter(|g| g.bot_present).map(|g| payloads::guild_create(&s.world, g)).collect();
+        let guilds: Vec<Value> = s
+            .world
+            .guilds
+            .values()
+            .filter(|g| g.bot_present)
+            .map(|g| payloads::guild_create(&s.world, g))
+            .collect();
         for guild in guilds {
             let _ = s.dispatch("GUILD_CREATE", guild);
         }
@@ -129,13 +152,19 @@ fn identify(shared: &Shared, connection: u64, sink: &mpsc::UnboundedSender<Outgo
 }
 
 fn resume(shared: &Shared, connection: u64, sink: &mpsc::UnboundedSender<Outgoing>, d: &Value) {
-    let session = d.get("session_id").and_then(Value::as_str).unwrap_or_default().to_owned();
+    let session = d
+        .get("session_id")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_owned();
     let last_seq = d.get("seq").and_then(Value::as_u64).unwrap_or(0);
     shared.with(|s| {
         let hub = &mut s.gateway;
         if hub.session_id.as_deref() != Some(session.as_str()) {
             // Unknown session: tell the bot to identify afresh.
-            let _ = sink.send(Outgoing::Frame(json!({"op": 9, "d": false, "s": null, "t": null}).to_string()));
+            let _ = sink.send(Outgoing::Frame(
+                json!({"op": 9, "d": false, "s": null, "t": null}).to_string(),
+            ));
             return;
         }
         hub.resumes += 1;

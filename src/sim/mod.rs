@@ -27,6 +27,7 @@ use axum::Router;
 use serde_json::json;
 use tokio::task::JoinHandle;
 
+pub use conformance::check_dispatch;
 pub use driver::{Actor, InteractionHandle, SimError};
 pub use faults::{Fault, FaultKind};
 pub use permissions::{Overwrite, OverwriteTarget};
@@ -46,6 +47,8 @@ pub struct GatewayStats {
     pub resumes: u32,
     pub heartbeats: u32,
     pub intents: Option<u64>,
+    /// Connections the bot ended with a close frame (a clean shutdown).
+    pub clean_closes: u32,
 }
 
 /// A running simulator. Dropping it stops the server.
@@ -75,7 +78,11 @@ impl Simulator {
                 tracing::error!(error = %e, "simulator server stopped");
             }
         });
-        Ok(Self { shared, addr, server })
+        Ok(Self {
+            shared,
+            addr,
+            server,
+        })
     }
 
     /// The URL to give the bot as `discord.proxy_url`.
@@ -92,14 +99,25 @@ impl Simulator {
     }
 
     pub fn user_name(&self, user: u64) -> String {
-        self.shared.read(|s| s.world.users.get(&user).map(|u| u.name.clone()).unwrap_or_default())
+        self.shared.read(|s| {
+            s.world
+                .users
+                .get(&user)
+                .map(|u| u.name.clone())
+                .unwrap_or_default()
+        })
     }
 
     /// A guild owned by `owner`, with the bot in it and @everyone at Discord's defaults.
     pub fn add_guild(&self, name: &str, owner: u64) -> u64 {
         self.shared.with(|s| {
             let id = s.world.next_id();
-            let everyone = Role { id, name: "@everyone".into(), permissions: permissions::EVERYONE_DEFAULT, position: 0 };
+            let everyone = Role {
+                id,
+                name: "@everyone".into(),
+                permissions: permissions::EVERYONE_DEFAULT,
+                position: 0,
+            };
             let mut guild = Guild {
                 id,
                 name: name.to_owned(),
@@ -109,9 +127,21 @@ impl Simulator {
                 bot_present: true,
                 command_overrides: Default::default(),
             };
-            guild.members.insert(owner, Member { user_id: owner, roles: vec![] });
+            guild.members.insert(
+                owner,
+                Member {
+                    user_id: owner,
+                    roles: vec![],
+                },
+            );
             let bot = s.world.bot_user_id;
-            guild.members.insert(bot, Member { user_id: bot, roles: vec![] });
+            guild.members.insert(
+                bot,
+                Member {
+                    user_id: bot,
+                    roles: vec![],
+                },
+            );
             s.world.guilds.insert(id, guild);
             if let Some(g) = s.world.guilds.get(&id) {
                 let create = payloads::guild_create(&s.world, g);
@@ -126,7 +156,12 @@ impl Simulator {
             let id = s.world.next_id();
             if let Some(g) = s.world.guilds.get_mut(&guild) {
                 let position = g.roles.len() as u32;
-                g.roles.push(Role { id, name: name.to_owned(), permissions, position });
+                g.roles.push(Role {
+                    id,
+                    name: name.to_owned(),
+                    permissions,
+                    position,
+                });
             }
             id
         })
@@ -135,7 +170,12 @@ impl Simulator {
     /// Sets a role's permissions (e.g. to take Send Messages away from the bot).
     pub fn set_role_permissions(&self, guild: u64, role: u64, permissions: u64) {
         self.shared.with(|s| {
-            if let Some(r) = s.world.guilds.get_mut(&guild).and_then(|g| g.roles.iter_mut().find(|r| r.id == role)) {
+            if let Some(r) = s
+                .world
+                .guilds
+                .get_mut(&guild)
+                .and_then(|g| g.roles.iter_mut().find(|r| r.id == role))
+            {
                 r.permissions = permissions;
             }
         });
@@ -144,7 +184,13 @@ impl Simulator {
     pub fn add_member(&self, guild: u64, user: u64, roles: &[u64]) {
         self.shared.with(|s| {
             if let Some(g) = s.world.guilds.get_mut(&guild) {
-                g.members.insert(user, Member { user_id: user, roles: roles.to_vec() });
+                g.members.insert(
+                    user,
+                    Member {
+                        user_id: user,
+                        roles: roles.to_vec(),
+                    },
+                );
             }
         });
     }
@@ -169,7 +215,9 @@ impl Simulator {
     /// Sets (replacing any for the same target) a permission overwrite on a channel.
     pub fn set_overwrite(&self, channel: u64, overwrite: Overwrite) {
         self.shared.with(|s| {
-            let Some(c) = s.world.channels.get_mut(&channel) else { return };
+            let Some(c) = s.world.channels.get_mut(&channel) else {
+                return;
+            };
             c.overwrites.retain(|o| o.target != overwrite.target);
             c.overwrites.push(overwrite);
             let update = payloads::channel(c);
@@ -180,7 +228,9 @@ impl Simulator {
     /// Deletes a channel, as an admin would in Discord.
     pub fn delete_channel(&self, channel: u64) {
         self.shared.with(|s| {
-            let Some(c) = s.world.channels.get_mut(&channel) else { return };
+            let Some(c) = s.world.channels.get_mut(&channel) else {
+                return;
+            };
             c.deleted = true;
             let gone = payloads::channel(c);
             let _ = s.dispatch("CHANNEL_DELETE", gone);
@@ -200,7 +250,10 @@ impl Simulator {
     /// A guild outage (GUILD_DELETE with `unavailable: true`): the bot is still a member.
     pub fn guild_outage(&self, guild: u64) {
         self.shared.with(|s| {
-            let _ = s.dispatch("GUILD_DELETE", json!({"id": guild.to_string(), "unavailable": true}));
+            let _ = s.dispatch(
+                "GUILD_DELETE",
+                json!({"id": guild.to_string(), "unavailable": true}),
+            );
         });
     }
 
@@ -218,36 +271,70 @@ impl Simulator {
     pub fn expose_command_to(&self, guild: u64, command: &str, user: u64) {
         self.shared.with(|s| {
             if let Some(g) = s.world.guilds.get_mut(&guild) {
-                g.command_overrides.entry(command.to_owned()).or_default().push(user);
+                g.command_overrides
+                    .entry(command.to_owned())
+                    .or_default()
+                    .push(user);
             }
         });
     }
 
     /// Messages everybody sees in a channel, oldest first.
     pub fn channel_messages(&self, channel: u64) -> Vec<SimMessage> {
-        self.shared.read(|s| s.world.channel_transcript(channel).into_iter().map(SimMessage::from_stored).collect())
+        self.shared.read(|s| {
+            s.world
+                .channel_transcript(channel)
+                .into_iter()
+                .map(SimMessage::from_stored)
+                .collect()
+        })
     }
 
     /// Messages the bot sent `user` by DM, oldest first.
     pub fn dm_messages(&self, user: u64) -> Vec<SimMessage> {
         self.shared.read(|s| {
-            let dm = s.world.channels.values().find(|c| c.kind == ChannelKind::Dm && c.recipient == Some(user));
-            dm.map(|c| s.world.channel_transcript(c.id).into_iter().map(SimMessage::from_stored).collect())
-                .unwrap_or_default()
+            let dm = s
+                .world
+                .channels
+                .values()
+                .find(|c| c.kind == ChannelKind::Dm && c.recipient == Some(user));
+            dm.map(|c| {
+                s.world
+                    .channel_transcript(c.id)
+                    .into_iter()
+                    .map(SimMessage::from_stored)
+                    .collect()
+            })
+            .unwrap_or_default()
         })
     }
 
     pub fn message(&self, id: u64) -> Option<SimMessage> {
-        self.shared.read(|s| s.world.messages.get(&id).map(SimMessage::from_stored))
+        self.shared
+            .read(|s| s.world.messages.get(&id).map(SimMessage::from_stored))
     }
 
     /// Waits until `channel` holds at least `count` messages; returns them all.
-    pub async fn wait_for_channel_messages(&self, channel: u64, count: usize, timeout: Duration) -> Vec<SimMessage> {
-        self.shared.wait_until(timeout, |s| s.world.channel_transcript(channel).len() >= count).await;
+    pub async fn wait_for_channel_messages(
+        &self,
+        channel: u64,
+        count: usize,
+        timeout: Duration,
+    ) -> Vec<SimMessage> {
+        self.shared
+            .wait_until(timeout, |s| {
+                s.world.channel_transcript(channel).len() >= count
+            })
+            .await;
         self.channel_messages(channel)
     }
 
-    pub async fn wait_for_dms(&self, user: u64, count: usize, timeout: Duration) -> Vec<SimMessage> {
+    pub async fn wait_for_dms(
+        &self,
+        user: u64,
+        count: usize,
+        timeout: Duration,
+    ) -> Vec<SimMessage> {
         self.shared
             .wait_until(timeout, |s| {
                 s.world
@@ -273,8 +360,11 @@ impl Simulator {
         timeout: Duration,
         matches: impl Fn(&RecordedRequest) -> bool,
     ) -> Option<RecordedRequest> {
-        self.shared.wait_until(timeout, |s| s.requests.iter().any(&matches)).await;
-        self.shared.read(|s| s.requests.iter().find(|r| matches(r)).cloned())
+        self.shared
+            .wait_until(timeout, |s| s.requests.iter().any(&matches))
+            .await;
+        self.shared
+            .read(|s| s.requests.iter().find(|r| matches(r)).cloned())
     }
 
     pub fn inject(&self, fault: Fault) {
@@ -291,13 +381,7 @@ impl Simulator {
     }
 
     pub fn gateway_stats(&self) -> GatewayStats {
-        self.shared.read(|s| GatewayStats {
-            connected: s.gateway.connection.is_some(),
-            identifies: s.gateway.identifies,
-            resumes: s.gateway.resumes,
-            heartbeats: s.gateway.heartbeats,
-            intents: s.gateway.intents,
-        })
+        self.shared.read(gateway_stats_of)
     }
 
     /// Payloads the simulator refused to send because serenity could not parse them.
@@ -315,17 +399,13 @@ impl Simulator {
             .await
     }
 
-    pub async fn wait_for_gateway(&self, timeout: Duration, ready: impl Fn(GatewayStats) -> bool) -> bool {
+    pub async fn wait_for_gateway(
+        &self,
+        timeout: Duration,
+        ready: impl Fn(GatewayStats) -> bool,
+    ) -> bool {
         self.shared
-            .wait_until(timeout, |s| {
-                ready(GatewayStats {
-                    connected: s.gateway.connection.is_some(),
-                    identifies: s.gateway.identifies,
-                    resumes: s.gateway.resumes,
-                    heartbeats: s.gateway.heartbeats,
-                    intents: s.gateway.intents,
-                })
-            })
+            .wait_until(timeout, |s| ready(gateway_stats_of(s)))
             .await
     }
 
@@ -335,5 +415,16 @@ impl Simulator {
             Some(g) => s.world.guild_commands.get(&g).cloned().unwrap_or_default(),
             None => s.world.global_commands.clone(),
         })
+    }
+}
+
+fn gateway_stats_of(s: &state::SimState) -> GatewayStats {
+    GatewayStats {
+        connected: s.gateway.connection.is_some(),
+        identifies: s.gateway.identifies,
+        resumes: s.gateway.resumes,
+        heartbeats: s.gateway.heartbeats,
+        intents: s.gateway.intents,
+        clean_closes: s.gateway.clean_closes,
     }
 }

@@ -5,7 +5,9 @@
 use serde_json::{json, Value};
 
 use super::permissions::OverwriteTarget;
-use super::world::{Channel, ChannelKind, Guild, Member, Role, StoredMessage, User, World, APPLICATION_ID};
+use super::world::{
+    Channel, ChannelKind, Guild, Member, Role, StoredMessage, User, World, APPLICATION_ID,
+};
 
 pub const TIMESTAMP: &str = "2026-01-01T00:00:00.000000+00:00";
 
@@ -30,7 +32,11 @@ pub fn role(role: &Role) -> Value {
 }
 
 pub fn member(world: &World, member: &Member, permissions: Option<u64>) -> Value {
-    let user = world.users.get(&member.user_id).map(user).unwrap_or(Value::Null);
+    let user = world
+        .users
+        .get(&member.user_id)
+        .map(user)
+        .unwrap_or(Value::Null);
     let mut value = json!({
         "user": user,
         "roles": member.roles.iter().map(u64::to_string).collect::<Vec<_>>(),
@@ -72,14 +78,13 @@ pub fn guild_create(world: &World, guild: &Guild) -> Value {
         .filter(|c| c.guild_id == Some(guild.id) && !c.deleted)
         .map(channel)
         .collect();
-    let bot_member = Member { user_id: world.bot_user_id, roles: vec![] };
-    let members: Vec<Value> = guild
-        .members
-        .values()
-        .filter(|m| m.user_id == world.bot_user_id)
-        .chain(guild.members.get(&world.bot_user_id).is_none().then_some(&bot_member))
-        .map(|m| member(world, m, None))
-        .collect();
+    let bot_member = Member {
+        user_id: world.bot_user_id,
+        roles: vec![],
+    };
+    // Discord always includes the bot's own member object; other members need a privileged intent.
+    let own = guild.members.get(&world.bot_user_id).unwrap_or(&bot_member);
+    let members = vec![member(world, own, None)];
     json!({
         "id": guild.id.to_string(), "name": guild.name, "icon": null, "splash": null, "discovery_splash": null,
         "owner_id": guild.owner_id.to_string(), "afk_channel_id": null, "afk_timeout": 300,
@@ -110,7 +115,11 @@ pub fn partial_guild(guild: &Guild) -> Value {
 }
 
 pub fn ready(world: &World, session_id: &str, gateway_url: &str) -> Value {
-    let bot = world.users.get(&world.bot_user_id).map(user).unwrap_or(Value::Null);
+    let bot = world
+        .users
+        .get(&world.bot_user_id)
+        .map(user)
+        .unwrap_or(Value::Null);
     let guilds: Vec<Value> = world
         .guilds
         .values()
@@ -125,7 +134,11 @@ pub fn ready(world: &World, session_id: &str, gateway_url: &str) -> Value {
 }
 
 pub fn message(world: &World, message: &StoredMessage) -> Value {
-    let author = world.users.get(&message.author_id).map(user).unwrap_or(Value::Null);
+    let author = world
+        .users
+        .get(&message.author_id)
+        .map(user)
+        .unwrap_or(Value::Null);
     let attachments: Vec<Value> = message
         .attachments
         .iter()
@@ -168,7 +181,11 @@ pub struct InteractionEnvelope<'a> {
 }
 
 pub fn interaction(world: &World, envelope: InteractionEnvelope<'_>) -> Value {
-    let channel_value = world.channels.get(&envelope.channel_id).map(channel).unwrap_or(Value::Null);
+    let channel_value = world
+        .channels
+        .get(&envelope.channel_id)
+        .map(channel)
+        .unwrap_or(Value::Null);
     let app_permissions = world.channel_permissions(envelope.channel_id, world.bot_user_id);
     let mut value = json!({
         "id": envelope.id.to_string(), "application_id": APPLICATION_ID.to_string(), "type": envelope.kind,
@@ -183,7 +200,10 @@ pub fn interaction(world: &World, envelope: InteractionEnvelope<'_>) -> Value {
                 .members
                 .get(&envelope.user_id)
                 .cloned()
-                .unwrap_or(Member { user_id: envelope.user_id, roles: vec![] });
+                .unwrap_or(Member {
+                    user_id: envelope.user_id,
+                    roles: vec![],
+                });
             value["guild_id"] = json!(guild.id.to_string());
             value["guild_locale"] = json!("en-US");
             value["member"] = member(world, &member_value, Some(perms));
@@ -191,7 +211,11 @@ pub fn interaction(world: &World, envelope: InteractionEnvelope<'_>) -> Value {
             value["authorizing_integration_owners"] = json!({"0": guild.id.to_string()});
         }
         None => {
-            value["user"] = world.users.get(&envelope.user_id).map(user).unwrap_or(Value::Null);
+            value["user"] = world
+                .users
+                .get(&envelope.user_id)
+                .map(user)
+                .unwrap_or(Value::Null);
             value["context"] = json!(1);
         }
     }

@@ -53,7 +53,12 @@ pub fn base_permissions(q: &PermissionQuery<'_>) -> u64 {
     if q.user_id == q.owner_id {
         return ALL;
     }
-    let role_perms = |id: u64| q.roles.iter().find(|(role, _)| *role == id).map_or(0, |(_, p)| *p);
+    let role_perms = |id: u64| {
+        q.roles
+            .iter()
+            .find(|(role, _)| *role == id)
+            .map_or(0, |(_, p)| *p)
+    };
     let mut perms = role_perms(q.guild_id);
     for role in q.member_roles {
         perms |= role_perms(*role);
@@ -100,8 +105,16 @@ mod tests {
     fn a_member_overwrite_beats_a_role_overwrite() {
         let roles = [(1, EVERYONE_DEFAULT), (2, 0)];
         let overwrites = [
-            Overwrite { target: OverwriteTarget::Role(2), allow: 0, deny: SEND_MESSAGES },
-            Overwrite { target: OverwriteTarget::Member(9), allow: SEND_MESSAGES, deny: 0 },
+            Overwrite {
+                target: OverwriteTarget::Role(2),
+                allow: 0,
+                deny: SEND_MESSAGES,
+            },
+            Overwrite {
+                target: OverwriteTarget::Member(9),
+                allow: SEND_MESSAGES,
+                deny: 0,
+            },
         ];
         let query = |user| PermissionQuery {
             guild_id: 1,
@@ -111,14 +124,21 @@ mod tests {
             member_roles: &[2],
             overwrites: &overwrites,
         };
-        assert_eq!(channel_permissions(&query(9)) & SEND_MESSAGES, SEND_MESSAGES);
+        assert_eq!(
+            channel_permissions(&query(9)) & SEND_MESSAGES,
+            SEND_MESSAGES
+        );
         assert_eq!(channel_permissions(&query(8)) & SEND_MESSAGES, 0);
     }
 
     #[test]
     fn without_view_channel_nothing_is_allowed() {
         let roles = [(1, EVERYONE_DEFAULT)];
-        let overwrites = [Overwrite { target: OverwriteTarget::Role(1), allow: 0, deny: VIEW_CHANNEL }];
+        let overwrites = [Overwrite {
+            target: OverwriteTarget::Role(1),
+            allow: 0,
+            deny: VIEW_CHANNEL,
+        }];
         let q = PermissionQuery {
             guild_id: 1,
             owner_id: 100,

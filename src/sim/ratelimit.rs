@@ -24,13 +24,18 @@ pub struct RateLimiter {
 }
 
 fn prune(window: &mut VecDeque<Instant>, now: Instant, length: Duration) {
-    while window.front().is_some_and(|t| now.duration_since(*t) >= length) {
+    while window
+        .front()
+        .is_some_and(|t| now.duration_since(*t) >= length)
+    {
         window.pop_front();
     }
 }
 
 fn retry_after(window: &VecDeque<Instant>, now: Instant, length: Duration) -> Duration {
-    window.front().map_or(Duration::ZERO, |oldest| length.saturating_sub(now.duration_since(*oldest)))
+    window.front().map_or(Duration::ZERO, |oldest| {
+        length.saturating_sub(now.duration_since(*oldest))
+    })
 }
 
 impl RateLimiter {
@@ -39,13 +44,19 @@ impl RateLimiter {
     pub fn admit(&mut self, now: Instant, channel: Option<u64>) -> Result<(), Limited> {
         prune(&mut self.global, now, GLOBAL_WINDOW);
         if self.global.len() >= GLOBAL_LIMIT {
-            return Err(Limited { retry_after: retry_after(&self.global, now, GLOBAL_WINDOW), global: true });
+            return Err(Limited {
+                retry_after: retry_after(&self.global, now, GLOBAL_WINDOW),
+                global: true,
+            });
         }
         if let Some(channel) = channel {
             let window = self.channels.entry(channel).or_default();
             prune(window, now, CHANNEL_WINDOW);
             if window.len() >= CHANNEL_LIMIT {
-                return Err(Limited { retry_after: retry_after(window, now, CHANNEL_WINDOW), global: false });
+                return Err(Limited {
+                    retry_after: retry_after(window, now, CHANNEL_WINDOW),
+                    global: false,
+                });
             }
             window.push_back(now);
         }
@@ -63,13 +74,21 @@ mod tests {
         let mut limiter = RateLimiter::default();
         let start = Instant::now();
         for i in 0..5 {
-            limiter.admit(start + Duration::from_millis(i * 10), Some(7)).unwrap();
+            limiter
+                .admit(start + Duration::from_millis(i * 10), Some(7))
+                .unwrap();
         }
-        let refusal = limiter.admit(start + Duration::from_millis(100), Some(7)).unwrap_err();
+        let refusal = limiter
+            .admit(start + Duration::from_millis(100), Some(7))
+            .unwrap_err();
         assert!(!refusal.global);
         assert!(refusal.retry_after > Duration::from_secs(4));
-        limiter.admit(start + Duration::from_millis(100), Some(8)).expect("other channels are unaffected");
-        limiter.admit(start + Duration::from_secs(5), Some(7)).expect("the window slides");
+        limiter
+            .admit(start + Duration::from_millis(100), Some(8))
+            .expect("other channels are unaffected");
+        limiter
+            .admit(start + Duration::from_secs(5), Some(7))
+            .expect("the window slides");
     }
 
     #[test]

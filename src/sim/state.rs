@@ -65,6 +65,7 @@ pub(crate) struct GatewayHub {
     pub resumes: u32,
     pub heartbeats: u32,
     pub intents: Option<u64>,
+    pub clean_closes: u32,
 }
 
 #[derive(Default)]
@@ -89,8 +90,16 @@ pub(crate) struct Shared {
 
 impl Shared {
     pub fn new(options: SimOptions, gateway_url: String) -> Self {
-        let state = SimState { world: World::new(), ..SimState::default() };
-        Self { state: Mutex::new(state), changed: watch::channel(0).0, options, gateway_url }
+        let state = SimState {
+            world: World::new(),
+            ..SimState::default()
+        };
+        Self {
+            state: Mutex::new(state),
+            changed: watch::channel(0).0,
+            options,
+            gateway_url,
+        }
     }
 
     /// Runs `f` on the state and wakes everybody waiting for a change.
@@ -106,7 +115,9 @@ impl Shared {
 
     fn lock(&self) -> MutexGuard<'_, SimState> {
         // A panic while holding the lock is a simulator bug; keep serving so the test reports it.
-        self.state.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.state
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     /// Waits until `ready` holds for the state, or `timeout` passes. Returns whether it held.

@@ -33,7 +33,11 @@ impl SimMessage {
             content: message.content.clone(),
             embeds: message.embeds.clone(),
             components: message.components.clone(),
-            attachments: message.attachments.iter().map(|a| (a.filename.clone(), a.bytes.clone())).collect(),
+            attachments: message
+                .attachments
+                .iter()
+                .map(|a| (a.filename.clone(), a.bytes.clone()))
+                .collect(),
             ephemeral: message.visible_to.is_some() || message.flags & EPHEMERAL != 0,
             nonce: message.nonce.clone(),
         }
@@ -55,7 +59,12 @@ impl SimMessage {
             push(embed.pointer("/author/name"));
             push(embed.get("title"));
             push(embed.get("description"));
-            for field in embed.get("fields").and_then(Value::as_array).into_iter().flatten() {
+            for field in embed
+                .get("fields")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+            {
                 push(field.get("name"));
                 push(field.get("value"));
             }
@@ -67,11 +76,24 @@ impl SimMessage {
     pub fn buttons(&self) -> Vec<Button> {
         self.components
             .iter()
-            .flat_map(|row| row.get("components").and_then(Value::as_array).cloned().unwrap_or_default())
+            .flat_map(|row| {
+                row.get("components")
+                    .and_then(Value::as_array)
+                    .cloned()
+                    .unwrap_or_default()
+            })
             .filter(|c| c.get("type").and_then(Value::as_u64) == Some(2))
             .map(|c| Button {
-                label: c.get("label").and_then(Value::as_str).unwrap_or_default().to_owned(),
-                custom_id: c.get("custom_id").and_then(Value::as_str).unwrap_or_default().to_owned(),
+                label: c
+                    .get("label")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default()
+                    .to_owned(),
+                custom_id: c
+                    .get("custom_id")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default()
+                    .to_owned(),
                 disabled: c.get("disabled").and_then(Value::as_bool).unwrap_or(false),
             })
             .collect()
@@ -104,7 +126,12 @@ pub struct ModalInput {
 
 impl ModalView {
     pub(crate) fn from_data(data: &Value) -> Self {
-        let text = |v: &Value, field: &str| v.get(field).and_then(Value::as_str).unwrap_or_default().to_owned();
+        let text = |v: &Value, field: &str| {
+            v.get(field)
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_owned()
+        };
         let inputs = data
             .get("components")
             .and_then(Value::as_array)
@@ -114,13 +141,23 @@ impl ModalView {
             .map(|input| ModalInput {
                 custom_id: text(input, "custom_id"),
                 label: text(input, "label"),
-                placeholder: input.get("placeholder").and_then(Value::as_str).map(str::to_owned),
+                placeholder: input
+                    .get("placeholder")
+                    .and_then(Value::as_str)
+                    .map(str::to_owned),
                 max_length: input.get("max_length").and_then(Value::as_u64),
                 min_length: input.get("min_length").and_then(Value::as_u64),
-                required: input.get("required").and_then(Value::as_bool).unwrap_or(true),
+                required: input
+                    .get("required")
+                    .and_then(Value::as_bool)
+                    .unwrap_or(true),
             })
             .collect();
-        Self { custom_id: text(data, "custom_id"), title: text(data, "title"), inputs }
+        Self {
+            custom_id: text(data, "custom_id"),
+            title: text(data, "title"),
+            inputs,
+        }
     }
 }
 
@@ -162,7 +199,11 @@ impl Reply {
         match self {
             Reply::Message(m) | Reply::Updated(m) => m.text(),
             Reply::Modal(m) => format!("[modal] {}", m.title),
-            Reply::Choices(c) => c.iter().map(|c| c.name.clone()).collect::<Vec<_>>().join(", "),
+            Reply::Choices(c) => c
+                .iter()
+                .map(|c| c.name.clone())
+                .collect::<Vec<_>>()
+                .join(", "),
         }
     }
 }

@@ -144,11 +144,19 @@ pub struct World {
 
 impl World {
     pub fn new() -> Self {
-        let mut world = Self { next_id: FIRST_ID, ..Self::default() };
+        let mut world = Self {
+            next_id: FIRST_ID,
+            ..Self::default()
+        };
         world.bot_user_id = APPLICATION_ID;
         world.users.insert(
             APPLICATION_ID,
-            User { id: APPLICATION_ID, name: "allybot".into(), bot: true, dms_open: false },
+            User {
+                id: APPLICATION_ID,
+                name: "allybot".into(),
+                bot: true,
+                dms_open: false,
+            },
         );
         world.owner_user_id = world.add_user("app-owner");
         world
@@ -161,12 +169,23 @@ impl World {
 
     pub fn add_user(&mut self, name: &str) -> u64 {
         let id = self.next_id();
-        self.users.insert(id, User { id, name: name.to_owned(), bot: false, dms_open: true });
+        self.users.insert(
+            id,
+            User {
+                id,
+                name: name.to_owned(),
+                bot: false,
+                dms_open: true,
+            },
+        );
         id
     }
 
     pub fn guild_of_channel(&self, channel: u64) -> Option<&Guild> {
-        self.channels.get(&channel).and_then(|c| c.guild_id).and_then(|g| self.guilds.get(&g))
+        self.channels
+            .get(&channel)
+            .and_then(|c| c.guild_id)
+            .and_then(|g| self.guilds.get(&g))
     }
 
     fn role_table(guild: &Guild) -> Vec<(u64, u64)> {
@@ -175,7 +194,11 @@ impl World {
 
     /// A member's guild-wide permissions (no channel overwrites).
     pub fn guild_permissions(&self, guild: &Guild, user: u64) -> u64 {
-        let member_roles = guild.members.get(&user).map(|m| m.roles.clone()).unwrap_or_default();
+        let member_roles = guild
+            .members
+            .get(&user)
+            .map(|m| m.roles.clone())
+            .unwrap_or_default();
         let roles = Self::role_table(guild);
         permissions::base_permissions(&PermissionQuery {
             guild_id: guild.id,
@@ -189,7 +212,9 @@ impl World {
 
     /// A user's effective permissions in a channel; DMs allow the basics to both sides.
     pub fn channel_permissions(&self, channel: u64, user: u64) -> u64 {
-        let Some(chan) = self.channels.get(&channel) else { return 0 };
+        let Some(chan) = self.channels.get(&channel) else {
+            return 0;
+        };
         let Some(guild) = chan.guild_id.and_then(|g| self.guilds.get(&g)) else {
             return permissions::VIEW_CHANNEL
                 | permissions::SEND_MESSAGES
@@ -200,7 +225,11 @@ impl World {
         if !guild.members.contains_key(&user) && guild.owner_id != user {
             return 0;
         }
-        let member_roles = guild.members.get(&user).map(|m| m.roles.clone()).unwrap_or_default();
+        let member_roles = guild
+            .members
+            .get(&user)
+            .map(|m| m.roles.clone())
+            .unwrap_or_default();
         let roles = Self::role_table(guild);
         permissions::channel_permissions(&PermissionQuery {
             guild_id: guild.id,
@@ -214,7 +243,10 @@ impl World {
 
     /// The registered definition of a top-level command, preferring the guild's registration.
     pub fn registered_command(&self, guild: Option<u64>, name: &str) -> Option<&Value> {
-        let in_guild = guild.and_then(|g| self.guild_commands.get(&g)).into_iter().flatten();
+        let in_guild = guild
+            .and_then(|g| self.guild_commands.get(&g))
+            .into_iter()
+            .flatten();
         in_guild
             .chain(self.global_commands.iter())
             .find(|command| command.get("name").and_then(Value::as_str) == Some(name))
@@ -224,7 +256,9 @@ impl World {
     pub fn channel_transcript(&self, channel: u64) -> Vec<&StoredMessage> {
         self.messages
             .values()
-            .filter(|m| m.channel_id == channel && m.visible_to.is_none() && !m.deleted && !m.pending)
+            .filter(|m| {
+                m.channel_id == channel && m.visible_to.is_none() && !m.deleted && !m.pending
+            })
             .collect()
     }
 

@@ -15,7 +15,3 @@ pub fn from_db_time(seconds: i64) -> DateTime<Utc> {
 pub(crate) fn id_to_db(id: u64) -> i64 {
     id as i64
 }
-
-pub(crate) fn id_from_db(id: i64) -> u64 {
-    id as u64
-}

@@ -11,8 +11,9 @@ mod guilds;
 use std::str::FromStr;
 use std::time::Duration;
 
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::{Sqlite, Transaction};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
 
 pub use convert::{from_db_time, to_db_time};
 
@@ -30,7 +31,10 @@ pub enum StoreError {
     #[error("migration failed: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
     #[error("cannot create the database folder {path}: {source}")]
-    Folder { path: String, source: std::io::Error },
+    Folder {
+        path: String,
+        source: std::io::Error,
+    },
     #[error("stored data is not valid: {0}")]
     Corrupt(String),
 }
@@ -82,11 +86,6 @@ impl Store {
         Ok(usize::try_from(count).unwrap_or(0))
     }
 
-    /// A write transaction that holds the write lock from its first statement.
-    pub(crate) async fn begin_write(&self) -> StoreResult<Transaction<'static, Sqlite>> {
-        Ok(self.pool.begin_with("BEGIN IMMEDIATE").await?)
-    }
-
     pub(crate) fn pool(&self) -> &SqlitePool {
         &self.pool
     }
@@ -101,6 +100,13 @@ impl Store {
         .await?)
     }
 
+    /// The journal mode in force ("wal" once opened by [`Store::open`]).
+    pub async fn journal_mode(&self) -> StoreResult<String> {
+        Ok(sqlx::query_scalar("PRAGMA journal_mode")
+            .fetch_one(&self.pool)
+            .await?)
+    }
+
     /// Waits for in-flight queries and closes every connection (checkpointing the WAL).
     pub async fn close(&self) {
         self.pool.close().await;
@@ -113,8 +119,10 @@ fn create_parent_folder(options: &SqliteConnectOptions) -> StoreResult<()> {
         return Ok(()); // in-memory
     }
     if let Some(parent) = file.parent().filter(|p| !p.as_os_str().is_empty()) {
-        std::fs::create_dir_all(parent)
-            .map_err(|source| StoreError::Folder { path: parent.display().to_string(), source })?;
+        std::fs::create_dir_all(parent).map_err(|source| StoreError::Folder {
+            path: parent.display().to_string(),
+            source,
+        })?;
     }
     Ok(())
 }

@@ -7,6 +7,11 @@ use crate::bot::{render, Context, Error};
 /// What allybot does and how to begin.
 #[poise::command(slash_command)]
 pub async fn about(ctx: Context<'_>) -> Result<(), Error> {
-    ctx.send(CreateReply::default().embed(render::about()).ephemeral(true)).await?;
+    ctx.send(
+        CreateReply::default()
+            .embed(render::about())
+            .ephemeral(true),
+    )
+    .await?;
     Ok(())
 }

@@ -6,7 +6,10 @@ use chrono::{DateTime, Utc};
 use poise::serenity_prelude as serenity;
 use serde::Serialize;
 
-use super::{commitment_modal, feedback, nudge_message, question, reflection_modal, FeedbackView, NudgeView, QuestionView};
+use super::{
+    commitment_modal, feedback, nudge_message, question, reflection_modal, FeedbackView, NudgeView,
+    QuestionView,
+};
 use crate::content::fit::ItemFit;
 use crate::content::model::{CommitmentTemplate, Module, Prompt, QuizItem, Reflection, Track};
 use crate::discord_limits::{self, FormErrors};
@@ -23,7 +26,11 @@ fn message_problems(what: &str, message: &impl Serialize) -> Vec<String> {
         Ok(json) => discord_limits::check_message(&json, "", &mut errors),
         Err(e) => return vec![format!("{what}: cannot be rendered: {e}")],
     }
-    errors.describe().into_iter().map(|p| format!("{what}: {p}")).collect()
+    errors
+        .describe()
+        .into_iter()
+        .map(|p| format!("{what}: {p}"))
+        .collect()
 }
 
 fn modal_problems(what: &str, modal: &serenity::CreateModal) -> Vec<String> {
@@ -32,13 +39,21 @@ fn modal_problems(what: &str, modal: &serenity::CreateModal) -> Vec<String> {
         Ok(json) => discord_limits::check_modal(&json, &mut errors),
         Err(e) => return vec![format!("{what}: cannot be rendered: {e}")],
     }
-    errors.describe().into_iter().map(|p| format!("{what}: {p}")).collect()
+    errors
+        .describe()
+        .into_iter()
+        .map(|p| format!("{what}: {p}"))
+        .collect()
 }
 
 impl ItemFit for DiscordFit {
     fn prompt_problems(&self, track: &Track, module: &Module, prompt: &Prompt) -> Vec<String> {
         let late = DateTime::<Utc>::MAX_UTC;
-        let stages = [Stage::Module(module.number), Stage::Module(u8::MAX), Stage::Review];
+        let stages = [
+            Stage::Module(module.number),
+            Stage::Module(u8::MAX),
+            Stage::Review,
+        ];
         let mut problems: Vec<String> = stages
             .iter()
             .flat_map(|stage| {
@@ -72,7 +87,9 @@ impl ItemFit for DiscordFit {
         let (embed, rows) = question(&asked);
         let mut problems = message_problems(
             "quiz question",
-            &serenity::CreateInteractionResponseMessage::new().embed(embed).components(rows),
+            &serenity::CreateInteractionResponseMessage::new()
+                .embed(embed)
+                .components(rows),
         );
         for chosen in 0..order.len() {
             let answered = FeedbackView {
@@ -87,17 +104,25 @@ impl ItemFit for DiscordFit {
             let (embed, rows) = feedback(&answered);
             problems.extend(message_problems(
                 &format!("feedback for option {}", chosen + 1),
-                &serenity::CreateInteractionResponseMessage::new().embed(embed).components(rows),
+                &serenity::CreateInteractionResponseMessage::new()
+                    .embed(embed)
+                    .components(rows),
             ));
         }
         problems
     }
 
     fn reflection_problems(&self, reflection: &Reflection) -> Vec<String> {
-        modal_problems("reflection form", &reflection_modal(i64::MAX, &reflection.text))
+        modal_problems(
+            "reflection form",
+            &reflection_modal(i64::MAX, &reflection.text),
+        )
     }
 
     fn commitment_problems(&self, template: &CommitmentTemplate) -> Vec<String> {
-        modal_problems("commitment form", &commitment_modal(&template.when, &template.will))
+        modal_problems(
+            "commitment form",
+            &commitment_modal(&template.when, &template.will),
+        )
     }
 }

@@ -10,10 +10,14 @@ pub const REFLECTION_MAX: usize = 2000;
 const FORM_MAX: u16 = 4000;
 
 pub fn reflection_modal(delivery: i64, question: &str) -> serenity::CreateModal {
-    let input = serenity::CreateInputText::new(serenity::InputTextStyle::Paragraph, "Your reflection (only you see it)", "text")
-        .placeholder(question)
-        .max_length(FORM_MAX)
-        .required(true);
+    let input = serenity::CreateInputText::new(
+        serenity::InputTextStyle::Paragraph,
+        "Your reflection (only you see it)",
+        "text",
+    )
+    .placeholder(question)
+    .max_length(FORM_MAX)
+    .required(true);
     serenity::CreateModal::new(ModalKind::Reflection { delivery }.to_string(), "Reflection")
         .components(vec![serenity::CreateActionRow::InputText(input)])
 }
@@ -28,13 +32,19 @@ pub fn commitment_modal(when_example: &str, will_example: &str) -> serenity::Cre
         .placeholder(will_example)
         .max_length(200)
         .required(true);
-    let days = serenity::CreateInputText::new(serenity::InputTextStyle::Short, "Check in after how many days? (1-60)", "days")
-        .value("7")
-        .max_length(2)
-        .required(false);
-    serenity::CreateModal::new(ModalKind::Commitment.to_string(), "Make a commitment").components(vec![
-        serenity::CreateActionRow::InputText(when),
-        serenity::CreateActionRow::InputText(will),
-        serenity::CreateActionRow::InputText(days),
-    ])
+    let days = serenity::CreateInputText::new(
+        serenity::InputTextStyle::Short,
+        "Check in after how many days? (1-60)",
+        "days",
+    )
+    .value("7")
+    .max_length(2)
+    .required(false);
+    serenity::CreateModal::new(ModalKind::Commitment.to_string(), "Make a commitment").components(
+        vec![
+            serenity::CreateActionRow::InputText(when),
+            serenity::CreateActionRow::InputText(will),
+            serenity::CreateActionRow::InputText(days),
+        ],
+    )
 }

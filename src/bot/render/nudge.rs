@@ -23,8 +23,13 @@ pub struct NudgeView<'a> {
 fn heading(view: &NudgeView<'_>) -> String {
     let module = view.prompt_module;
     match view.stage {
-        Stage::Module(number) if number == module.number => format!("Module {number} · {}", module.title),
-        Stage::Module(number) => format!("Module {number} · a prompt from Module {}: {}", module.number, module.title),
+        Stage::Module(number) if number == module.number => {
+            format!("Module {number} · {}", module.title)
+        }
+        Stage::Module(number) => format!(
+            "Module {number} · a prompt from Module {}: {}",
+            module.number, module.title
+        ),
         Stage::Review => format!("Review · Module {} · {}", module.number, module.title),
     }
 }
@@ -40,7 +45,10 @@ pub fn nudge_embed(view: &NudgeView<'_>) -> serenity::CreateEmbed {
         description.push_str(&format!("\n\n**Reflect:** {}", question.trim()));
     }
     if let Some(due) = view.late_due {
-        description.push_str(&format!("\n\n*This nudge is running late: it was due <t:{}:t>.*", due.timestamp()));
+        description.push_str(&format!(
+            "\n\n*This nudge is running late: it was due <t:{}:t>.*",
+            due.timestamp()
+        ));
     }
     serenity::CreateEmbed::new()
         .author(serenity::CreateEmbedAuthor::new(heading(view)))

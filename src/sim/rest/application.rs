@@ -13,7 +13,10 @@ const COMMANDS_MAX: usize = 100;
 
 pub(super) fn route(call: Call<'_>) -> RouteResult {
     match (call.method, call.segments.as_slice()) {
-        (&Method::GET, ["gateway"]) => Ok(Answer::Json(StatusCode::OK, json!({"url": call.shared.gateway_url}))),
+        (&Method::GET, ["gateway"]) => Ok(Answer::Json(
+            StatusCode::OK,
+            json!({"url": call.shared.gateway_url}),
+        )),
         (&Method::GET, ["gateway", "bot"]) => {
             call.require_auth()?;
             Ok(Answer::Json(
@@ -28,7 +31,9 @@ pub(super) fn route(call: Call<'_>) -> RouteResult {
         }
         (&Method::GET, ["users", "@me"]) => {
             call.require_auth()?;
-            let me = call.shared.read(|s| s.world.users.get(&s.world.bot_user_id).map(payloads::user));
+            let me = call
+                .shared
+                .read(|s| s.world.users.get(&s.world.bot_user_id).map(payloads::user));
             Ok(Answer::Json(StatusCode::OK, me.unwrap_or(Value::Null)))
         }
         (&Method::POST, ["users", "@me", "channels"]) => super::channels::open_dm(call),
@@ -61,8 +66,10 @@ fn commands(call: &Call<'_>, method: &Method, app: &str, guild: Option<u64>) -> 
             };
             validate_commands(&list)?;
             let registered = call.shared.with(|s| {
-                let registered: Vec<Value> =
-                    list.into_iter().map(|c| payloads::registered(c, s.world.next_id(), guild)).collect();
+                let registered: Vec<Value> = list
+                    .into_iter()
+                    .map(|c| payloads::registered(c, s.world.next_id(), guild))
+                    .collect();
                 match guild {
                     Some(g) => {
                         s.world.guild_commands.insert(g, registered.clone());
@@ -82,7 +89,11 @@ fn commands(call: &Call<'_>, method: &Method, app: &str, guild: Option<u64>) -> 
 fn validate_commands(list: &[Value]) -> Result<(), ApiError> {
     let mut errors = FormErrors::default();
     if list.len() > COMMANDS_MAX {
-        return Err(ApiError::new(400, 30032, "Maximum number of application commands reached"));
+        return Err(ApiError::new(
+            400,
+            30032,
+            "Maximum number of application commands reached",
+        ));
     }
     for (i, command) in list.iter().enumerate() {
         check_named(command, &format!("{i}"), &mut errors);
@@ -97,15 +108,24 @@ fn validate_commands(list: &[Value]) -> Result<(), ApiError> {
 fn check_named(item: &Value, path: &str, errors: &mut FormErrors) {
     let name = item.get("name").and_then(Value::as_str).unwrap_or_default();
     let name_ok = (1..=32).contains(&name.chars().count())
-        && name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_');
-    let description = item.get("description").and_then(Value::as_str).unwrap_or_default();
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_');
+    let description = item
+        .get("description")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
     if !name_ok || !(1..=100).contains(&description.chars().count()) {
         errors.add(
             format!("{path}.name"),
             "Names are 1-32 lowercase characters and descriptions 1-100 characters.",
         );
     }
-    let options = item.get("options").and_then(Value::as_array).map(Vec::as_slice).unwrap_or(&[]);
+    let options = item
+        .get("options")
+        .and_then(Value::as_array)
+        .map(Vec::as_slice)
+        .unwrap_or(&[]);
     if options.len() > 25 {
         errors.add(format!("{path}.options"), "Must be 25 or fewer in length.");
     }

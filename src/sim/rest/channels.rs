@@ -1,14 +1,15 @@
 //! Channels and their messages: posting (JSON or multipart, with permission checks, nonce
 //! de-duplication and the per-channel rate limit), reading recent messages, edits, DMs.
 
-
 use axum::http::{Method, StatusCode};
 use serde_json::{json, Value};
 
 use super::{parse_id, Answer, ApiError, Call, RouteResult};
 use crate::discord_limits::{self as limits, FormErrors};
 use crate::sim::payloads;
-use crate::sim::permissions::{ATTACH_FILES, EMBED_LINKS, READ_MESSAGE_HISTORY, SEND_MESSAGES, VIEW_CHANNEL};
+use crate::sim::permissions::{
+    ATTACH_FILES, EMBED_LINKS, READ_MESSAGE_HISTORY, SEND_MESSAGES, VIEW_CHANNEL,
+};
 use crate::sim::state::SimState;
 use crate::sim::world::{Attachment, Channel, ChannelKind, StoredMessage};
 
@@ -31,8 +32,16 @@ pub(super) fn route(call: Call<'_>) -> RouteResult {
         (&Method::GET, ["channels", channel]) => {
             let channel = parse_id(channel)?;
             call.admit(None)?;
-            let found = call.shared.read(|s| s.world.channels.get(&channel).filter(|c| !c.deleted).map(payloads::channel));
-            found.map(|c| Answer::Json(StatusCode::OK, c)).ok_or_else(|| ApiError::unknown("Channel", 10003))
+            let found = call.shared.read(|s| {
+                s.world
+                    .channels
+                    .get(&channel)
+                    .filter(|c| !c.deleted)
+                    .map(payloads::channel)
+            });
+            found
+                .map(|c| Answer::Json(StatusCode::OK, c))
+                .ok_or_else(|| ApiError::unknown("Channel", 10003))
         }
         _ => Err(ApiError::new(404, 0, "404: Not Found")),
     }
@@ -48,12 +57,21 @@ pub(crate) fn new_message(
     interaction: Option<u64>,
 ) -> u64 {
     let id = s.world.next_id();
-    let list = |field: &str| body.get(field).and_then(Value::as_array).cloned().unwrap_or_default();
+    let list = |field: &str| {
+        body.get(field)
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default()
+    };
     let message = StoredMessage {
         id,
         channel_id: channel,
         author_id: s.world.bot_user_id,
-        content: body.get("content").and_then(Value::as_str).unwrap_or_default().to_owned(),
+        content: body
+            .get("content")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_owned(),
         embeds: list("embeds"),
         components: list("components"),
         attachments: files,
@@ -70,7 +88,9 @@ pub(crate) fn new_message(
 
 /// Applies an edit body: fields present replace the old ones.
 pub(crate) fn apply_edit(s: &mut SimState, message: u64, body: &Value, files: Vec<Attachment>) {
-    let Some(m) = s.world.messages.get_mut(&message) else { return };
+    let Some(m) = s.world.messages.get_mut(&message) else {
+        return;
+    };
     if let Some(content) = body.get("content").and_then(Value::as_str) {
         m.content = content.to_owned();
     }
@@ -94,24 +114,45 @@ fn create(call: &Call<'_>, channel: u64) -> RouteResult {
     if !errors.is_empty() {
         return Err(ApiError::form(&errors));
     }
-    let is_empty = body.get("content").and_then(Value::as_str).is_none_or(str::is_empty)
-        && body.get("embeds").and_then(Value::as_array).is_none_or(Vec::is_empty)
-        && body.get("components").and_then(Value::as_array).is_none_or(Vec::is_empty)
+    let is_empty = body
+        .get("content")
+        .and_then(Value::as_str)
+        .is_none_or(str::is_empty)
+        && body
+            .get("embeds")
+            .and_then(Value::as_array)
+            .is_none_or(Vec::is_empty)
+        && body
+            .get("components")
+            .and_then(Value::as_array)
+            .is_none_or(Vec::is_empty)
         && call.body.files.is_empty();
     if is_empty {
         return Err(ApiError::new(400, 50006, "Cannot send an empty message"));
     }
     let window = call.shared.options.nonce_window;
     call.shared.with(|s| {
-        let target = s.world.channels.get(&channel).filter(|c| !c.deleted).cloned();
+        let target = s
+            .world
+            .channels
+            .get(&channel)
+            .filter(|c| !c.deleted)
+            .cloned();
         let target = target.ok_or_else(|| ApiError::unknown("Channel", 10003))?;
         check_can_post(s, &target, &body, !call.body.files.is_empty())?;
         let nonce = body.get("nonce").and_then(Value::as_str).map(str::to_owned);
-        let enforce = body.get("enforce_nonce").and_then(Value::as_bool).unwrap_or(false);
+        let enforce = body
+            .get("enforce_nonce")
+            .and_then(Value::as_bool)
+            .unwrap_or(false);
         if let (Some(nonce), true) = (&nonce, enforce) {
             if let Some((existing, at)) = s.nonces.get(&(channel, nonce.clone())) {
                 if call.now.duration_since(*at) <= window {
-                    let json = s.world.messages.get(existing).map(|m| payloads::message(&s.world, m));
+                    let json = s
+                        .world
+                        .messages
+                        .get(existing)
+                        .map(|m| payloads::message(&s.world, m));
                     return Ok(Answer::Json(StatusCode::OK, json.unwrap_or(Value::Null)));
                 }
             }
@@ -120,22 +161,48 @@ fn create(call: &Call<'_>, channel: u64) -> RouteResult {
         if let Some(nonce) = nonce {
             s.nonces.insert((channel, nonce), (id, call.now));
         }
-        let json = s.world.messages.get(&id).map(|m| payloads::message(&s.world, m));
+        let json = s
+            .world
+            .messages
+            .get(&id)
+            .map(|m| payloads::message(&s.world, m));
         Ok(Answer::Json(StatusCode::OK, json.unwrap_or(Value::Null)))
     })
 }
 
-fn check_can_post(s: &SimState, channel: &Channel, body: &Value, has_files: bool) -> Result<(), ApiError> {
+fn check_can_post(
+    s: &SimState,
+    channel: &Channel,
+    body: &Value,
+    has_files: bool,
+) -> Result<(), ApiError> {
     if channel.kind == ChannelKind::Dm {
-        let open = channel.recipient.and_then(|u| s.world.users.get(&u)).is_some_and(|u| u.dms_open);
-        return if open { Ok(()) } else { Err(ApiError::new(403, 50007, "Cannot send messages to this user")) };
+        let open = channel
+            .recipient
+            .and_then(|u| s.world.users.get(&u))
+            .is_some_and(|u| u.dms_open);
+        return if open {
+            Ok(())
+        } else {
+            Err(ApiError::new(
+                403,
+                50007,
+                "Cannot send messages to this user",
+            ))
+        };
     }
-    let bot_in_guild = channel.guild_id.and_then(|g| s.world.guilds.get(&g)).is_some_and(|g| g.bot_present);
+    let bot_in_guild = channel
+        .guild_id
+        .and_then(|g| s.world.guilds.get(&g))
+        .is_some_and(|g| g.bot_present);
     let perms = s.world.channel_permissions(channel.id, s.world.bot_user_id);
     if !bot_in_guild || perms & VIEW_CHANNEL == 0 {
         return Err(ApiError::new(403, 50001, "Missing Access"));
     }
-    let has_embeds = body.get("embeds").and_then(Value::as_array).is_some_and(|e| !e.is_empty());
+    let has_embeds = body
+        .get("embeds")
+        .and_then(Value::as_array)
+        .is_some_and(|e| !e.is_empty());
     let missing = perms & SEND_MESSAGES == 0
         || (has_embeds && perms & EMBED_LINKS == 0)
         || (has_files && perms & ATTACH_FILES == 0);
@@ -160,8 +227,14 @@ fn recent(call: &Call<'_>, channel: u64) -> RouteResult {
         if perms & VIEW_CHANNEL == 0 || perms & READ_MESSAGE_HISTORY == 0 {
             return Err(ApiError::new(403, 50001, "Missing Access"));
         }
-        let messages: Vec<Value> =
-            s.world.channel_transcript(channel).iter().rev().take(limit).map(|m| payloads::message(&s.world, m)).collect();
+        let messages: Vec<Value> = s
+            .world
+            .channel_transcript(channel)
+            .iter()
+            .rev()
+            .take(limit)
+            .map(|m| payloads::message(&s.world, m))
+            .collect();
         Ok(Answer::Json(StatusCode::OK, Value::Array(messages)))
     })
 }
@@ -176,7 +249,11 @@ fn own_message(call: &Call<'_>, method: &Method, channel: u64, message: u64) -> 
         }
     }
     call.shared.with(|s| {
-        let exists = s.world.messages.get(&message).is_some_and(|m| m.channel_id == channel && !m.deleted);
+        let exists = s
+            .world
+            .messages
+            .get(&message)
+            .is_some_and(|m| m.channel_id == channel && !m.deleted);
         if !exists {
             return Err(ApiError::unknown("Message", 10008));
         }
@@ -191,7 +268,11 @@ fn own_message(call: &Call<'_>, method: &Method, channel: u64, message: u64) -> 
             Method::GET => {}
             _ => return Err(ApiError::new(405, 0, "405: Method Not Allowed")),
         }
-        let json = s.world.messages.get(&message).map(|m| payloads::message(&s.world, m));
+        let json = s
+            .world
+            .messages
+            .get(&message)
+            .map(|m| payloads::message(&s.world, m));
         Ok(Answer::Json(StatusCode::OK, json.unwrap_or(Value::Null)))
     })
 }
@@ -203,14 +284,22 @@ pub(super) fn open_dm(call: Call<'_>) -> RouteResult {
     let recipient = call
         .json()
         .get("recipient_id")
-        .and_then(|v| v.as_str().map(str::to_owned).or_else(|| v.as_u64().map(|n| n.to_string())))
+        .and_then(|v| {
+            v.as_str()
+                .map(str::to_owned)
+                .or_else(|| v.as_u64().map(|n| n.to_string()))
+        })
         .and_then(|v| v.parse::<u64>().ok())
         .ok_or_else(|| ApiError::new(400, 50035, "Invalid Form Body"))?;
     call.shared.with(|s| {
         if !s.world.users.contains_key(&recipient) {
             return Err(ApiError::unknown("User", 10013));
         }
-        let existing = s.world.channels.values().find(|c| c.kind == ChannelKind::Dm && c.recipient == Some(recipient));
+        let existing = s
+            .world
+            .channels
+            .values()
+            .find(|c| c.kind == ChannelKind::Dm && c.recipient == Some(recipient));
         let channel = match existing {
             Some(channel) => channel.clone(),
             None => {
@@ -228,6 +317,9 @@ pub(super) fn open_dm(call: Call<'_>) -> RouteResult {
                 channel
             }
         };
-        Ok(Answer::Json(StatusCode::OK, json!(payloads::channel(&channel))))
+        Ok(Answer::Json(
+            StatusCode::OK,
+            json!(payloads::channel(&channel)),
+        ))
     })
 }

@@ -24,11 +24,19 @@ pub(super) fn route(call: Call<'_>) -> RouteResult {
             [] => payloads::partial_guild(g),
             ["roles"] => Value::Array(g.roles.iter().map(payloads::role).collect()),
             ["channels"] => Value::Array(
-                s.world.channels.values().filter(|c| c.guild_id == Some(guild) && !c.deleted).map(payloads::channel).collect(),
+                s.world
+                    .channels
+                    .values()
+                    .filter(|c| c.guild_id == Some(guild) && !c.deleted)
+                    .map(payloads::channel)
+                    .collect(),
             ),
             ["members", user] => {
                 let user = parse_id(user)?;
-                let bot_member = Member { user_id: s.world.bot_user_id, roles: vec![] };
+                let bot_member = Member {
+                    user_id: s.world.bot_user_id,
+                    roles: vec![],
+                };
                 let member = g
                     .members
                     .get(&user)

@@ -80,24 +80,42 @@ fn acknowledge(
     data: &Value,
     deadline: Duration,
 ) -> RouteResult {
-    let record = s.world.interactions.get(&id).filter(|r| r.token == token).cloned();
-    let Some(record) = record else { return Err(ApiError::unknown("interaction", 10062)) };
+    let record = s
+        .world
+        .interactions
+        .get(&id)
+        .filter(|r| r.token == token)
+        .cloned();
+    let Some(record) = record else {
+        return Err(ApiError::unknown("interaction", 10062));
+    };
     if call.now.duration_since(record.created) > deadline {
         return Err(ApiError::unknown("interaction", 10062));
     }
     if record.ack.is_some() {
-        return Err(ApiError::new(400, 40060, "Interaction has already been acknowledged."));
+        return Err(ApiError::new(
+            400,
+            40060,
+            "Interaction has already been acknowledged.",
+        ));
     }
     let from_component = record.source_message.is_some();
     let allowed = match response_type {
         4 | 5 => record.kind != InteractionKind::Autocomplete,
         6 | 7 => from_component,
         8 => record.kind == InteractionKind::Autocomplete,
-        9 => matches!(record.kind, InteractionKind::Command | InteractionKind::Component),
+        9 => matches!(
+            record.kind,
+            InteractionKind::Command | InteractionKind::Component
+        ),
         _ => false,
     };
     if !allowed {
-        return Err(ApiError::new(400, 50035, "Interaction response type is not valid here"));
+        return Err(ApiError::new(
+            400,
+            50035,
+            "Interaction response type is not valid here",
+        ));
     }
     let flags = data.get("flags").and_then(Value::as_u64).unwrap_or(0);
     let mut original = None;
@@ -105,12 +123,26 @@ fn acknowledge(
         4 => {
             form_check(|e| limits::check_message(data, "data", e))?;
             let visible_to = (flags & EPHEMERAL != 0).then_some(record.user_id);
-            let message = new_message(s, record.channel_id, data, call.body.files.clone(), visible_to, Some(id));
+            let message = new_message(
+                s,
+                record.channel_id,
+                data,
+                call.body.files.clone(),
+                visible_to,
+                Some(id),
+            );
             original = Some(message);
         }
         5 => {
             let visible_to = (flags & EPHEMERAL != 0).then_some(record.user_id);
-            let message = new_message(s, record.channel_id, &Value::Null, vec![], visible_to, Some(id));
+            let message = new_message(
+                s,
+                record.channel_id,
+                &Value::Null,
+                vec![],
+                visible_to,
+                Some(id),
+            );
             if let Some(m) = s.world.messages.get_mut(&message) {
                 m.pending = true;
                 m.flags = flags;
@@ -128,7 +160,11 @@ fn acknowledge(
         _ => {}
     }
     if let Some(r) = s.world.interactions.get_mut(&id) {
-        r.ack = Some(Ack { response_type, data: data.clone(), at: Instant::now() });
+        r.ack = Some(Ack {
+            response_type,
+            data: data.clone(),
+            at: Instant::now(),
+        });
         r.original_message = original;
     }
     Ok(Answer::NoContent)
@@ -136,7 +172,10 @@ fn acknowledge(
 
 /// Finds the interaction behind a webhook token, checking it was acknowledged and is still valid.
 fn usable_interaction(s: &SimState, token: &str, now: Instant) -> Result<u64, ApiError> {
-    let record = s.world.interaction_by_token(token).ok_or_else(|| ApiError::unknown("Webhook", 10015))?;
+    let record = s
+        .world
+        .interaction_by_token(token)
+        .ok_or_else(|| ApiError::unknown("Webhook", 10015))?;
     if record.ack.is_none() {
         return Err(ApiError::unknown("Webhook", 10015));
     }
@@ -151,9 +190,16 @@ fn followup(call: &Call<'_>, token: &str) -> RouteResult {
     form_check(|e| limits::check_message(&body, "", e))?;
     call.shared.with(|s| {
         let id = usable_interaction(s, token, call.now)?;
-        let record = s.world.interactions.get(&id).cloned().ok_or_else(|| ApiError::unknown("Webhook", 10015))?;
+        let record = s
+            .world
+            .interactions
+            .get(&id)
+            .cloned()
+            .ok_or_else(|| ApiError::unknown("Webhook", 10015))?;
         // After a deferred response, the first followup fills in the "thinking..." message.
-        let pending = record.original_message.filter(|m| s.world.messages.get(m).is_some_and(|m| m.pending));
+        let pending = record
+            .original_message
+            .filter(|m| s.world.messages.get(m).is_some_and(|m| m.pending));
         let message = match pending {
             Some(message) => {
                 apply_edit(s, message, &body, call.body.files.clone());
@@ -162,14 +208,25 @@ fn followup(call: &Call<'_>, token: &str) -> RouteResult {
             None => {
                 let flags = body.get("flags").and_then(Value::as_u64).unwrap_or(0);
                 let visible_to = (flags & EPHEMERAL != 0).then_some(record.user_id);
-                let message = new_message(s, record.channel_id, &body, call.body.files.clone(), visible_to, Some(id));
+                let message = new_message(
+                    s,
+                    record.channel_id,
+                    &body,
+                    call.body.files.clone(),
+                    visible_to,
+                    Some(id),
+                );
                 if let Some(r) = s.world.interactions.get_mut(&id) {
                     r.followups.push(message);
                 }
                 message
             }
         };
-        let json = s.world.messages.get(&message).map(|m| payloads::message(&s.world, m));
+        let json = s
+            .world
+            .messages
+            .get(&message)
+            .map(|m| payloads::message(&s.world, m));
         Ok(Answer::Json(StatusCode::OK, json.unwrap_or(Value::Null)))
     })
 }
@@ -181,13 +238,21 @@ fn webhook_message(call: &Call<'_>, method: &Method, token: &str, which: &str) -
     }
     call.shared.with(|s| {
         let id = usable_interaction(s, token, call.now)?;
-        let record = s.world.interactions.get(&id).cloned().ok_or_else(|| ApiError::unknown("Webhook", 10015))?;
+        let record = s
+            .world
+            .interactions
+            .get(&id)
+            .cloned()
+            .ok_or_else(|| ApiError::unknown("Webhook", 10015))?;
         let message = if which == "@original" {
             record.original_message.or(record.source_message)
         } else {
-            parse_id(which).ok().filter(|m| record.followups.contains(m) || Some(*m) == record.original_message)
+            parse_id(which)
+                .ok()
+                .filter(|m| record.followups.contains(m) || Some(*m) == record.original_message)
         };
-        let Some(message) = message.filter(|m| s.world.messages.get(m).is_some_and(|m| !m.deleted)) else {
+        let Some(message) = message.filter(|m| s.world.messages.get(m).is_some_and(|m| !m.deleted))
+        else {
             return Err(ApiError::unknown("Message", 10008));
         };
         match *method {
@@ -201,7 +266,11 @@ fn webhook_message(call: &Call<'_>, method: &Method, token: &str, which: &str) -
             }
             _ => return Err(ApiError::new(405, 0, "405: Method Not Allowed")),
         }
-        let json = s.world.messages.get(&message).map(|m| payloads::message(&s.world, m));
+        let json = s
+            .world
+            .messages
+            .get(&message)
+            .map(|m| payloads::message(&s.world, m));
         Ok(Answer::Json(StatusCode::OK, json.unwrap_or(Value::Null)))
     })
 }

@@ -16,9 +16,9 @@ use axum::response::{IntoResponse, Response};
 use serde_json::{json, Value};
 
 use super::faults::FaultKind;
-use crate::discord_limits::FormErrors;
 use super::state::{RecordedRequest, Shared};
 use super::world::Attachment;
+use crate::discord_limits::FormErrors;
 
 /// A request body: the JSON (or multipart `payload_json`) and any attached files.
 #[derive(Debug, Default)]
@@ -51,7 +51,11 @@ impl ApiError {
     }
 
     pub fn form(errors: &FormErrors) -> Self {
-        Self { status: StatusCode::BAD_REQUEST, body: errors.to_body(), retry_after: None }
+        Self {
+            status: StatusCode::BAD_REQUEST,
+            body: errors.to_body(),
+            retry_after: None,
+        }
     }
 
     pub fn rate_limited(retry_after: Duration, global: bool) -> Self {
@@ -110,7 +114,9 @@ impl Call<'_> {
 }
 
 pub(crate) fn parse_id(segment: &str) -> Result<u64, ApiError> {
-    segment.parse().map_err(|_| ApiError::new(404, 0, "404: Not Found"))
+    segment
+        .parse()
+        .map_err(|_| ApiError::new(404, 0, "404: Not Found"))
 }
 
 pub(crate) async fn handle(State(shared): State<Arc<Shared>>, request: Request) -> Response {
@@ -138,8 +144,15 @@ pub(crate) async fn handle(State(shared): State<Arc<Shared>>, request: Request) 
         Some(fault.kind.clone())
     });
     let answer = match fault {
-        Some(FaultKind::Error { status, code, message }) => Err(ApiError::new(status, code, &message)),
-        Some(FaultKind::RateLimited { retry_after, global }) => Err(ApiError::rate_limited(retry_after, global)),
+        Some(FaultKind::Error {
+            status,
+            code,
+            message,
+        }) => Err(ApiError::new(status, code, &message)),
+        Some(FaultKind::RateLimited {
+            retry_after,
+            global,
+        }) => Err(ApiError::rate_limited(retry_after, global)),
         other => {
             if let Some(FaultKind::Delay(wait)) = other {
                 tokio::time::sleep(wait).await;
@@ -183,7 +196,9 @@ pub(crate) async fn handle(State(shared): State<Arc<Shared>>, request: Request) 
 
 fn route(call: Call<'_>) -> RouteResult {
     match call.segments.first().copied() {
-        Some("gateway") | Some("oauth2") | Some("applications") | Some("users") => application::route(call),
+        Some("gateway") | Some("oauth2") | Some("applications") | Some("users") => {
+            application::route(call)
+        }
         Some("interactions") | Some("webhooks") => interactions::route(call),
         Some("channels") => channels::route(call),
         Some("guilds") => guilds::route(call),
@@ -199,7 +214,10 @@ fn error_response(error: ApiError) -> Response {
             headers.insert(header::RETRY_AFTER, value.clone());
             headers.insert("x-ratelimit-reset-after", value);
         }
-        headers.insert("x-ratelimit-scope", HeaderValue::from_static(if global { "global" } else { "user" }));
+        headers.insert(
+            "x-ratelimit-scope",
+            HeaderValue::from_static(if global { "global" } else { "user" }),
+        );
         if global {
             headers.insert("x-ratelimit-global", HeaderValue::from_static("true"));
         }
@@ -222,14 +240,20 @@ async fn read_body(request: Request) -> Result<Body_, ApiError> {
     if bytes.is_empty() {
         return Ok(Body_::default());
     }
-    let json = serde_json::from_slice(&bytes).map_err(|_| ApiError::new(400, 50109, "The request body contains invalid JSON."))?;
-    Ok(Body_ { json: Some(json), files: vec![] })
+    let json = serde_json::from_slice(&bytes)
+        .map_err(|_| ApiError::new(400, 50109, "The request body contains invalid JSON."))?;
+    Ok(Body_ {
+        json: Some(json),
+        files: vec![],
+    })
 }
 
 async fn read_multipart(request: Request) -> Result<Body_, ApiError> {
     let bad = || ApiError::new(400, 50035, "Invalid Form Body");
     let request = request.map(Body::new);
-    let mut multipart = Multipart::from_request(request, &()).await.map_err(|_| bad())?;
+    let mut multipart = Multipart::from_request(request, &())
+        .await
+        .map_err(|_| bad())?;
     let mut body = Body_::default();
     while let Some(field) = multipart.next_field().await.map_err(|_| bad())? {
         let name = field.name().unwrap_or_default().to_owned();
@@ -239,7 +263,11 @@ async fn read_multipart(request: Request) -> Result<Body_, ApiError> {
         if name == "payload_json" {
             body.json = Some(serde_json::from_slice(&bytes).map_err(|_| bad())?);
         } else if name.starts_with("files[") {
-            body.files.push(Attachment { filename: filename.unwrap_or(name), content_type, bytes: bytes.to_vec() });
+            body.files.push(Attachment {
+                filename: filename.unwrap_or(name),
+                content_type,
+                bytes: bytes.to_vec(),
+            });
         }
     }
     Ok(body)

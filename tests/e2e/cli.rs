@@ -1,0 +1,217 @@
+//! The `allybot` binary as an operator uses it: configuration errors, `migrate`, and `run`
+//! against the simulator with a canary token that must never appear in any output.
+
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+use std::time::Duration;
+
+use allybot::sim::{Actor, SimOptions, Simulator};
+use allybot::store::Store;
+
+fn allybot() -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_allybot"));
+    command.current_dir(env!("CARGO_MANIFEST_DIR"));
+    // Start from a clean slate: no token or override leaks in from the developer's shell.
+    for (name, _) in std::env::vars() {
+        if name.starts_with("ALLYBOT") || name == "DISCORD_TOKEN" {
+            command.env_remove(name);
+        }
+    }
+    command
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+/// One bad configuration: environment, config file contents, the key the message must name.
+type Case = (
+    Vec<(&'static str, &'static str)>,
+    Option<&'static str>,
+    &'static str,
+);
+
+fn config_file(dir: &Path, contents: &str) -> String {
+    let path = dir.join("allybot.toml");
+    std::fs::write(&path, contents).unwrap();
+    path.display().to_string()
+}
+
+#[test]
+fn each_kind_of_bad_configuration_exits_2_with_one_line_naming_the_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let cases: [Case; 6] = [
+        (
+            vec![],
+            Some("[schedule]\ngrace_hours = 99\n"),
+            "schedule.grace_hours",
+        ),
+        (
+            vec![],
+            Some("[outbound]\nmax_requests_per_second = \"many\"\n"),
+            "outbound.max_requests_per_second",
+        ),
+        (vec![], Some("[database]\npath = \"x\"\n"), "database.path"),
+        (vec![], Some("[database\n"), "allybot.toml"),
+        (
+            vec![("ALLYBOT__PRIVACY__MIN_GROUP_SIZE", "1")],
+            None,
+            "privacy.min_group_size",
+        ),
+        (
+            vec![("ALLYBOT__DISCORD__COMMAND_SCOPE", "guild:abc")],
+            None,
+            "discord.command_scope",
+        ),
+    ];
+    for (env, file, key) in cases {
+        let mut command = allybot();
+        if let Some(contents) = file {
+            command.args(["--config", &config_file(dir.path(), contents)]);
+        }
+        let output = command.arg("migrate").envs(env.clone()).output().unwrap();
+        let message = stderr(&output);
+        assert_eq!(output.status.code(), Some(2), "{key}: {message}");
+        assert_eq!(message.trim().lines().count(), 1, "one line: {message}");
+        assert!(message.contains(key), "{key} named in: {message}");
+    }
+
+    let output = allybot()
+        .args(["migrate", "--config", "/nonexistent/allybot.toml"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        output.status.code(),
+        Some(2),
+        "--config after the subcommand works too"
+    );
+    assert!(stderr(&output).contains("/nonexistent/allybot.toml"));
+
+    let output = allybot()
+        .arg("run")
+        .env(
+            "ALLYBOT__DATABASE__URL",
+            format!("sqlite://{}/t.db", dir.path().display()),
+        )
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2), "run without a token");
+    assert!(
+        stderr(&output).contains("DISCORD_TOKEN"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[tokio::test]
+async fn migrate_creates_the_database_and_its_folder_and_is_idempotent() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("nested/folder/allybot.db");
+    let url = format!("sqlite://{}", db.display());
+
+    let first = allybot()
+        .arg("migrate")
+        .env("ALLYBOT__DATABASE__URL", &url)
+        .output()
+        .unwrap();
+    let second = allybot()
+        .arg("migrate")
+        .env("ALLYBOT__DATABASE__URL", &url)
+        .output()
+        .unwrap();
+
+    assert!(first.status.success(), "{}", stderr(&first));
+    assert!(String::from_utf8_lossy(&second.stdout).contains("(0 migration(s) applied)"));
+    let store = Store::open(&url).await.unwrap();
+    let tables = store.table_names().await.unwrap();
+    for table in ["cohorts", "deliveries", "guilds", "memberships"] {
+        assert!(tables.iter().any(|t| t == table), "{table} in {tables:?}");
+    }
+    let journal = store.journal_mode().await.unwrap();
+    assert_eq!(journal, "wal");
+}
+
+#[tokio::test]
+async fn the_token_never_appears_in_any_output_even_at_trace_level() {
+    const CANARY: &str = "canary-7f3a9c2e-do-not-print";
+    let sim = Simulator::start(SimOptions::default()).await.unwrap();
+    let owner = sim.add_user("owner");
+    let guild = sim.add_guild("Guild", owner);
+    let channel = sim.add_text_channel(guild, "general");
+    let dir = tempfile::tempdir().unwrap();
+
+    let child = allybot()
+        .arg("run")
+        .env("DISCORD_TOKEN", CANARY)
+        .env("ALLYBOT__DISCORD__PROXY_URL", sim.base_url())
+        .env("ALLYBOT__DISCORD__COMMAND_SCOPE", format!("guild:{guild}"))
+        .env(
+            "ALLYBOT__DATABASE__URL",
+            format!("sqlite://{}/allybot.db", dir.path().display()),
+        )
+        .env(
+            "ALLYBOT__PRIVACY__DATA_KEY_FILE",
+            dir.path().join("key").display().to_string(),
+        )
+        .env("ALLYBOT__LOG__FILTER", "trace")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let ready = sim.wait_until_ready(Duration::from_secs(60)).await;
+    if ready {
+        let reply = sim
+            .slash(
+                Actor {
+                    user: owner,
+                    guild: Some(guild),
+                    channel,
+                },
+                "about",
+                &[],
+            )
+            .unwrap()
+            .reply()
+            .await;
+        assert!(reply.is_ok(), "{reply:?}");
+    }
+    let status = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let output = tokio::task::spawn_blocking(move || child.wait_with_output())
+        .await
+        .unwrap()
+        .unwrap();
+
+    let all_output = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        stderr(&output)
+    );
+    assert!(
+        ready,
+        "the binary should connect to the simulator: {all_output}"
+    );
+    assert!(
+        all_output.contains("bot started"),
+        "trace logging was on: {}",
+        &all_output[..all_output.len().min(2000)]
+    );
+    assert!(
+        !all_output.contains(CANARY),
+        "the token leaked into the output"
+    );
+    assert!(
+        !all_output.contains(&CANARY[..20]),
+        "part of the token leaked into the output"
+    );
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "SIGTERM is a clean shutdown: {}",
+        &all_output[all_output.len().saturating_sub(2000)..]
+    );
+    assert!(sim.gateway_stats().clean_closes >= 1);
+}

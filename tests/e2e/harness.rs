@@ -1,0 +1,142 @@
+//! A fresh world per test: the simulator, a guild with an owner and a #general channel, a
+//! temporary folder with the SQLite file, a settable clock, and the real bot started through
+//! `app::start` (the code path of `allybot run`).
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use allybot::app::{self, BotOptions, RunningBot};
+use allybot::clock::ManualClock;
+use allybot::config::{self, CommandScope, Secret, Settings};
+use allybot::sim::{Actor, Reply, SimOptions, Simulator};
+use chrono::{DateTime, Utc};
+
+pub const READY: Duration = Duration::from_secs(30);
+
+/// Monday 23 November 2026, 08:00 UTC.
+pub fn monday_morning() -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339("2026-11-23T08:00:00Z")
+        .unwrap()
+        .to_utc()
+}
+
+pub struct Harness {
+    pub sim: Simulator,
+    pub clock: ManualClock,
+    pub dir: tempfile::TempDir,
+    pub guild: u64,
+    pub owner: u64,
+    pub general: u64,
+    bot: Option<RunningBot>,
+}
+
+impl Harness {
+    /// A world with the bot running and ready.
+    pub async fn start() -> Self {
+        Self::start_with(SimOptions::default()).await
+    }
+
+    pub async fn start_with(options: SimOptions) -> Self {
+        let mut harness = Self::world(options).await;
+        harness.boot().await;
+        harness
+    }
+
+    /// A world without the bot (start it with [`Harness::boot`]).
+    pub async fn world(options: SimOptions) -> Self {
+        let sim = Simulator::start(options).await.expect("simulator starts");
+        let owner = sim.add_user("Olu (owner)");
+        let guild = sim.add_guild("Test Org", owner);
+        let general = sim.add_text_channel(guild, "general");
+        Self {
+            sim,
+            clock: ManualClock::new(monday_morning()),
+            dir: tempfile::tempdir().expect("temp dir"),
+            guild,
+            owner,
+            general,
+            bot: None,
+        }
+    }
+
+    /// The settings a test bot runs with: the repository's config/default.toml, pointed at the
+    /// simulator and this test's folder.
+    pub fn settings(&self) -> Settings {
+        let mut settings = config::load(None, &[]).expect("config/default.toml loads");
+        settings.database.url = format!("sqlite://{}", self.db_path().display());
+        settings.discord.proxy_url = Some(self.sim.base_url());
+        settings.discord.command_scope = CommandScope::Guild(self.guild);
+        settings.privacy.data_key_file = self.dir.path().join("allybot.key");
+        settings
+    }
+
+    pub fn db_path(&self) -> std::path::PathBuf {
+        self.dir.path().join("allybot.db")
+    }
+
+    pub async fn boot(&mut self) {
+        let options = BotOptions {
+            settings: self.settings(),
+            token: Secret::new("test-token"),
+            clock: Arc::new(self.clock.clone()),
+        };
+        let bot = app::start(options).await.expect("bot starts");
+        self.bot = Some(bot);
+        assert!(
+            self.sim.wait_until_ready(READY).await,
+            "the bot should connect and register its commands"
+        );
+    }
+
+    pub async fn stop(&mut self) {
+        if let Some(bot) = self.bot.take() {
+            bot.shutdown().await;
+        }
+    }
+
+    pub async fn restart(&mut self) {
+        self.stop().await;
+        let before = self.sim.gateway_stats().identifies;
+        let options = BotOptions {
+            settings: self.settings(),
+            token: Secret::new("test-token"),
+            clock: Arc::new(self.clock.clone()),
+        };
+        self.bot = Some(app::start(options).await.expect("bot restarts"));
+        assert!(
+            self.sim
+                .wait_for_gateway(READY, |g| g.connected && g.identifies > before)
+                .await,
+            "the restarted bot should identify again"
+        );
+    }
+
+    pub fn bot(&self) -> &RunningBot {
+        self.bot.as_ref().expect("the bot is running")
+    }
+
+    /// `user` acting in #general.
+    pub fn in_general(&self, user: u64) -> Actor {
+        Actor {
+            user,
+            guild: Some(self.guild),
+            channel: self.general,
+        }
+    }
+
+    pub fn add_member(&self, name: &str) -> u64 {
+        let user = self.sim.add_user(name);
+        self.sim.add_member(self.guild, user, &[]);
+        user
+    }
+
+    /// Runs a slash command in #general and returns what the user sees.
+    pub async fn command(&self, user: u64, command: &str, options: &[(&str, &str)]) -> Reply {
+        self.sim
+            .slash(self.in_general(user), command, options)
+            .unwrap_or_else(|e| panic!("/{command}: {e}"))
+            .reply()
+            .await
+            .unwrap_or_else(|e| panic!("/{command}: {e}"))
+    }
+}

@@ -1,0 +1,7 @@
+//! End-to-end tests: the real bot (library or binary) against the in-repo Discord simulator,
+//! with a real SQLite file. One test binary, so the heavy dependencies link once.
+
+mod boot;
+mod cli;
+mod harness;
+mod simulator;
