@@ -15,6 +15,7 @@ pub mod demo;
 pub mod discord_limits;
 pub mod domain;
 pub mod run;
+pub mod scheduler;
 pub mod sim;
 pub mod store;
 pub mod telemetry;

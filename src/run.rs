@@ -7,10 +7,12 @@ use crate::config::{self, Settings};
 pub async fn run(settings: Settings, env: &[(String, String)]) -> Result<(), Failure> {
     let token = config::load_token(&settings, env)?;
     let clock = clock_from_env(env)?;
+    let curriculum = app::load_curriculum(&settings)?;
     let mut bot = app::start(BotOptions {
         settings,
         token,
         clock,
+        curriculum,
     })
     .await?;
     let ended_by_itself = tokio::select! {

@@ -5,17 +5,25 @@ pub mod commands;
 pub mod components;
 pub mod errors;
 mod events;
+pub mod flows;
 mod in_flight;
+pub mod outbound;
+pub mod pacer;
+mod permissions;
 pub mod render;
 pub mod seam;
+mod zones;
 
 use std::sync::Arc;
 use std::time::Duration;
 
 use poise::serenity_prelude as serenity;
 
+use tokio::sync::Notify;
+
 use crate::clock::SharedClock;
 use crate::config::{CommandScope, Settings};
+use crate::content::model::Curriculum;
 use crate::store::Store;
 
 pub use in_flight::InFlight;
@@ -25,6 +33,11 @@ pub struct Data {
     pub store: Store,
     pub clock: SharedClock,
     pub settings: Arc<Settings>,
+    pub curriculum: Arc<Curriculum>,
+    /// Every rate-limited REST call goes through it.
+    pub pacer: Arc<pacer::Pacer>,
+    /// Wakes the scheduler after a schedule, channel or calendar change.
+    pub scheduler_wake: Arc<Notify>,
     pub in_flight: InFlight,
 }
 

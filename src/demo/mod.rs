@@ -51,10 +51,12 @@ pub async fn run(mut settings: Settings, _days: u32, out: &Path) -> anyhow::Resu
         .single()
         .context("demo start time")?;
     let clock = ManualClock::new(start);
+    let curriculum = app::load_curriculum(&settings)?;
     let bot = app::start(BotOptions {
         settings,
         token: Secret::new("demo-token"),
         clock: Arc::new(clock.clone()),
+        curriculum,
     })
     .await?;
     anyhow::ensure!(

@@ -15,3 +15,12 @@ pub fn from_db_time(seconds: i64) -> DateTime<Utc> {
 pub(crate) fn id_to_db(id: u64) -> i64 {
     id as i64
 }
+
+pub(crate) fn id_from_db(id: i64) -> u64 {
+    id as u64
+}
+
+/// Local dates are stored as `YYYY-MM-DD`.
+pub(crate) fn parse_date(text: &str) -> Option<chrono::NaiveDate> {
+    chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d").ok()
+}

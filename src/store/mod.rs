@@ -5,8 +5,12 @@
 //! start with `BEGIN IMMEDIATE`, so a read-then-write never fails with SQLITE_BUSY half-way, and
 //! lock and pool waits are capped well under Discord's 3-second interaction deadline.
 
+mod cohorts;
 mod convert;
+mod deliveries;
+mod engagements;
 mod guilds;
+mod memberships;
 
 use std::str::FromStr;
 use std::time::Duration;
@@ -15,7 +19,10 @@ use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
 
+pub use cohorts::{Cohort, CreateOutcome, NewCohort};
 pub use convert::{from_db_time, to_db_time};
+pub use deliveries::{Claim, Delivery, DeliveryStatus};
+pub use memberships::{JoinOutcome, Membership};
 
 /// How long a statement waits for another connection's write lock, and how long a caller waits
 /// for a pooled connection. Together they leave more than a second of the 3 s deadline.
@@ -84,6 +91,12 @@ impl Store {
             .fetch_one(&self.pool)
             .await?;
         Ok(usize::try_from(count).unwrap_or(0))
+    }
+
+    /// A write transaction that holds the write lock from its first statement, so a
+    /// read-then-write cannot fail half-way with SQLITE_BUSY.
+    pub(crate) async fn begin_write(&self) -> StoreResult<sqlx::Transaction<'static, sqlx::Sqlite>> {
+        Ok(self.pool.begin_with("BEGIN IMMEDIATE").await?)
     }
 
     pub(crate) fn pool(&self) -> &SqlitePool {

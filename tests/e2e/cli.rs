@@ -8,17 +8,7 @@ use std::time::Duration;
 use allybot::sim::{Actor, SimOptions, Simulator};
 use allybot::store::Store;
 
-fn allybot() -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_allybot"));
-    command.current_dir(env!("CARGO_MANIFEST_DIR"));
-    // Start from a clean slate: no token or override leaks in from the developer's shell.
-    for (name, _) in std::env::vars() {
-        if name.starts_with("ALLYBOT") || name == "DISCORD_TOKEN" {
-            command.env_remove(name);
-        }
-    }
-    command
-}
+use crate::harness::allybot;
 
 fn stderr(output: &Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()

@@ -74,12 +74,14 @@ impl Harness {
         self.dir.path().join("allybot.db")
     }
 
+    fn options(&self) -> BotOptions {
+        let settings = self.settings();
+        let curriculum = app::load_curriculum(&settings).expect("the shipped curriculum loads");
+        BotOptions { settings, token: Secret::new("test-token"), clock: Arc::new(self.clock.clone()), curriculum }
+    }
+
     pub async fn boot(&mut self) {
-        let options = BotOptions {
-            settings: self.settings(),
-            token: Secret::new("test-token"),
-            clock: Arc::new(self.clock.clone()),
-        };
+        let options = self.options();
         let bot = app::start(options).await.expect("bot starts");
         self.bot = Some(bot);
         assert!(
@@ -97,12 +99,7 @@ impl Harness {
     pub async fn restart(&mut self) {
         self.stop().await;
         let before = self.sim.gateway_stats().identifies;
-        let options = BotOptions {
-            settings: self.settings(),
-            token: Secret::new("test-token"),
-            clock: Arc::new(self.clock.clone()),
-        };
-        self.bot = Some(app::start(options).await.expect("bot restarts"));
+        self.bot = Some(app::start(self.options()).await.expect("bot restarts"));
         assert!(
             self.sim
                 .wait_for_gateway(READY, |g| g.connected && g.identifies > before)
@@ -139,4 +136,17 @@ impl Harness {
             .await
             .unwrap_or_else(|e| panic!("/{command}: {e}"))
     }
+}
+
+/// The real `allybot` binary, run from the repository root with a clean environment: no token
+/// or override leaks in from the developer's shell.
+pub fn allybot() -> std::process::Command {
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_allybot"));
+    command.current_dir(env!("CARGO_MANIFEST_DIR"));
+    for (name, _) in std::env::vars() {
+        if name.starts_with("ALLYBOT") || name == "DISCORD_TOKEN" {
+            command.env_remove(name);
+        }
+    }
+    command
 }

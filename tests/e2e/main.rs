@@ -3,5 +3,8 @@
 
 mod boot;
 mod cli;
+mod cohorts;
+mod crash;
+mod delivery;
 mod harness;
 mod simulator;

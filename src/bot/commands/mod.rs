@@ -1,10 +1,13 @@
 //! Every slash command, one file per command family.
 
 mod about;
+mod cohort;
+mod participant;
+pub mod support;
 
 use crate::bot::{Data, Error};
 
 /// The one list of commands the bot registers.
 pub fn all() -> Vec<poise::Command<Data, Error>> {
-    vec![about::about()]
+    vec![about::about(), cohort::cohort(), participant::join(), participant::leave(), participant::today()]
 }

@@ -1,0 +1,159 @@
+//! `/cohort …`: creating and running cohorts. Manage Server only: registered with that default
+//! permission, and checked again here from the interaction, so a guild's command override that
+//! shows /cohort to others cannot let them change anything.
+
+mod calendar;
+mod invite;
+mod setup;
+mod status;
+
+use std::hash::{Hash, Hasher};
+
+use crate::bot::commands::support::{admin_reply, autocomplete_cohort, cohort_named, guild_of, parse_date, timestamp};
+use crate::bot::errors::user_error;
+use crate::bot::{Context, Error};
+use crate::domain::local_time::local_date;
+use crate::domain::Plan;
+use crate::store::{CreateOutcome, NewCohort};
+
+use super::support::admin_only;
+
+/// Create and run cohorts (Manage Server).
+#[poise::command(
+    slash_command,
+    guild_only,
+    default_member_permissions = "MANAGE_GUILD",
+    check = "admin_only",
+    subcommands(
+        "create",
+        "list",
+        "setup::channel",
+        "setup::schedule",
+        "setup::pace",
+        "calendar::pause",
+        "calendar::resume",
+        "calendar::holiday",
+        "invite::invite",
+        "status::status",
+        "status::preview",
+        "archive"
+    ),
+    subcommand_required
+)]
+pub async fn cohort(_ctx: Context<'_>) -> Result<(), Error> {
+    Ok(())
+}
+
+/// Create a cohort: a group that goes through a track together.
+#[poise::command(slash_command, ephemeral)]
+pub async fn create(
+    ctx: Context<'_>,
+    #[description = "A name, unique in this server"]
+    #[min_length = 1]
+    #[max_length = 50]
+    name: String,
+    #[description = "The certification track"]
+    #[choices("accomplice", "organization")]
+    track: &'static str,
+    #[description = "First practice day, YYYY-MM-DD (default: today)"] start: Option<String>,
+) -> Result<(), Error> {
+    let data = ctx.data();
+    let guild = guild_of(ctx)?;
+    let name = name.trim();
+    if name.is_empty() || name.chars().count() > 50 {
+        return Err(user_error("Cohort names are 1 to 50 characters."));
+    }
+    let now = data.clock.now();
+    let start = match start {
+        Some(text) => parse_date(&text)?,
+        None => local_date(now, chrono_tz::UTC),
+    };
+    let track = data
+        .curriculum
+        .track(track)
+        .ok_or_else(|| user_error(format!("The {track} track isn't loaded on this bot. Ask whoever runs it.")))?;
+    let seed = cohort_seed(guild, name, now.timestamp());
+    let plan = Plan::build(&track.plan_input(), seed);
+    let new = NewCohort {
+        guild_id: guild,
+        name,
+        track: &track.id,
+        track_version: &track.version,
+        plan: &plan,
+        seed,
+        start,
+        created_by: ctx.author().id.get(),
+    };
+    match data.store.create_cohort(new, now).await? {
+        CreateOutcome::NameTaken => Err(user_error(format!(
+            "A cohort called **{name}** already exists here. Pick another name, or see `/cohort list`."
+        ))),
+        CreateOutcome::Created(cohort) => {
+            tracing::info!(cohort_id = cohort.id, guild_id = guild, "cohort created");
+            admin_reply(
+                ctx,
+                format!(
+                    "Created **{}** on the {} (version {}), starting {}.\nNext: `/cohort channel` to pick where \
+                     nudges go, `/cohort schedule` to set the time and time zone, then `/cohort invite`.",
+                    cohort.name,
+                    track.title,
+                    cohort.track_version,
+                    cohort.start.format("%a %-d %b %Y")
+                ),
+            )
+            .await
+        }
+    }
+}
+
+/// A cohort's prompt order is seeded by where and when it was created: stable, and different
+/// for every cohort.
+fn cohort_seed(guild: u64, name: &str, created: i64) -> u64 {
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    (guild, name.to_lowercase(), created).hash(&mut hasher);
+    hasher.finish()
+}
+
+/// List this server's cohorts.
+#[poise::command(slash_command, ephemeral)]
+pub async fn list(ctx: Context<'_>) -> Result<(), Error> {
+    let data = ctx.data();
+    let cohorts = data.store.cohorts_in_guild(guild_of(ctx)?).await?;
+    if cohorts.is_empty() {
+        return admin_reply(ctx, "No cohorts yet. Start one with `/cohort create`.").await;
+    }
+    let mut lines = Vec::new();
+    for cohort in &cohorts {
+        let members = data.store.member_count(cohort.id).await?;
+        let channel = cohort.channel_id.map_or("no channel yet".to_owned(), |c| format!("<#{c}>"));
+        lines.push(format!(
+            "**{}**: {} · {members} member(s) · {channel} · {} {} ({})",
+            cohort.name, cohort.track, cohort.week, cohort.send_time, cohort.timezone.name()
+        ));
+    }
+    admin_reply(ctx, lines.join("\n")).await
+}
+
+/// Archive a cohort: its nudges stop and its members are released.
+#[poise::command(slash_command, ephemeral)]
+pub async fn archive(
+    ctx: Context<'_>,
+    #[description = "The cohort"]
+    #[autocomplete = "autocomplete_cohort"]
+    cohort: String,
+) -> Result<(), Error> {
+    let found = cohort_named(ctx, &cohort).await?;
+    let now = ctx.data().clock.now();
+    ctx.data().store.archive_cohort(found.id, now).await?;
+    ctx.data().scheduler_wake.notify_one();
+    tracing::info!(cohort_id = found.id, "cohort archived");
+    admin_reply(
+        ctx,
+        format!(
+            "Archived **{}** at {}. Its nudges have stopped; members keep their own data and can join another cohort.",
+            found.name,
+            timestamp(now, 'f')
+        ),
+    )
+    .await
+}

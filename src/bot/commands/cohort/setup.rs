@@ -1,0 +1,124 @@
+//! `/cohort channel | schedule | pace`: where and when nudges go, and how fast modules move.
+
+use poise::serenity_prelude as serenity;
+
+use crate::bot::commands::support::{admin_reply, autocomplete_cohort, cohort_named, suggestions, timestamp};
+use crate::bot::errors::user_error;
+use crate::bot::permissions::require_channel_permissions;
+use crate::bot::zones::{parse_zone, suggest};
+use crate::bot::{Context, Error};
+use crate::domain::{SendTime, WorkWeek};
+use crate::scheduler::planning::Timing;
+use crate::store::Cohort;
+
+/// Pick the channel where a cohort's daily nudges go.
+#[poise::command(slash_command, ephemeral)]
+pub async fn channel(
+    ctx: Context<'_>,
+    #[description = "The cohort"]
+    #[autocomplete = "autocomplete_cohort"]
+    cohort: String,
+    #[description = "A text channel the bot can post in"]
+    #[channel_types("Text")]
+    channel: serenity::ChannelId,
+) -> Result<(), Error> {
+    let found = cohort_named(ctx, &cohort).await?;
+    require_channel_permissions(ctx, channel.get()).await?;
+    let data = ctx.data();
+    data.store.set_channel(found.id, channel.get(), data.clock.now()).await?;
+    data.scheduler_wake.notify_one();
+    tracing::info!(cohort_id = found.id, channel_id = channel.get(), "cohort channel set");
+    let restarted = if found.stopped_reason.is_some() { " Deliveries have restarted." } else { "" };
+    let next = next_nudges_line(ctx, found.id).await?;
+    admin_reply(ctx, format!("Nudges for **{}** will go to <#{}>.{restarted}\n{next}", found.name, channel.get())).await
+}
+
+async fn autocomplete_timezone(_ctx: Context<'_>, partial: &str) -> serenity::CreateAutocompleteResponse {
+    suggestions(suggest(partial, 25).into_iter().map(str::to_owned))
+}
+
+/// Set when a cohort's nudges go out, in its own time zone.
+#[poise::command(slash_command, ephemeral)]
+pub async fn schedule(
+    ctx: Context<'_>,
+    #[description = "The cohort"]
+    #[autocomplete = "autocomplete_cohort"]
+    cohort: String,
+    #[description = "Time of day, HH:MM on a 24-hour clock"] time: String,
+    #[description = "IANA time zone, like Europe/London"]
+    #[autocomplete = "autocomplete_timezone"]
+    timezone: String,
+    #[description = "mon-fri (default), sun-thu, daily, or days like mon,wed,fri"] days: Option<String>,
+) -> Result<(), Error> {
+    let found = cohort_named(ctx, &cohort).await?;
+    let time = SendTime::parse(&time).map_err(|e| user_error(format!("{e}. Nothing was changed.")))?;
+    let zone = parse_zone(&timezone).ok_or_else(|| {
+        user_error(format!(
+            "`{}` isn't an IANA time zone. Did you mean {}? Nothing was changed.",
+            timezone.trim(),
+            suggest(&timezone, 3).iter().map(|z| format!("`{z}`")).collect::<Vec<_>>().join(", ")
+        ))
+    })?;
+    let week = match days {
+        Some(text) => WorkWeek::parse(&text).map_err(|e| user_error(format!("{e}. Nothing was changed.")))?,
+        None => WorkWeek::MON_FRI,
+    };
+    let data = ctx.data();
+    data.store.set_schedule(found.id, time, zone, week).await?;
+    data.scheduler_wake.notify_one();
+    tracing::info!(cohort_id = found.id, "cohort schedule set");
+    let next = next_nudges_line(ctx, found.id).await?;
+    admin_reply(ctx, format!("**{}** practises {week} at {time} {}.\n{next}", found.name, zone.name())).await
+}
+
+/// Set how many practice days each module lasts (default 5).
+#[poise::command(slash_command, ephemeral)]
+pub async fn pace(
+    ctx: Context<'_>,
+    #[description = "The cohort"]
+    #[autocomplete = "autocomplete_cohort"]
+    cohort: String,
+    #[description = "Practice days per module, 1 to 30"]
+    #[min = 1]
+    #[max = 30]
+    days_per_module: u32,
+) -> Result<(), Error> {
+    if !(1..=30).contains(&days_per_module) {
+        return Err(user_error("A module lasts 1 to 30 practice days."));
+    }
+    let found = cohort_named(ctx, &cohort).await?;
+    ctx.data().store.set_pace(found.id, days_per_module).await?;
+    admin_reply(
+        ctx,
+        format!("Each module of **{}** now lasts {days_per_module} practice day(s), from the next nudge on.", found.name),
+    )
+    .await
+}
+
+/// "Next nudges: …" for a cohort, as Discord timestamps each reader sees in their own zone.
+pub async fn next_nudges_line(ctx: Context<'_>, cohort: i64) -> Result<String, Error> {
+    let data = ctx.data();
+    let Some(cohort) = data.store.cohort(cohort).await? else { return Ok(String::new()) };
+    let upcoming = upcoming_nudges(ctx, &cohort, 3).await?;
+    if cohort.channel_id.is_none() {
+        return Ok("No channel yet: set one with `/cohort channel`.".into());
+    }
+    if upcoming.is_empty() {
+        return Ok("No nudges are scheduled (the cohort is paused).".into());
+    }
+    let list: Vec<String> = upcoming.iter().map(|(_, due)| timestamp(*due, 'F')).collect();
+    Ok(format!("Next nudges: {}.", list.join(" · ")))
+}
+
+pub async fn upcoming_nudges(
+    ctx: Context<'_>,
+    cohort: &Cohort,
+    count: usize,
+) -> Result<Vec<(chrono::NaiveDate, chrono::DateTime<chrono::Utc>)>, Error> {
+    let data = ctx.data();
+    let calendar = data.store.calendar(cohort).await?;
+    let timing = Timing { calendar: &calendar, time: cohort.send_time, zone: cohort.timezone };
+    let latest_done = data.store.recent_deliveries(cohort.id, 1).await?.first().map(|d| d.due_at);
+    let after = latest_done.map_or(data.clock.now(), |due| due.max(data.clock.now()));
+    Ok(timing.upcoming(after, count))
+}

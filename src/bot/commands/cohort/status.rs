@@ -1,0 +1,128 @@
+//! `/cohort status | preview`: what an admin needs to trust the schedule: the next nudges, the
+//! outcome of the last ones with Discord's reason when it refused, and what a day will show.
+
+use poise::CreateReply;
+
+use super::setup::upcoming_nudges;
+use crate::bot::commands::support::{admin_reply, autocomplete_cohort, cohort_named, timestamp};
+use crate::bot::errors::user_error;
+use crate::bot::render::{self, NudgeView};
+use crate::bot::{Context, Error};
+use crate::store::{Delivery, DeliveryStatus};
+
+/// How many past deliveries status shows.
+const RECENT: u32 = 5;
+
+fn outcome(delivery: &Delivery) -> String {
+    let when = delivery.finished_at.map(|t| format!(" {}", timestamp(t, 'f'))).unwrap_or_default();
+    let why = delivery.reason.as_deref().map(|r| format!(": {r}")).unwrap_or_default();
+    match delivery.status {
+        DeliveryStatus::Sent if delivery.late => format!("late, sent{when}"),
+        DeliveryStatus::Sent => format!("sent{when}"),
+        DeliveryStatus::Sending => "sending…".to_owned(),
+        DeliveryStatus::Skipped => format!("skipped{why}"),
+        DeliveryStatus::Failed => {
+            let code = delivery.error_code.map(|c| format!(" (Discord {c})")).unwrap_or_default();
+            let retry = delivery.retry_at.map(|t| format!("; retrying {}", timestamp(t, 'R'))).unwrap_or_default();
+            format!("failed{why}{code}{retry}")
+        }
+    }
+}
+
+/// A cohort's schedule, next nudges, members and the last deliveries.
+#[poise::command(slash_command, ephemeral)]
+pub async fn status(
+    ctx: Context<'_>,
+    #[description = "The cohort"]
+    #[autocomplete = "autocomplete_cohort"]
+    cohort: String,
+) -> Result<(), Error> {
+    let found = cohort_named(ctx, &cohort).await?;
+    let data = ctx.data();
+    let calendar = data.store.calendar(&found).await?;
+    let members = data.store.member_count(found.id).await?;
+    let track_title = data.curriculum.track(&found.track).map_or(found.track.clone(), |t| t.title.clone());
+    let mut text = format!(
+        "**{}** · {track_title} v{} · from {}\nChannel: {} · {} at {} {} · {} day(s) per module · {members} member(s)\n",
+        found.name,
+        found.track_version,
+        found.start.format("%a %-d %b %Y"),
+        found.channel_id.map_or("not set".to_owned(), |c| format!("<#{c}>")),
+        found.week,
+        found.send_time,
+        found.timezone.name(),
+        found.days_per_module,
+    );
+    if let Some(reason) = &found.stopped_reason {
+        text.push_str(&format!("State: **deliveries stopped**. {reason}\n"));
+    } else if calendar.pauses.iter().any(|p| p.until.is_none()) {
+        text.push_str("State: **paused** (`/cohort resume` to restart)\n");
+    } else {
+        let upcoming = upcoming_nudges(ctx, &found, 3).await?;
+        let list: Vec<String> = upcoming.iter().map(|(_, due)| timestamp(*due, 'F')).collect();
+        match (found.channel_id, list.is_empty()) {
+            (None, _) => text.push_str("State: waiting for a channel (`/cohort channel`)\n"),
+            (_, true) => text.push_str("Next nudges: none scheduled\n"),
+            (_, false) => text.push_str(&format!("Next nudges: {}\n", list.join(" · "))),
+        }
+    }
+    let recent = data.store.recent_deliveries(found.id, RECENT).await?;
+    if recent.is_empty() {
+        text.push_str("No nudges yet.");
+    } else {
+        text.push_str("Last nudges:");
+        for delivery in &recent {
+            text.push_str(&format!(
+                "\n• {} (day {}): {}",
+                delivery.practice_date.format("%a %-d %b"),
+                delivery.day_number,
+                outcome(delivery)
+            ));
+        }
+    }
+    admin_reply(ctx, text).await
+}
+
+/// Show the nudge a cohort gets on a practice day (only you see it).
+#[poise::command(slash_command, ephemeral)]
+pub async fn preview(
+    ctx: Context<'_>,
+    #[description = "The cohort"]
+    #[autocomplete = "autocomplete_cohort"]
+    cohort: String,
+    #[description = "Practice day number (default: the next one)"]
+    #[min = 1]
+    #[max = 1000]
+    day: Option<u32>,
+) -> Result<(), Error> {
+    let found = cohort_named(ctx, &cohort).await?;
+    let data = ctx.data();
+    let calendar = data.store.calendar(&found).await?;
+    let day = match day {
+        Some(day) => day,
+        None => match upcoming_nudges(ctx, &found, 1).await?.first() {
+            Some((date, _)) => calendar.day_number(*date).unwrap_or(1),
+            None => 1,
+        },
+    };
+    let track = data.curriculum.track(&found.track).ok_or_else(|| user_error("This cohort's track isn't loaded."))?;
+    let plan = found.plan.day(day, found.days_per_module).ok_or_else(|| user_error("This cohort has no prompts."))?;
+    let (module, prompt) =
+        track.prompt(&plan.prompt_id).ok_or_else(|| user_error("That day's prompt is no longer in the curriculum."))?;
+    let view = NudgeView {
+        track,
+        stage: plan.stage,
+        prompt_module: module,
+        prompt,
+        day,
+        delivery: 0,
+        late_due: None,
+    };
+    let when = calendar.date_of_day(day).map(|d| format!(" ({})", d.format("%a %-d %b %Y"))).unwrap_or_default();
+    let reply = CreateReply::default()
+        .content(format!("Preview of **{}**, practice day {day}{when}. Not posted.", found.name))
+        .embed(render::nudge_embed(&view))
+        .ephemeral(true);
+    ctx.send(reply).await?;
+    Ok(())
+}

@@ -1,0 +1,97 @@
+//! What command handlers share: the admin check, ephemeral replies, cohort lookup and
+//! autocomplete, and parsing of dates.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use poise::serenity_prelude as serenity;
+use poise::CreateReply;
+
+use crate::bot::errors::user_error;
+use crate::bot::{Context, Error};
+use crate::store::Cohort;
+
+/// Manage Server (or Administrator), read from the interaction itself: a guild's command
+/// permission overrides may show /cohort to others, but cannot make them admins here.
+pub fn can_manage_guild(ctx: Context<'_>) -> bool {
+    match ctx {
+        poise::Context::Application(app) => app
+            .interaction
+            .member
+            .as_ref()
+            .and_then(|m| m.permissions)
+            .is_some_and(|p| p.manage_guild() || p.administrator()),
+        poise::Context::Prefix(_) => false,
+    }
+}
+
+/// The check on every admin command.
+pub async fn admin_only(ctx: Context<'_>) -> Result<bool, Error> {
+    if can_manage_guild(ctx) {
+        Ok(true)
+    } else {
+        tracing::info!(user_id = ctx.author().id.get(), command = %ctx.command().qualified_name, "admin command refused");
+        Err(user_error("Only people with the **Manage Server** permission can change cohorts. Nothing was changed."))
+    }
+}
+
+pub fn guild_of(ctx: Context<'_>) -> Result<u64, Error> {
+    ctx.guild_id()
+        .map(serenity::GuildId::get)
+        .ok_or_else(|| user_error("This command works inside your organisation's server, not in DMs."))
+}
+
+/// An ephemeral, mention-free reply.
+pub async fn reply(ctx: Context<'_>, text: impl Into<String>) -> Result<(), Error> {
+    let message = CreateReply::default()
+        .content(text)
+        .ephemeral(true)
+        .allowed_mentions(serenity::CreateAllowedMentions::new());
+    ctx.send(message).await?;
+    Ok(())
+}
+
+/// An admin reply, followed by a warning for every cohort of the guild whose deliveries have
+/// stopped, so an admin learns of it on their next /cohort command.
+pub async fn admin_reply(ctx: Context<'_>, text: impl Into<String>) -> Result<(), Error> {
+    let mut text = text.into();
+    for cohort in ctx.data().store.cohorts_in_guild(guild_of(ctx)?).await? {
+        if let Some(reason) = cohort.stopped_reason {
+            text.push_str(&format!("\n\n⚠️ **{}**: nudges have stopped. {reason}", cohort.name));
+        }
+    }
+    reply(ctx, text).await
+}
+
+pub async fn cohort_named(ctx: Context<'_>, name: &str) -> Result<Cohort, Error> {
+    ctx.data().store.cohort_named(guild_of(ctx)?, name).await?.ok_or_else(|| {
+        user_error(format!("There's no cohort called **{}** in this server. `/cohort list` shows them.", name.trim()))
+    })
+}
+
+/// Autocomplete suggestions from plain names.
+pub fn suggestions(names: impl IntoIterator<Item = String>) -> serenity::CreateAutocompleteResponse {
+    let choices = names.into_iter().take(25).map(serenity::AutocompleteChoice::from).collect();
+    serenity::CreateAutocompleteResponse::new().set_choices(choices)
+}
+
+/// Autocomplete for a cohort name option.
+pub async fn autocomplete_cohort(ctx: Context<'_>, partial: &str) -> serenity::CreateAutocompleteResponse {
+    let Ok(guild) = guild_of(ctx) else { return suggestions(Vec::new()) };
+    let wanted = partial.trim().to_lowercase();
+    match ctx.data().store.cohorts_in_guild(guild).await {
+        Ok(cohorts) => suggestions(cohorts.into_iter().map(|c| c.name).filter(|name| name.to_lowercase().contains(&wanted))),
+        Err(e) => {
+            tracing::warn!(error = %e, "cohort autocomplete failed");
+            suggestions(Vec::new())
+        }
+    }
+}
+
+pub fn parse_date(text: &str) -> Result<NaiveDate, Error> {
+    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
+        .map_err(|_| user_error(format!("`{}` is not a date. Write dates as YYYY-MM-DD, like 2026-12-24.", text.trim())))
+}
+
+/// A Discord timestamp: each reader sees it in their own time zone.
+pub fn timestamp(instant: DateTime<Utc>, style: char) -> String {
+    format!("<t:{}:{style}>", instant.timestamp())
+}

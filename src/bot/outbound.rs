@@ -1,0 +1,64 @@
+//! The scheduler's [`Outbound`], over serenity's HTTP client and the pacer.
+
+use std::sync::Arc;
+
+use poise::serenity_prelude as serenity;
+
+use super::components::ComponentAction;
+use super::pacer::Pacer;
+use super::render::{self, NudgeView};
+use crate::content::model::Curriculum;
+use crate::scheduler::{NudgeOut, Outbound, PostError};
+
+/// How far back reconciliation looks in a channel for a nudge posted before a crash.
+const RECENT_MESSAGES: u8 = 50;
+
+pub struct DiscordOutbound {
+    pub http: Arc<serenity::Http>,
+    pub curriculum: Arc<Curriculum>,
+    pub pacer: Arc<Pacer>,
+}
+
+impl DiscordOutbound {
+    fn message(&self, nudge: &NudgeOut) -> Result<serenity::CreateMessage, PostError> {
+        let missing = |what: &str| PostError::Rejected { code: 0, message: format!("{what} is not in the loaded curriculum") };
+        let track = self.curriculum.track(&nudge.track).ok_or_else(|| missing(&format!("track {}", nudge.track)))?;
+        let (module, prompt) = track.prompt(&nudge.prompt_id).ok_or_else(|| missing(&format!("prompt {}", nudge.prompt_id)))?;
+        let view = NudgeView {
+            track,
+            stage: nudge.stage,
+            prompt_module: module,
+            prompt,
+            day: nudge.day,
+            delivery: nudge.delivery_id,
+            late_due: nudge.late_due,
+        };
+        Ok(render::nudge_message(&view).nonce(serenity::Nonce::String(nudge.nonce.clone())).enforce_nonce(true))
+    }
+}
+
+impl Outbound for DiscordOutbound {
+    async fn post_nudge(&self, nudge: &NudgeOut) -> Result<u64, PostError> {
+        let message = self.message(nudge)?;
+        let channel = serenity::ChannelId::new(nudge.channel_id);
+        let posted = self.pacer.call(Some(nudge.channel_id), || channel.send_message(&self.http, message.clone())).await?;
+        Ok(posted.id.get())
+    }
+
+    async fn find_nudge(&self, channel: u64, delivery: i64) -> Result<Option<u64>, PostError> {
+        let channel = serenity::ChannelId::new(channel);
+        let recent = self
+            .pacer
+            .call(None, || channel.messages(&self.http, serenity::GetMessages::new().limit(RECENT_MESSAGES)))
+            .await?;
+        let marker = ComponentAction::TriedIt { delivery }.to_string();
+        let carries_marker = |message: &serenity::Message| {
+            message.components.iter().flat_map(|row| &row.components).any(|component| {
+                matches!(component, serenity::ActionRowComponent::Button(serenity::Button {
+                    data: serenity::ButtonKind::NonLink { custom_id, .. }, ..
+                }) if *custom_id == marker)
+            })
+        };
+        Ok(recent.iter().find(|m| carries_marker(m)).map(|m| m.id.get()))
+    }
+}

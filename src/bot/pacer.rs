@@ -1,0 +1,123 @@
+//! The one gate for REST calls that count against Discord's global limit of 50 per second:
+//! channel posts (nudges, invites, shared reflections), DMs, and the reads the bot makes. It
+//! paces ahead of the limit (`outbound.max_requests_per_second`, burst 1) because serenity
+//! does not, keeps each channel under its ~5 posts per 5 seconds, honours 429s by pausing
+//! everyone rather than retrying in a storm, and retries 5xx and timeouts a bounded number of
+//! times. Interaction responses do not pass here: Discord exempts them from the global limit.
+
+use std::future::Future;
+use std::num::NonZeroU32;
+use std::sync::Mutex;
+use std::time::Duration;
+
+use governor::{DefaultDirectRateLimiter, DefaultKeyedRateLimiter, Quota, RateLimiter};
+use poise::serenity_prelude as serenity;
+use tokio::time::Instant;
+
+use crate::scheduler::PostError;
+
+/// Attempts per call: the first plus bounded retries for 429, 5xx and timeouts.
+const ATTEMPTS: u32 = 4;
+/// A call that has not finished by then counts as a timeout.
+const CALL_LIMIT: Duration = Duration::from_secs(30);
+/// One post per channel per second keeps any 5-second window at 5 posts or fewer.
+const CHANNEL_SPACING: Duration = Duration::from_secs(1);
+
+pub struct Pacer {
+    global: DefaultDirectRateLimiter,
+    channels: DefaultKeyedRateLimiter<u64>,
+    /// Set by a 429: nobody sends before then.
+    paused_until: Mutex<Option<Instant>>,
+}
+
+impl Pacer {
+    pub fn new(max_requests_per_second: u32) -> Self {
+        let per_second = max_requests_per_second.clamp(1, 50);
+        let spacing = Duration::from_secs_f64(1.0 / f64::from(per_second));
+        let one = NonZeroU32::MIN;
+        let global = Quota::with_period(spacing).map_or(Quota::per_second(one), |q| q.allow_burst(one));
+        let channel = Quota::with_period(CHANNEL_SPACING).map_or(Quota::per_second(one), |q| q.allow_burst(one));
+        Self {
+            global: RateLimiter::direct(global),
+            channels: RateLimiter::keyed(channel),
+            paused_until: Mutex::new(None),
+        }
+    }
+
+    async fn wait_turn(&self, channel: Option<u64>) {
+        let paused = *self.paused_until.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(until) = paused {
+            tokio::time::sleep_until(until).await;
+        }
+        if let Some(channel) = channel {
+            self.channels.until_key_ready(&channel).await;
+        }
+        self.global.until_ready().await;
+    }
+
+    fn pause_everyone(&self, wait: Duration) {
+        let until = Instant::now() + wait;
+        let mut paused = self.paused_until.lock().unwrap_or_else(|e| e.into_inner());
+        if paused.is_none_or(|current| current < until) {
+            *paused = Some(until);
+        }
+    }
+
+    /// Runs a REST call through the gate. `channel` is set for posts into a channel (its own
+    /// bucket). `call` is invoked again for retries, so it must send the same request (for
+    /// posts: the same nonce).
+    pub async fn call<T, F, Fut>(&self, channel: Option<u64>, mut call: F) -> Result<T, PostError>
+    where
+        F: FnMut() -> Fut,
+        Fut: Future<Output = Result<T, serenity::Error>>,
+    {
+        let mut last = PostError::Transient { code: None, detail: "not attempted".into(), retry_after: None };
+        for attempt in 0..ATTEMPTS {
+            self.wait_turn(channel).await;
+            let error = match tokio::time::timeout(CALL_LIMIT, call()).await {
+                Ok(Ok(value)) => return Ok(value),
+                Ok(Err(e)) => classify(&e),
+                Err(_) => PostError::Transient { code: None, detail: "Discord did not answer in time".into(), retry_after: None },
+            };
+            let backoff = Duration::from_secs(1 << attempt);
+            match &error {
+                PostError::Transient { code: Some(429), .. } => self.pause_everyone(backoff),
+                PostError::Transient { .. } => tokio::time::sleep(backoff).await,
+                _ => return Err(error),
+            }
+            last = error;
+        }
+        Err(last)
+    }
+
+    /// Forgets idle per-channel buckets (call now and then; they are small).
+    pub fn forget_idle_channels(&self) {
+        self.channels.retain_recent();
+    }
+}
+
+/// Maps serenity's error to what the caller acts on.
+pub fn classify(error: &serenity::Error) -> PostError {
+    use serenity::{Error, HttpError};
+    match error {
+        Error::Http(HttpError::UnsuccessfulRequest(response)) => {
+            let status = response.status_code.as_u16();
+            let code = u32::try_from(response.error.code).unwrap_or(0);
+            let message = response.error.message.clone();
+            match (status, code) {
+                (429, _) => PostError::Transient { code: Some(429), detail: "rate limited".into(), retry_after: None },
+                (_, 10003) | (404, _) => PostError::DeadTarget { code: 10003, reason: "The channel no longer exists".into() },
+                (_, 50001) => PostError::DeadTarget { code: 50001, reason: "The bot can no longer see the channel".into() },
+                (_, 50013) => PostError::MissingPermissions,
+                (_, 50007) => PostError::DmClosed,
+                (500.., _) => PostError::Transient { code: Some(u32::from(status)), detail: format!("Discord answered {status}"), retry_after: None },
+                _ => PostError::Rejected { code, message },
+            }
+        }
+        Error::Http(HttpError::Request(_)) => {
+            PostError::Transient { code: None, detail: "could not reach Discord".into(), retry_after: None }
+        }
+        Error::Model(e) => PostError::Rejected { code: 0, message: e.to_string() },
+        other => PostError::Transient { code: None, detail: other.to_string(), retry_after: None },
+    }
+}

@@ -1,0 +1,172 @@
+//! The delivery loop: due practice days -> outbox claim -> post -> mark. It depends on a small
+//! [`Outbound`] trait, not on serenity, and is started once per process by `app::start`, never
+//! from a gateway `ready` (which fires again on every reconnect).
+//!
+//! Each round ("tick") reconciles nothing twice: claims are rows with UNIQUE(cohort, date), so a
+//! second process, a restart or a double tick cannot post a day twice. Between rounds the loop
+//! sleeps until the next due instant (or an hour), or until woken by a schedule change.
+
+mod deliver;
+pub mod outbound;
+pub mod planning;
+mod reconcile;
+mod tick;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::sync::{watch, Notify};
+use tokio::task::JoinHandle;
+
+use crate::clock::SharedClock;
+use crate::content::model::Curriculum;
+use crate::store::Store;
+
+pub use outbound::{NudgeOut, Outbound, PostError};
+
+/// The longest the loop sleeps without looking again (schedules can change meanwhile, and a
+/// wake-up is cheap).
+const MAX_SLEEP: chrono::Duration = chrono::Duration::hours(1);
+
+#[derive(Debug, Clone, Copy)]
+pub struct SchedulerSettings {
+    /// `schedule.grace_hours`: a nudge later than this is skipped, not posted.
+    pub grace: Duration,
+    /// A nudge posted more than this after its due instant is marked late.
+    pub late_after: Duration,
+    /// Posts in flight at once; the outbound pacer sets the actual rate.
+    pub concurrency: usize,
+}
+
+impl SchedulerSettings {
+    pub fn with_grace_hours(hours: u32) -> Self {
+        Self {
+            grace: Duration::from_secs(u64::from(hours) * 3600),
+            late_after: Duration::from_secs(15 * 60),
+            concurrency: 16,
+        }
+    }
+}
+
+pub struct Scheduler<O: Outbound> {
+    pub(crate) store: Store,
+    pub(crate) clock: SharedClock,
+    pub(crate) curriculum: Arc<Curriculum>,
+    pub(crate) outbound: Arc<O>,
+    pub(crate) settings: SchedulerSettings,
+}
+
+#[derive(Debug, Clone, Copy, Default)]
+struct Progress {
+    started: u64,
+    finished: u64,
+}
+
+/// Controls a running scheduler.
+pub struct SchedulerHandle {
+    wake: Arc<Notify>,
+    progress: watch::Receiver<Progress>,
+    stop: watch::Sender<bool>,
+    task: JoinHandle<()>,
+}
+
+impl<O: Outbound> Scheduler<O> {
+    pub fn new(store: Store, clock: SharedClock, curriculum: Arc<Curriculum>, outbound: Arc<O>, settings: SchedulerSettings) -> Self {
+        Self { store, clock, curriculum, outbound, settings }
+    }
+
+    /// Starts the loop; `wake` is how commands ask for a round after a change. Call once per
+    /// process.
+    pub fn spawn(self, wake: Arc<Notify>) -> SchedulerHandle {
+        let (progress_tx, progress) = watch::channel(Progress::default());
+        let (stop, stop_rx) = watch::channel(false);
+        let task = tokio::spawn(self.run(wake.clone(), progress_tx, stop_rx));
+        SchedulerHandle { wake, progress, stop, task }
+    }
+
+    async fn run(self, wake: Arc<Notify>, progress: watch::Sender<Progress>, mut stop: watch::Receiver<bool>) {
+        if let Err(e) = self.reconcile(self.clock.now()).await {
+            tracing::error!(error.cause_chain = ?e, "reconciling unfinished deliveries failed");
+        }
+        loop {
+            progress.send_modify(|p| p.started += 1);
+            let now = self.clock.now();
+            let next = match self.tick(now).await {
+                Ok(next) => next,
+                Err(e) => {
+                    tracing::error!(error.cause_chain = ?e, "scheduler round failed; trying again shortly");
+                    now + chrono::Duration::minutes(1)
+                }
+            };
+            progress.send_modify(|p| p.finished += 1);
+            let next = next.min(now + MAX_SLEEP);
+            tokio::select! {
+                () = self.clock.sleep_until(next) => {}
+                () = wake.notified() => {}
+                _ = stop.changed() => break,
+            }
+            if *stop.borrow() {
+                break;
+            }
+        }
+        tracing::info!("scheduler stopped");
+    }
+}
+
+impl SchedulerHandle {
+    /// Asks for a round now (a schedule or channel changed).
+    pub fn wake(&self) {
+        self.wake.notify_one();
+    }
+
+    /// Runs a round that starts after this call and waits for it to finish: everything due at
+    /// the clock's current time has then been handled. Tests and the demo move a settable clock
+    /// and then settle.
+    pub async fn settle(&self) {
+        let mut progress = self.progress.clone();
+        let started_before = progress.borrow().started;
+        self.wake();
+        let _ = progress.wait_for(|p| p.finished > started_before).await;
+    }
+
+    /// Stops after the round in progress (its posts finish and are recorded).
+    pub async fn stop(self) {
+        let _ = self.stop.send(true);
+        if tokio::time::timeout(Duration::from_secs(60), self.task).await.is_err() {
+            tracing::warn!("the scheduler did not stop within a minute");
+        }
+    }
+}
+
+/// The nonce of a cohort's practice day: deterministic, so a retry after a crash is recognised
+/// by Discord as the same message, and at most 25 characters.
+pub fn nonce_for(cohort: i64, date: chrono::NaiveDate) -> String {
+    format!("a{}-{}", to_base36(cohort.unsigned_abs()), date.format("%Y%m%d"))
+}
+
+fn to_base36(mut n: u64) -> String {
+    const DIGITS: &[u8] = b"0123456789abcdefghijklmnopqrstuvwxyz";
+    let mut out = Vec::new();
+    loop {
+        out.push(DIGITS[(n % 36) as usize]);
+        n /= 36;
+        if n == 0 {
+            break;
+        }
+    }
+    out.reverse();
+    String::from_utf8(out).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nonces_are_deterministic_and_fit_discords_limit() {
+        let date = chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
+        assert_eq!(nonce_for(35, date), "az-20261123");
+        assert!(nonce_for(i64::MAX, date).len() <= 25);
+        assert_ne!(nonce_for(1, date), nonce_for(2, date));
+    }
+}

@@ -1,0 +1,64 @@
+//! What the scheduler needs from Discord, as a trait so it never depends on serenity. The bot
+//! implements it over serenity's HTTP client with the process-wide outbound pacer.
+
+use std::future::Future;
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+
+use crate::domain::Stage;
+
+/// A nudge ready to post.
+#[derive(Debug, Clone)]
+pub struct NudgeOut {
+    pub delivery_id: i64,
+    pub channel_id: u64,
+    /// Deterministic per cohort and day; sent with `enforce_nonce`.
+    pub nonce: String,
+    pub track: String,
+    pub prompt_id: String,
+    pub stage: Stage,
+    pub day: u32,
+    /// When the nudge was due, if it goes out late.
+    pub late_due: Option<DateTime<Utc>>,
+}
+
+/// Why a post failed, in the terms the scheduler acts on.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum PostError {
+    /// The channel is gone (10003) or the bot cannot see it (50001): stop at once.
+    #[error("{reason} (Discord {code})")]
+    DeadTarget { code: u32, reason: String },
+    /// 50013: stop after three in a row.
+    #[error("the bot is missing a permission it needs in the channel (Discord 50013)")]
+    MissingPermissions,
+    /// The recipient does not accept DMs from the bot (50007).
+    #[error("the recipient does not accept direct messages (Discord 50007)")]
+    DmClosed,
+    /// Discord refused this message (e.g. 50035): retrying it would not help.
+    #[error("Discord refused the message ({code}): {message}")]
+    Rejected { code: u32, message: String },
+    /// 5xx, timeouts, rate limits: worth trying again later.
+    #[error("temporary failure: {detail}")]
+    Transient { code: Option<u32>, detail: String, retry_after: Option<Duration> },
+}
+
+impl PostError {
+    pub fn code(&self) -> Option<u32> {
+        match self {
+            PostError::DeadTarget { code, .. } | PostError::Rejected { code, .. } => Some(*code),
+            PostError::MissingPermissions => Some(50013),
+            PostError::DmClosed => Some(50007),
+            PostError::Transient { code, .. } => *code,
+        }
+    }
+}
+
+pub trait Outbound: Send + Sync + 'static {
+    /// Posts a nudge; returns the message id.
+    fn post_nudge(&self, nudge: &NudgeOut) -> impl Future<Output = Result<u64, PostError>> + Send;
+
+    /// Looks through the channel's recent messages for the nudge of `delivery` (after a crash
+    /// longer ago than Discord remembers nonces).
+    fn find_nudge(&self, channel: u64, delivery: i64) -> impl Future<Output = Result<Option<u64>, PostError>> + Send;
+}

@@ -1,0 +1,366 @@
+//! Cohorts: a group going through a track together, with its channel, schedule and pace.
+
+use std::collections::BTreeSet;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use chrono_tz::Tz;
+
+use super::convert::{from_db_time, id_from_db, id_to_db, parse_date, to_db_time};
+use super::{Store, StoreError, StoreResult};
+use crate::domain::{Pause, Plan, PracticeCalendar, SendTime, WorkWeek};
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Cohort {
+    pub id: i64,
+    pub guild_id: u64,
+    pub name: String,
+    pub track: String,
+    pub track_version: String,
+    pub plan: Plan,
+    pub start: NaiveDate,
+    pub channel_id: Option<u64>,
+    pub channel_set_at: Option<DateTime<Utc>>,
+    pub send_time: SendTime,
+    pub timezone: Tz,
+    pub week: WorkWeek,
+    pub days_per_module: u32,
+    pub archived: bool,
+    /// Why deliveries stopped (a dead channel, lost access); `None` while they flow.
+    pub stopped_reason: Option<String>,
+    pub permission_failures: u32,
+    pub created_at: DateTime<Utc>,
+}
+
+/// Everything needed to create a cohort.
+pub struct NewCohort<'a> {
+    pub guild_id: u64,
+    pub name: &'a str,
+    pub track: &'a str,
+    pub track_version: &'a str,
+    pub plan: &'a Plan,
+    pub seed: u64,
+    pub start: NaiveDate,
+    pub created_by: u64,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum CreateOutcome {
+    Created(Cohort),
+    NameTaken,
+}
+
+#[derive(sqlx::FromRow)]
+struct CohortRow {
+    cohort_id: i64,
+    guild_id: i64,
+    name: String,
+    track: String,
+    track_version: String,
+    plan: String,
+    start_date: String,
+    channel_id: Option<i64>,
+    channel_set_at: Option<i64>,
+    send_time: String,
+    timezone: String,
+    weekdays: String,
+    days_per_module: i64,
+    status: String,
+    stopped_reason: Option<String>,
+    permission_failures: i64,
+    created_at: i64,
+}
+
+const COLUMNS: &str = "cohort_id, guild_id, name, track, track_version, plan, start_date, channel_id, \
+    channel_set_at, send_time, timezone, weekdays, days_per_module, status, stopped_reason, \
+    permission_failures, created_at";
+
+impl TryFrom<CohortRow> for Cohort {
+    type Error = StoreError;
+
+    fn try_from(row: CohortRow) -> Result<Self, StoreError> {
+        let corrupt = |what: &str| StoreError::Corrupt(format!("cohort {}: {what}", row.cohort_id));
+        Ok(Cohort {
+            id: row.cohort_id,
+            guild_id: id_from_db(row.guild_id),
+            plan: serde_json::from_str(&row.plan).map_err(|_| corrupt("plan"))?,
+            start: parse_date(&row.start_date).ok_or_else(|| corrupt("start_date"))?,
+            channel_id: row.channel_id.map(id_from_db),
+            channel_set_at: row.channel_set_at.map(from_db_time),
+            send_time: SendTime::parse(&row.send_time).map_err(|_| corrupt("send_time"))?,
+            timezone: row.timezone.parse().map_err(|_| corrupt("timezone"))?,
+            week: WorkWeek::parse(&row.weekdays).map_err(|_| corrupt("weekdays"))?,
+            days_per_module: u32::try_from(row.days_per_module).unwrap_or(5),
+            archived: row.status == "archived",
+            stopped_reason: row.stopped_reason,
+            permission_failures: u32::try_from(row.permission_failures).unwrap_or(0),
+            created_at: from_db_time(row.created_at),
+            name: row.name,
+            track: row.track,
+            track_version: row.track_version,
+        })
+    }
+}
+
+fn sql(tail: &str) -> sqlx::AssertSqlSafe<String> {
+    // Only constant column lists and constant clauses are joined here; values are bound.
+    sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM cohorts {tail}"))
+}
+
+impl Store {
+    pub async fn create_cohort(&self, new: NewCohort<'_>, now: DateTime<Utc>) -> StoreResult<CreateOutcome> {
+        let plan = serde_json::to_string(new.plan).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let mut tx = self.begin_write().await?;
+        let taken: Option<i64> = sqlx::query_scalar(
+            "SELECT cohort_id FROM cohorts WHERE guild_id = ?1 AND lower(name) = lower(?2) AND status = 'active'",
+        )
+        .bind(id_to_db(new.guild_id))
+        .bind(new.name)
+        .fetch_optional(&mut *tx)
+        .await?;
+        if taken.is_some() {
+            return Ok(CreateOutcome::NameTaken);
+        }
+        sqlx::query("INSERT INTO guilds (guild_id, joined_at) VALUES (?1, ?2) ON CONFLICT (guild_id) DO NOTHING")
+            .bind(id_to_db(new.guild_id))
+            .bind(to_db_time(now))
+            .execute(&mut *tx)
+            .await?;
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO cohorts (guild_id, name, track, track_version, plan, seed, start_date, created_by, created_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) RETURNING cohort_id",
+        )
+        .bind(id_to_db(new.guild_id))
+        .bind(new.name)
+        .bind(new.track)
+        .bind(new.track_version)
+        .bind(plan)
+        .bind(new.seed as i64)
+        .bind(new.start.to_string())
+        .bind(id_to_db(new.created_by))
+        .bind(to_db_time(now))
+        .fetch_one(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        let cohort = self.cohort(id).await?.ok_or_else(|| StoreError::Corrupt("new cohort vanished".into()))?;
+        Ok(CreateOutcome::Created(cohort))
+    }
+
+    pub async fn cohort(&self, id: i64) -> StoreResult<Option<Cohort>> {
+        let row: Option<CohortRow> =
+            sqlx::query_as(sql("WHERE cohort_id = ?1")).bind(id).fetch_optional(self.pool()).await?;
+        row.map(Cohort::try_from).transpose()
+    }
+
+    /// A live cohort of `guild` by name, ignoring case.
+    pub async fn cohort_named(&self, guild: u64, name: &str) -> StoreResult<Option<Cohort>> {
+        let row: Option<CohortRow> =
+            sqlx::query_as(sql("WHERE guild_id = ?1 AND lower(name) = lower(?2) AND status = 'active'"))
+                .bind(id_to_db(guild))
+                .bind(name.trim())
+                .fetch_optional(self.pool())
+                .await?;
+        row.map(Cohort::try_from).transpose()
+    }
+
+    /// A guild's live cohorts, by name.
+    pub async fn cohorts_in_guild(&self, guild: u64) -> StoreResult<Vec<Cohort>> {
+        let rows: Vec<CohortRow> = sqlx::query_as(sql("WHERE guild_id = ?1 AND status = 'active' ORDER BY lower(name)"))
+            .bind(id_to_db(guild))
+            .fetch_all(self.pool())
+            .await?;
+        rows.into_iter().map(Cohort::try_from).collect()
+    }
+
+    /// Live cohorts whose nudges may be due: a channel set, deliveries not stopped, and the bot
+    /// still in the guild.
+    pub async fn deliverable_cohorts(&self) -> StoreResult<Vec<Cohort>> {
+        let rows: Vec<CohortRow> = sqlx::query_as(sql(
+            "WHERE status = 'active' AND channel_id IS NOT NULL AND stopped_reason IS NULL \
+             AND guild_id NOT IN (SELECT guild_id FROM guilds WHERE removed_at IS NOT NULL)",
+        ))
+        .fetch_all(self.pool())
+        .await?;
+        rows.into_iter().map(Cohort::try_from).collect()
+    }
+
+    /// Sets the nudge channel; this also restarts deliveries that had stopped.
+    pub async fn set_channel(&self, cohort: i64, channel: u64, now: DateTime<Utc>) -> StoreResult<()> {
+        sqlx::query(
+            "UPDATE cohorts SET channel_id = ?2, channel_set_at = ?3, stopped_reason = NULL, stopped_at = NULL,
+             permission_failures = 0 WHERE cohort_id = ?1",
+        )
+        .bind(cohort)
+        .bind(id_to_db(channel))
+        .bind(to_db_time(now))
+        .execute(self.pool())
+        .await?;
+        Ok(())
+    }
+
+    pub async fn set_schedule(&self, cohort: i64, time: SendTime, zone: Tz, week: WorkWeek) -> StoreResult<()> {
+        sqlx::query("UPDATE cohorts SET send_time = ?2, timezone = ?3, weekdays = ?4 WHERE cohort_id = ?1")
+            .bind(cohort)
+            .bind(time.to_string())
+            .bind(zone.name())
+            .bind(week.to_string())
+            .execute(self.pool())
+            .await?;
+        Ok(())
+    }
+
+    pub async fn set_pace(&self, cohort: i64, days_per_module: u32) -> StoreResult<()> {
+        sqlx::query("UPDATE cohorts SET days_per_module = ?2 WHERE cohort_id = ?1")
+            .bind(cohort)
+            .bind(i64::from(days_per_module))
+            .execute(self.pool())
+            .await?;
+        Ok(())
+    }
+
+    pub async fn archive_cohort(&self, cohort: i64, now: DateTime<Utc>) -> StoreResult<()> {
+        let mut tx = self.begin_write().await?;
+        sqlx::query("UPDATE cohorts SET status = 'archived', archived_at = ?2 WHERE cohort_id = ?1")
+            .bind(cohort)
+            .bind(to_db_time(now))
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("UPDATE memberships SET left_at = ?2 WHERE cohort_id = ?1 AND left_at IS NULL")
+            .bind(cohort)
+            .bind(to_db_time(now))
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Stops a cohort's deliveries with a reason an admin can act on.
+    pub async fn stop_deliveries(&self, cohort: i64, reason: &str, now: DateTime<Utc>) -> StoreResult<()> {
+        sqlx::query("UPDATE cohorts SET stopped_reason = ?2, stopped_at = ?3 WHERE cohort_id = ?1")
+            .bind(cohort)
+            .bind(reason)
+            .bind(to_db_time(now))
+            .execute(self.pool())
+            .await?;
+        Ok(())
+    }
+
+    /// Stops every cohort of a guild the bot was removed from.
+    pub async fn stop_guild_cohorts(&self, guild: u64, reason: &str, now: DateTime<Utc>) -> StoreResult<u64> {
+        let done = sqlx::query(
+            "UPDATE cohorts SET stopped_reason = ?2, stopped_at = ?3
+             WHERE guild_id = ?1 AND status = 'active' AND stopped_reason IS NULL",
+        )
+        .bind(id_to_db(guild))
+        .bind(reason)
+        .bind(to_db_time(now))
+        .execute(self.pool())
+        .await?;
+        Ok(done.rows_affected())
+    }
+
+    /// Counts a "missing permissions" failure; returns how many in a row there have been.
+    pub async fn count_permission_failure(&self, cohort: i64) -> StoreResult<u32> {
+        let count: i64 = sqlx::query_scalar(
+            "UPDATE cohorts SET permission_failures = permission_failures + 1 WHERE cohort_id = ?1
+             RETURNING permission_failures",
+        )
+        .bind(cohort)
+        .fetch_one(self.pool())
+        .await?;
+        Ok(u32::try_from(count).unwrap_or(u32::MAX))
+    }
+
+    pub async fn clear_permission_failures(&self, cohort: i64) -> StoreResult<()> {
+        sqlx::query("UPDATE cohorts SET permission_failures = 0 WHERE cohort_id = ?1 AND permission_failures > 0")
+            .bind(cohort)
+            .execute(self.pool())
+            .await?;
+        Ok(())
+    }
+
+    /// The cohort's practice calendar: its start, weekdays, holidays and pauses.
+    pub async fn calendar(&self, cohort: &Cohort) -> StoreResult<PracticeCalendar> {
+        let holidays: Vec<String> =
+            sqlx::query_scalar("SELECT holiday_date FROM cohort_holidays WHERE cohort_id = ?1")
+                .bind(cohort.id)
+                .fetch_all(self.pool())
+                .await?;
+        let pauses: Vec<(String, Option<String>)> =
+            sqlx::query_as("SELECT from_date, until_date FROM cohort_pauses WHERE cohort_id = ?1 ORDER BY pause_id")
+                .bind(cohort.id)
+                .fetch_all(self.pool())
+                .await?;
+        let mut calendar = PracticeCalendar::new(cohort.start, cohort.week);
+        calendar.holidays = holidays.iter().filter_map(|d| parse_date(d)).collect::<BTreeSet<_>>();
+        calendar.pauses = pauses
+            .iter()
+            .filter_map(|(from, until)| {
+                Some(Pause { from: parse_date(from)?, until: until.as_deref().and_then(parse_date) })
+            })
+            .collect();
+        Ok(calendar)
+    }
+
+    /// Returns false if `date` was already a holiday.
+    pub async fn add_holiday(&self, cohort: i64, date: NaiveDate) -> StoreResult<bool> {
+        let done = sqlx::query("INSERT INTO cohort_holidays (cohort_id, holiday_date) VALUES (?1, ?2) ON CONFLICT DO NOTHING")
+            .bind(cohort)
+            .bind(date.to_string())
+            .execute(self.pool())
+            .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// Returns false if `date` was not a holiday.
+    pub async fn remove_holiday(&self, cohort: i64, date: NaiveDate) -> StoreResult<bool> {
+        let done = sqlx::query("DELETE FROM cohort_holidays WHERE cohort_id = ?1 AND holiday_date = ?2")
+            .bind(cohort)
+            .bind(date.to_string())
+            .execute(self.pool())
+            .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// Starts a pause from `from`; returns false if the cohort is already paused.
+    pub async fn pause_cohort(&self, cohort: i64, from: NaiveDate) -> StoreResult<bool> {
+        let mut tx = self.begin_write().await?;
+        let open: Option<i64> =
+            sqlx::query_scalar("SELECT pause_id FROM cohort_pauses WHERE cohort_id = ?1 AND until_date IS NULL")
+                .bind(cohort)
+                .fetch_optional(&mut *tx)
+                .await?;
+        if open.is_some() {
+            return Ok(false);
+        }
+        sqlx::query("INSERT INTO cohort_pauses (cohort_id, from_date) VALUES (?1, ?2)")
+            .bind(cohort)
+            .bind(from.to_string())
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    /// Ends the open pause at `until` (exclusive); returns false if the cohort was not paused.
+    /// A pause that never took effect (until <= from) is removed entirely.
+    pub async fn resume_cohort(&self, cohort: i64, until: NaiveDate) -> StoreResult<bool> {
+        let mut tx = self.begin_write().await?;
+        let open: Option<(i64, String)> =
+            sqlx::query_as("SELECT pause_id, from_date FROM cohort_pauses WHERE cohort_id = ?1 AND until_date IS NULL")
+                .bind(cohort)
+                .fetch_optional(&mut *tx)
+                .await?;
+        let Some((pause, from)) = open else { return Ok(false) };
+        if parse_date(&from).is_some_and(|from| until <= from) {
+            sqlx::query("DELETE FROM cohort_pauses WHERE pause_id = ?1").bind(pause).execute(&mut *tx).await?;
+        } else {
+            sqlx::query("UPDATE cohort_pauses SET until_date = ?2 WHERE pause_id = ?1")
+                .bind(pause)
+                .bind(until.to_string())
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(true)
+    }
+}

@@ -1,0 +1,289 @@
+//! The outbox of daily nudges: one row per cohort per practice day, claimed (`sending`) before
+//! the post and finished (`sent`, `skipped`, `failed`) after it. UNIQUE(cohort, date) is what
+//! makes "exactly once" hold across restarts and across processes.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, NaiveDate, Utc};
+
+use super::convert::{from_db_time, id_from_db, id_to_db, parse_date, to_db_time};
+use super::{Store, StoreError, StoreResult};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DeliveryStatus {
+    Sending,
+    Sent,
+    Skipped,
+    Failed,
+}
+
+impl DeliveryStatus {
+    fn parse(text: &str) -> Option<Self> {
+        match text {
+            "sending" => Some(DeliveryStatus::Sending),
+            "sent" => Some(DeliveryStatus::Sent),
+            "skipped" => Some(DeliveryStatus::Skipped),
+            "failed" => Some(DeliveryStatus::Failed),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Delivery {
+    pub id: i64,
+    pub cohort_id: i64,
+    pub practice_date: NaiveDate,
+    pub day_number: u32,
+    pub prompt_id: String,
+    pub due_at: DateTime<Utc>,
+    pub status: DeliveryStatus,
+    pub late: bool,
+    pub nonce: String,
+    pub channel_id: Option<u64>,
+    pub message_id: Option<u64>,
+    pub attempts: u32,
+    pub retry_at: Option<DateTime<Utc>>,
+    pub error_code: Option<i64>,
+    pub reason: Option<String>,
+    pub claimed_at: DateTime<Utc>,
+    pub finished_at: Option<DateTime<Utc>>,
+}
+
+/// A claim on one cohort's practice day.
+#[derive(Debug, Clone)]
+pub struct Claim<'a> {
+    pub cohort_id: i64,
+    pub practice_date: NaiveDate,
+    pub day_number: u32,
+    pub prompt_id: &'a str,
+    pub due_at: DateTime<Utc>,
+    pub late: bool,
+    pub nonce: &'a str,
+    pub channel_id: u64,
+}
+
+#[derive(sqlx::FromRow)]
+struct DeliveryRow {
+    delivery_id: i64,
+    cohort_id: i64,
+    practice_date: String,
+    day_number: i64,
+    prompt_id: String,
+    due_at: i64,
+    status: String,
+    late: bool,
+    nonce: String,
+    channel_id: Option<i64>,
+    message_id: Option<i64>,
+    attempts: i64,
+    retry_at: Option<i64>,
+    error_code: Option<i64>,
+    reason: Option<String>,
+    claimed_at: i64,
+    finished_at: Option<i64>,
+}
+
+impl TryFrom<DeliveryRow> for Delivery {
+    type Error = StoreError;
+
+    fn try_from(row: DeliveryRow) -> Result<Self, StoreError> {
+        let corrupt = |what: &str| StoreError::Corrupt(format!("delivery {}: {what}", row.delivery_id));
+        Ok(Delivery {
+            id: row.delivery_id,
+            cohort_id: row.cohort_id,
+            practice_date: parse_date(&row.practice_date).ok_or_else(|| corrupt("practice_date"))?,
+            day_number: u32::try_from(row.day_number).unwrap_or(0),
+            due_at: from_db_time(row.due_at),
+            status: DeliveryStatus::parse(&row.status).ok_or_else(|| corrupt("status"))?,
+            late: row.late,
+            channel_id: row.channel_id.map(id_from_db),
+            message_id: row.message_id.map(id_from_db),
+            attempts: u32::try_from(row.attempts).unwrap_or(0),
+            retry_at: row.retry_at.map(from_db_time),
+            error_code: row.error_code,
+            claimed_at: from_db_time(row.claimed_at),
+            finished_at: row.finished_at.map(from_db_time),
+            prompt_id: row.prompt_id,
+            nonce: row.nonce,
+            reason: row.reason,
+        })
+    }
+}
+
+const COLUMNS: &str = "delivery_id, cohort_id, practice_date, day_number, prompt_id, due_at, status, late, nonce, \
+    channel_id, message_id, attempts, retry_at, error_code, reason, claimed_at, finished_at";
+
+fn select(tail: &str) -> sqlx::AssertSqlSafe<String> {
+    // Only constant column lists and clauses are joined here; values are bound.
+    sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM deliveries {tail}"))
+}
+
+impl Store {
+    /// Claims a cohort's practice day before posting. Returns the delivery id, or `None` when
+    /// the day was already claimed (by an earlier run, or by another process).
+    pub async fn claim_delivery(&self, claim: &Claim<'_>, now: DateTime<Utc>) -> StoreResult<Option<i64>> {
+        Ok(sqlx::query_scalar(
+            "INSERT INTO deliveries (cohort_id, practice_date, day_number, prompt_id, due_at, status, late, nonce,
+                                     channel_id, attempts, claimed_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, 'sending', ?6, ?7, ?8, 1, ?9)
+             ON CONFLICT (cohort_id, practice_date) DO NOTHING
+             RETURNING delivery_id",
+        )
+        .bind(claim.cohort_id)
+        .bind(claim.practice_date.to_string())
+        .bind(i64::from(claim.day_number))
+        .bind(claim.prompt_id)
+        .bind(to_db_time(claim.due_at))
+        .bind(claim.late)
+        .bind(claim.nonce)
+        .bind(id_to_db(claim.channel_id))
+        .bind(to_db_time(now))
+        .fetch_optional(self.pool())
+        .await?)
+    }
+
+    /// Records a practice day that will not be posted (too late after downtime), so status can
+    /// show it and it is never posted later. Returns false if the day was already recorded.
+    pub async fn record_skipped(&self, claim: &Claim<'_>, reason: &str, now: DateTime<Utc>) -> StoreResult<bool> {
+        let done = sqlx::query(
+            "INSERT INTO deliveries (cohort_id, practice_date, day_number, prompt_id, due_at, status, late, nonce,
+                                     channel_id, attempts, reason, claimed_at, finished_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, 'skipped', FALSE, ?6, ?7, 0, ?8, ?9, ?9)
+             ON CONFLICT (cohort_id, practice_date) DO NOTHING",
+        )
+        .bind(claim.cohort_id)
+        .bind(claim.practice_date.to_string())
+        .bind(i64::from(claim.day_number))
+        .bind(claim.prompt_id)
+        .bind(to_db_time(claim.due_at))
+        .bind(claim.nonce)
+        .bind(id_to_db(claim.channel_id))
+        .bind(reason)
+        .bind(to_db_time(now))
+        .execute(self.pool())
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    pub async fn mark_sent(&self, delivery: i64, message: u64, now: DateTime<Utc>) -> StoreResult<()> {
+        sqlx::query(
+            "UPDATE deliveries SET status = 'sent', message_id = ?2, finished_at = ?3, retry_at = NULL,
+             error_code = NULL, reason = NULL WHERE delivery_id = ?1",
+        )
+        .bind(delivery)
+        .bind(id_to_db(message))
+        .bind(to_db_time(now))
+        .execute(self.pool())
+        .await?;
+        Ok(())
+    }
+
+    /// Records a failed post; with `retry_at`, the scheduler may claim it again then.
+    pub async fn mark_failed(
+        &self,
+        delivery: i64,
+        code: Option<i64>,
+        reason: &str,
+        retry_at: Option<DateTime<Utc>>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        sqlx::query(
+            "UPDATE deliveries SET status = 'failed', error_code = ?2, reason = ?3, retry_at = ?4, finished_at = ?5
+             WHERE delivery_id = ?1",
+        )
+        .bind(delivery)
+        .bind(code)
+        .bind(reason)
+        .bind(retry_at.map(to_db_time))
+        .bind(to_db_time(now))
+        .execute(self.pool())
+        .await?;
+        Ok(())
+    }
+
+    /// Takes a failed delivery back for another attempt. False if someone else already did.
+    pub async fn reclaim_failed(&self, delivery: i64, now: DateTime<Utc>) -> StoreResult<bool> {
+        let done = sqlx::query(
+            "UPDATE deliveries SET status = 'sending', attempts = attempts + 1, retry_at = NULL, claimed_at = ?2
+             WHERE delivery_id = ?1 AND status = 'failed' AND retry_at IS NOT NULL",
+        )
+        .bind(delivery)
+        .bind(to_db_time(now))
+        .execute(self.pool())
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// Gives up on a failed delivery's retries (it stays `failed`, with its reason).
+    pub async fn abandon_retry(&self, delivery: i64, reason: &str) -> StoreResult<()> {
+        sqlx::query("UPDATE deliveries SET retry_at = NULL, reason = ?2 WHERE delivery_id = ?1")
+            .bind(delivery)
+            .bind(reason)
+            .execute(self.pool())
+            .await?;
+        Ok(())
+    }
+
+    /// Deliveries left in `sending` (a crash between claim and mark).
+    pub async fn unfinished_deliveries(&self) -> StoreResult<Vec<Delivery>> {
+        let rows: Vec<DeliveryRow> =
+            sqlx::query_as(select("WHERE status = 'sending' ORDER BY delivery_id")).fetch_all(self.pool()).await?;
+        rows.into_iter().map(Delivery::try_from).collect()
+    }
+
+    /// Failed deliveries whose retry time has come.
+    pub async fn due_retries(&self, now: DateTime<Utc>) -> StoreResult<Vec<Delivery>> {
+        let rows: Vec<DeliveryRow> =
+            sqlx::query_as(select("WHERE status = 'failed' AND retry_at IS NOT NULL AND retry_at <= ?1 ORDER BY retry_at"))
+                .bind(to_db_time(now))
+                .fetch_all(self.pool())
+                .await?;
+        rows.into_iter().map(Delivery::try_from).collect()
+    }
+
+    /// The earliest pending retry, for the scheduler's next wake-up.
+    pub async fn next_retry_at(&self) -> StoreResult<Option<DateTime<Utc>>> {
+        let next: Option<i64> =
+            sqlx::query_scalar("SELECT MIN(retry_at) FROM deliveries WHERE status = 'failed' AND retry_at IS NOT NULL")
+                .fetch_one(self.pool())
+                .await?;
+        Ok(next.map(from_db_time))
+    }
+
+    pub async fn delivery(&self, id: i64) -> StoreResult<Option<Delivery>> {
+        let row: Option<DeliveryRow> =
+            sqlx::query_as(select("WHERE delivery_id = ?1")).bind(id).fetch_optional(self.pool()).await?;
+        row.map(Delivery::try_from).transpose()
+    }
+
+    /// A cohort's most recent deliveries, newest first.
+    pub async fn recent_deliveries(&self, cohort: i64, limit: u32) -> StoreResult<Vec<Delivery>> {
+        let rows: Vec<DeliveryRow> =
+            sqlx::query_as(select("WHERE cohort_id = ?1 ORDER BY practice_date DESC LIMIT ?2"))
+                .bind(cohort)
+                .bind(i64::from(limit))
+                .fetch_all(self.pool())
+                .await?;
+        rows.into_iter().map(Delivery::try_from).collect()
+    }
+
+    /// The cohort's most recent nudge that reached the channel.
+    pub async fn latest_sent(&self, cohort: i64) -> StoreResult<Option<Delivery>> {
+        let row: Option<DeliveryRow> = sqlx::query_as(select(
+            "WHERE cohort_id = ?1 AND status = 'sent' ORDER BY practice_date DESC LIMIT 1",
+        ))
+        .bind(cohort)
+        .fetch_optional(self.pool())
+        .await?;
+        row.map(Delivery::try_from).transpose()
+    }
+
+    /// For every cohort with deliveries: the due instant of its latest recorded practice day.
+    pub async fn latest_due_by_cohort(&self) -> StoreResult<HashMap<i64, DateTime<Utc>>> {
+        let rows: Vec<(i64, i64)> = sqlx::query_as("SELECT cohort_id, MAX(due_at) FROM deliveries GROUP BY cohort_id")
+            .fetch_all(self.pool())
+            .await?;
+        Ok(rows.into_iter().map(|(cohort, due)| (cohort, from_db_time(due))).collect())
+    }
+}

@@ -1,0 +1,253 @@
+//! Delivery guarantees: pacing under Discord's limits, downtime, retries, dead targets,
+//! reconciliation after a crash, and reconnects that change nothing.
+
+use std::time::{Duration, Instant};
+
+use allybot::domain::{Plan, SendTime, WorkWeek};
+use allybot::sim::permissions::SEND_MESSAGES;
+use allybot::sim::{Fault, FaultKind, Overwrite, OverwriteTarget, SimMessage};
+use allybot::store::{CreateOutcome, NewCohort, Store};
+use chrono::{DateTime, NaiveDate, Utc};
+
+use crate::cohorts::with_cohort;
+use crate::harness::Harness;
+
+fn at(text: &str) -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339(text).unwrap().to_utc()
+}
+
+fn nudge_count(messages: &[SimMessage]) -> usize {
+    messages.iter().filter(|m| m.button("I tried this").is_some()).count()
+}
+
+/// Creates `count` cohorts directly in the store, each with its own channel, all due at 09:00
+/// UTC on Monday 23 November 2026. (Setting a thousand cohorts up by commands would test the
+/// simulator's patience, not the scheduler.)
+pub async fn seed_cohorts(store: &Store, harness_sim: &allybot::sim::Simulator, guild: u64, count: usize, track: &allybot::content::model::Track) -> Vec<u64> {
+    let set_at = at("2026-11-23T08:00:00Z");
+    let mut channels = Vec::with_capacity(count);
+    for i in 0..count {
+        let channel = harness_sim.add_text_channel(guild, &format!("cohort-{i}"));
+        let plan = Plan::build(&track.plan_input(), i as u64);
+        let new = NewCohort {
+            guild_id: guild,
+            name: &format!("Cohort {i}"),
+            track: &track.id,
+            track_version: &track.version,
+            plan: &plan,
+            seed: i as u64,
+            start: NaiveDate::from_ymd_opt(2026, 11, 23).unwrap(),
+            created_by: 1,
+        };
+        let CreateOutcome::Created(cohort) = store.create_cohort(new, set_at).await.unwrap() else { panic!("name taken") };
+        store.set_schedule(cohort.id, SendTime::parse("09:00").unwrap(), chrono_tz::UTC, WorkWeek::MON_FRI).await.unwrap();
+        store.set_channel(cohort.id, channel, set_at).await.unwrap();
+        channels.push(channel);
+    }
+    channels
+}
+
+#[tokio::test]
+async fn a_thousand_cohort_fan_out_paces_under_the_limits_with_no_429() {
+    const COHORTS: usize = 1000;
+    let harness = Harness::start().await;
+    let settings = harness.settings();
+    let curriculum = allybot::app::load_curriculum(&settings).unwrap();
+    let track = curriculum.track("accomplice").unwrap();
+    let channels = seed_cohorts(harness.bot().store(), &harness.sim, harness.guild, COHORTS, track).await;
+    let member = harness.add_member("Hana");
+
+    harness.clock.set(at("2026-11-23T09:00:00Z"));
+    let started = Instant::now();
+    let settle = harness.bot().scheduler().settle();
+    // An interaction in the middle of the fan-out is still answered promptly.
+    let during = async {
+        tokio::time::sleep(Duration::from_secs(5)).await;
+        let handle = harness.sim.slash(harness.in_general(member), "about", &[]).unwrap();
+        handle.reply().await.unwrap();
+        handle.ack_latency().unwrap()
+    };
+    let ((), ack) = tokio::join!(settle, during);
+    let elapsed = started.elapsed();
+
+    let posts: Vec<_> = harness.sim.requests().into_iter().filter(|r| r.method == "POST" && r.path.ends_with("/messages")).collect();
+    let limited = posts.iter().filter(|r| r.status == 429).count();
+    let first = posts.first().unwrap().at;
+    let last = posts.last().unwrap().at;
+    let span = last.duration_since(first).as_secs_f64();
+    let floor = (COHORTS - 1) as f64 / f64::from(settings.outbound.max_requests_per_second);
+    println!("fan-out of {COHORTS}: {span:.2} s for the posts (floor {floor:.2} s), {elapsed:?} in all, /about acked in {ack:?}");
+    assert_eq!(limited, 0, "no 429s");
+    for channel in channels.iter().step_by(97) {
+        assert_eq!(nudge_count(&harness.sim.channel_messages(*channel)), 1);
+    }
+    assert_eq!(posts.iter().filter(|r| r.status == 200).count(), COHORTS);
+    assert!((span - floor).abs() <= floor * 0.10, "{span:.2} s is within 10% of N/rate = {floor:.2} s");
+    assert!(ack < Duration::from_secs(1), "interactions stay well inside 3 s during a fan-out: {ack:?}");
+}
+
+#[tokio::test]
+async fn after_downtime_a_nudge_within_grace_goes_out_late_and_an_older_one_is_skipped() {
+    let (mut harness, channel) = with_cohort(&[("time", "09:00"), ("timezone", "UTC")]).await;
+    harness.stop().await;
+
+    // Down over Monday's nudge; back at 11:00, two hours late: within the 6-hour grace.
+    harness.clock.set(at("2026-11-23T11:00:00Z"));
+    harness.boot().await;
+    harness.bot().scheduler().settle().await;
+    let monday = harness.sim.channel_messages(channel);
+    assert_eq!(nudge_count(&monday), 1);
+    assert!(monday[0].text().contains("running late"), "{}", monday[0].text());
+
+    // Down over Tuesday's; back at 15:01, over six hours late: skipped, not sent.
+    harness.stop().await;
+    harness.clock.set(at("2026-11-24T15:01:00Z"));
+    harness.boot().await;
+    harness.bot().scheduler().settle().await;
+    assert_eq!(nudge_count(&harness.sim.channel_messages(channel)), 1, "no stale nudge");
+
+    harness.clock.set(at("2026-11-25T09:00:00Z"));
+    harness.bot().scheduler().settle().await;
+    let status = harness.command(harness.owner, "cohort status", &[("cohort", "Blue")]).await.text();
+    assert!(status.contains("late, sent"), "{status}");
+    assert!(status.contains("skipped: more than 6 hours late"), "{status}");
+    let sent = harness.sim.channel_messages(channel);
+    assert_eq!(nudge_count(&sent), 2);
+    assert!(sent[1].embeds[0]["footer"]["text"].as_str().unwrap().starts_with("Day 3"), "calendar days are kept");
+}
+
+#[tokio::test]
+async fn server_errors_are_retried_with_the_same_nonce_and_the_nudge_goes_out_once() {
+    let (harness, channel) = with_cohort(&[("time", "09:00"), ("timezone", "UTC")]).await;
+    harness.sim.inject(Fault::post_error(channel, 2, 503, 0, "Service Unavailable"));
+    // And one post that reaches Discord but whose answer is lost: the retry must not double it.
+    harness.sim.inject(Fault::new(None, format!("/channels/{channel}/messages"), 1, FaultKind::DelayAfter(Duration::from_secs(11))));
+
+    harness.clock.set(at("2026-11-23T09:00:00Z"));
+    harness.bot().scheduler().settle().await;
+
+    let posts = harness.sim.requests().into_iter().filter(|r| r.method == "POST" && r.path.contains(&channel.to_string())).count();
+    assert!(posts >= 4, "two 503s, a lost answer, then a retry: {posts}");
+    let messages = harness.sim.channel_messages(channel);
+    assert_eq!(nudge_count(&messages), 1, "the nonce made the retry return the first message");
+}
+
+#[tokio::test]
+async fn a_failed_post_is_retried_later_within_the_grace_period() {
+    let (harness, channel) = with_cohort(&[("time", "09:00"), ("timezone", "UTC")]).await;
+    harness.sim.inject(Fault::post_error(channel, 4, 502, 0, "Bad Gateway"));
+    let scheduler = harness.bot().scheduler();
+
+    harness.clock.set(at("2026-11-23T09:00:00Z"));
+    scheduler.settle().await;
+    assert_eq!(nudge_count(&harness.sim.channel_messages(channel)), 0);
+    let status = harness.command(harness.owner, "cohort status", &[("cohort", "Blue")]).await.text();
+    assert!(status.contains("failed") && status.contains("retrying"), "{status}");
+
+    harness.clock.set(at("2026-11-23T09:06:00Z"));
+    scheduler.settle().await;
+    assert_eq!(nudge_count(&harness.sim.channel_messages(channel)), 1);
+}
+
+#[tokio::test]
+async fn missing_permissions_stop_deliveries_after_three_failures_in_a_row() {
+    let (harness, channel) = with_cohort(&[("time", "09:00"), ("timezone", "UTC")]).await;
+    let bot = harness.sim.bot_user_id();
+    harness.sim.set_overwrite(channel, Overwrite { target: OverwriteTarget::Member(bot), allow: 0, deny: SEND_MESSAGES });
+    let scheduler = harness.bot().scheduler();
+
+    for time in ["09:00", "11:00", "13:00", "15:00"] {
+        harness.clock.set(at(&format!("2026-11-23T{time}:00Z")));
+        scheduler.settle().await;
+    }
+
+    let posts = harness.sim.requests().into_iter().filter(|r| r.method == "POST" && r.path.contains(&channel.to_string())).count();
+    assert_eq!(posts, 3, "three tries, two hours apart, then stop");
+    let status = harness.command(harness.owner, "cohort status", &[("cohort", "Blue")]).await.text();
+    assert!(status.contains("deliveries stopped") && status.contains("3 times in a row"), "{status}");
+
+    // Fixing permissions and re-setting the channel restarts deliveries.
+    harness.sim.set_overwrite(channel, Overwrite { target: OverwriteTarget::Member(bot), allow: SEND_MESSAGES, deny: 0 });
+    harness.command(harness.owner, "cohort channel", &[("cohort", "Blue"), ("channel", &channel.to_string())]).await;
+    harness.clock.set(at("2026-11-24T09:00:00Z"));
+    scheduler.settle().await;
+    assert_eq!(nudge_count(&harness.sim.channel_messages(channel)), 1);
+}
+
+#[tokio::test]
+async fn a_crash_between_post_and_mark_is_reconciled_from_the_channel_without_a_second_post() {
+    let (mut harness, channel) = with_cohort(&[("time", "09:00"), ("timezone", "UTC")]).await;
+    harness.clock.set(at("2026-11-23T09:00:00Z"));
+    harness.bot().scheduler().settle().await;
+    harness.stop().await;
+    // As if the process died after Discord took the post but before the row was marked.
+    let db = sqlx::SqlitePool::connect(&format!("sqlite://{}", harness.db_path().display())).await.unwrap();
+    sqlx::query("UPDATE deliveries SET status = 'sending', message_id = NULL, finished_at = NULL").execute(&db).await.unwrap();
+    db.close().await;
+
+    // Back an hour later: long past Discord's nonce memory, so the bot must look.
+    harness.clock.set(at("2026-11-23T10:00:00Z"));
+    harness.boot().await;
+    harness.bot().scheduler().settle().await;
+
+    assert_eq!(nudge_count(&harness.sim.channel_messages(channel)), 1, "found, not re-posted");
+    let found = harness.sim.requests().iter().any(|r| r.method == "GET" && r.path == format!("/channels/{channel}/messages"));
+    assert!(found, "the bot read the channel's recent messages");
+    let status = harness.command(harness.owner, "cohort status", &[("cohort", "Blue")]).await.text();
+    assert!(status.contains("sent"), "{status}");
+}
+
+#[tokio::test]
+async fn gateway_reconnects_and_new_sessions_never_start_a_second_scheduler() {
+    let (harness, channel) = with_cohort(&[("time", "09:00"), ("timezone", "UTC")]).await;
+    for resumes in 1..=3 {
+        harness.sim.drop_gateway(4000);
+        assert!(harness.sim.wait_for_gateway(Duration::from_secs(30), |g| g.connected && g.resumes == resumes).await);
+    }
+    // An invalid-session close makes serenity identify afresh: a new READY.
+    harness.sim.drop_gateway(4009);
+    assert!(harness.sim.wait_for_gateway(Duration::from_secs(30), |g| g.connected && g.identifies == 2).await);
+
+    harness.clock.set(at("2026-11-23T09:00:00Z"));
+    harness.bot().scheduler().settle().await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+
+    assert_eq!(nudge_count(&harness.sim.channel_messages(channel)), 1);
+    let posts = harness.sim.requests().into_iter().filter(|r| r.method == "POST" && r.path.contains(&channel.to_string())).count();
+    assert_eq!(posts, 1, "one scheduler, one post");
+}
+
+#[tokio::test]
+async fn removing_the_bot_from_a_guild_stops_its_cohorts() {
+    let (harness, channel) = with_cohort(&[("time", "09:00"), ("timezone", "UTC")]).await;
+    harness.sim.remove_bot_from_guild(harness.guild);
+    let store = harness.bot().store().clone();
+    let guild = harness.guild;
+    let stopped = async {
+        loop {
+            let cohort = store.cohort_named(guild, "Blue").await.unwrap().unwrap();
+            if cohort.stopped_reason.is_some() {
+                return cohort.stopped_reason;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    };
+    let reason = tokio::time::timeout(Duration::from_secs(10), stopped).await.expect("GUILD_DELETE handled");
+    assert!(reason.unwrap().contains("removed"));
+
+    harness.clock.set(at("2026-11-23T09:00:00Z"));
+    harness.bot().scheduler().settle().await;
+    assert_eq!(nudge_count(&harness.sim.channel_messages(channel)), 0);
+}
+
+#[tokio::test]
+async fn a_guild_outage_is_not_a_removal() {
+    let (harness, channel) = with_cohort(&[("time", "09:00"), ("timezone", "UTC")]).await;
+    harness.sim.guild_outage(harness.guild);
+    tokio::time::sleep(Duration::from_millis(300)).await;
+
+    harness.clock.set(at("2026-11-23T09:00:00Z"));
+    harness.bot().scheduler().settle().await;
+
+    assert_eq!(nudge_count(&harness.sim.channel_messages(channel)), 1);
+}
