@@ -1,10 +1,86 @@
-//! `allybot content check | stats | preview`.
+//! `allybot content check | stats | preview`: thin wiring from the command line to
+//! [`check`](super::check), [`stats`](super::stats) and [`preview`](super::preview). Output
+//! and exit codes follow design/INTERFACE.md.
 
+use std::path::Path;
+
+use crate::bot::render::DiscordFit;
 use crate::cli::{ContentCommand, Failure};
-use crate::config::Settings;
+use crate::config::{ConfigError, Settings};
 
-pub fn execute(_settings: &Settings, _action: ContentCommand) -> Result<(), Failure> {
-    Err(Failure::Other(anyhow::anyhow!(
-        "the curriculum tools are not built yet"
-    )))
+use super::model::Curriculum;
+use super::{check, load, preview, stats};
+
+pub fn execute(settings: &Settings, action: ContentCommand) -> Result<(), Failure> {
+    match action {
+        ContentCommand::Check { dir: Some(dir) } => run_check(&dir, "--dir"),
+        ContentCommand::Check { dir: None } => run_check(&settings.content.dir, "content.dir"),
+        ContentCommand::Stats { json } => run_stats(settings, json),
+        ContentCommand::Preview { track, day } => {
+            let curriculum = curriculum(settings)?;
+            print!("{}", preview::preview(&curriculum, &track, day)?);
+            Ok(())
+        }
+    }
+}
+
+/// Prints one line per problem and fails with exit 1 if there is any; else one OK line.
+fn run_check(dir: &Path, key: &str) -> Result<(), Failure> {
+    if !dir.is_dir() {
+        return Err(ConfigError {
+            key: key.to_owned(),
+            problem: format!("{} is not a folder", dir.display()),
+            origin: None,
+        }
+        .into());
+    }
+    let problems = check::check(dir, &DiscordFit);
+    if !problems.is_empty() {
+        for problem in &problems {
+            println!("{problem}");
+        }
+        let summary = format!("{} problem(s) in {}", problems.len(), dir.display());
+        eprintln!("allybot: {summary}");
+        return Err(Failure::Reported(summary));
+    }
+    let curriculum = load::load(dir).map_err(|e| Failure::Other(e.into()))?;
+    println!("OK: {} in {}", totals(&curriculum), dir.display());
+    Ok(())
+}
+
+fn totals(curriculum: &Curriculum) -> String {
+    let modules: Vec<_> = curriculum.tracks.iter().flat_map(|t| &t.modules).collect();
+    let count = |f: fn(&super::model::Module) -> usize| modules.iter().map(|m| f(m)).sum::<usize>();
+    format!(
+        "{} tracks, {} modules, {} prompts, {} quiz items, {} reflections, {} commitment templates",
+        curriculum.tracks.len(),
+        modules.len(),
+        count(|m| m.prompts.len()),
+        count(|m| m.quiz.len()),
+        count(|m| m.reflections.len()),
+        count(|m| m.commitments.len()),
+    )
+}
+
+fn run_stats(settings: &Settings, json: bool) -> Result<(), Failure> {
+    let stats = stats::stats(&curriculum(settings)?);
+    if json {
+        let text = serde_json::to_string(&stats).map_err(anyhow::Error::from)?;
+        println!("{text}");
+    } else {
+        print!("{}", stats::table(&stats));
+    }
+    Ok(())
+}
+
+/// The curriculum the bot would load; a broken one is a configuration error, as at start-up.
+fn curriculum(settings: &Settings) -> Result<Curriculum, Failure> {
+    load::load(&settings.content.dir).map_err(|e| {
+        ConfigError {
+            key: "content.dir".to_owned(),
+            problem: e.to_string(),
+            origin: None,
+        }
+        .into()
+    })
 }

@@ -1,6 +1,18 @@
 //! The curriculum: loading `prompts/` into an immutable model, validating it, and the
 //! `allybot content …` tools.
 
+pub mod check;
 pub mod cli;
 pub mod fit;
+pub mod lint;
+pub mod load;
 pub mod model;
+mod parse;
+pub mod preview;
+pub mod problem;
+pub mod programs;
+pub mod rules;
+pub mod stats;
+
+pub use load::{load, LoadError};
+pub use problem::Problem;

@@ -1,0 +1,402 @@
+//! Reading a curriculum folder into the immutable [`Curriculum`]: every subfolder holding a
+//! `track.toml` is a track, with one `NN-<slug>.toml` file per module its manifest lists.
+//!
+//! Only what would break the bot is enforced here: TOML syntax, the schema (unknown keys,
+//! types), a file per module and a module per file, unique ids, exactly one correct option
+//! (and at most four: the bot letters them A-D), at least one prompt per module. The bot calls
+//! [`load`] at start-up and stops on the first problem; `allybot content check` reads with
+//! [`read`] to see every structural problem at once and then applies the content rules.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::fmt;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use super::model::{Curriculum, Module, Track};
+use super::parse::{self, Manifest, ModuleFile};
+use super::problem::{self, Problem, FILE_LEVEL};
+
+/// The bot displays quiz options as letters A-D, so a fifth could not be shown.
+pub const MAX_OPTIONS: usize = 4;
+
+/// Why the curriculum cannot be used: the first problem, as one line naming file, id and what
+/// is wrong, plus how many more there are.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub struct LoadError {
+    pub dir: PathBuf,
+    pub first: Problem,
+    pub more: usize,
+}
+
+impl fmt::Display for LoadError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let file = match self.first.file.as_str() {
+            "." => self.dir.display().to_string(),
+            relative => self.dir.join(relative).display().to_string(),
+        };
+        write!(f, "{file}: {}: {}", self.first.id, self.first.message)?;
+        if self.more > 0 {
+            write!(
+                f,
+                " (and {} more; `allybot content check` lists them all)",
+                self.more
+            )?;
+        }
+        Ok(())
+    }
+}
+
+/// Loads the curriculum in `dir`, or the first structural problem.
+pub fn load(dir: &Path) -> Result<Curriculum, LoadError> {
+    let loaded = read(dir);
+    match loaded.problems.first() {
+        None => Ok(loaded.curriculum),
+        Some(first) => Err(LoadError {
+            dir: dir.to_path_buf(),
+            first: first.clone(),
+            more: loaded.problems.len() - 1,
+        }),
+    }
+}
+
+/// Everything that could be read, and every structural problem, sorted by file.
+#[derive(Debug, Default)]
+pub struct Loaded {
+    pub curriculum: Curriculum,
+    /// Each track's manifest path relative to the folder, parallel to `curriculum.tracks`.
+    pub manifests: Vec<String>,
+    /// Modules whose file is missing or unreadable, as (track index, module number): their
+    /// items are absent, so counting them would only repeat the problem already reported.
+    pub incomplete: HashSet<(usize, u8)>,
+    pub problems: Vec<Problem>,
+}
+
+/// Reads as much of `dir` as parses, collecting every structural problem.
+pub fn read(dir: &Path) -> Loaded {
+    let mut loaded = Loaded::default();
+    let folders = match track_folders(dir) {
+        Ok(folders) => folders,
+        Err(e) => {
+            loaded.problems.push(Problem::new(
+                ".",
+                FILE_LEVEL,
+                format!("cannot read the folder: {e}"),
+            ));
+            return loaded;
+        }
+    };
+    if folders.is_empty() {
+        let message = "no tracks here: a track is a folder holding a track.toml";
+        loaded.problems.push(Problem::new(".", FILE_LEVEL, message));
+    }
+    for folder in folders {
+        read_track(dir, &folder, &mut loaded);
+    }
+    unique_track_ids(&mut loaded);
+    unique_item_ids(&mut loaded);
+    problem::sort(&mut loaded.problems);
+    loaded
+}
+
+/// Subfolders holding a `track.toml`, by name. Other folders (drafts, notes) are ignored.
+fn track_folders(dir: &Path) -> std::io::Result<Vec<String>> {
+    let mut folders = Vec::new();
+    for entry in fs::read_dir(dir)? {
+        let path = entry?.path();
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        if path.is_dir() && !name.starts_with('.') && path.join("track.toml").is_file() {
+            folders.push(name);
+        }
+    }
+    folders.sort();
+    Ok(folders)
+}
+
+fn read_text(dir: &Path, relative: &str) -> Result<String, Problem> {
+    fs::read_to_string(dir.join(relative))
+        .map_err(|e| Problem::new(relative, FILE_LEVEL, format!("cannot read the file: {e}")))
+}
+
+fn read_track(dir: &Path, folder: &str, loaded: &mut Loaded) {
+    let manifest_file = format!("{folder}/track.toml");
+    let manifest = match read_text(dir, &manifest_file)
+        .and_then(|text| parse::manifest(&manifest_file, &text))
+    {
+        Ok(manifest) => manifest,
+        Err(problem) => return loaded.problems.push(problem),
+    };
+    if !numbered_in_order(&manifest, &manifest_file, &mut loaded.problems) {
+        return;
+    }
+    let files = module_files(dir, folder, &mut loaded.problems);
+    let track_index = loaded.curriculum.tracks.len();
+    let mut track = Track {
+        id: manifest.id,
+        title: manifest.title,
+        version: manifest.version,
+        description: manifest.description,
+        modules: Vec::new(),
+    };
+    for entry in manifest.modules {
+        let (module, complete) = read_module(dir, folder, entry, &files, &mut loaded.problems);
+        if !complete {
+            loaded.incomplete.insert((track_index, module.number));
+        }
+        track.modules.push(module);
+    }
+    for (number, names) in &files {
+        if track.module(*number).is_none() {
+            for name in names {
+                let message =
+                    format!("track.toml lists no module {number}; rename or remove this file");
+                loaded.problems.push(Problem::new(
+                    format!("{folder}/{name}"),
+                    FILE_LEVEL,
+                    message,
+                ));
+            }
+        }
+    }
+    loaded.curriculum.tracks.push(track);
+    loaded.manifests.push(manifest_file);
+}
+
+/// The bot counts modules 1, 2, 3… (a cohort's plan indexes them), so the manifest must too.
+fn numbered_in_order(manifest: &Manifest, file: &str, problems: &mut Vec<Problem>) -> bool {
+    if manifest.modules.is_empty() {
+        problems.push(Problem::new(file, FILE_LEVEL, "lists no modules"));
+        return false;
+    }
+    for (index, module) in manifest.modules.iter().enumerate() {
+        let expected = index + 1;
+        if usize::from(module.number) != expected {
+            let message = format!(
+                "modules must be numbered 1, 2, 3… in order; module {expected} in the list has number {}",
+                module.number
+            );
+            problems.push(Problem::new(file, FILE_LEVEL, message));
+            return false;
+        }
+    }
+    true
+}
+
+/// The `NN-<slug>.toml` files of a track folder by module number; reports other `.toml` files.
+fn module_files(
+    dir: &Path,
+    folder: &str,
+    problems: &mut Vec<Problem>,
+) -> BTreeMap<u8, Vec<String>> {
+    let mut files: BTreeMap<u8, Vec<String>> = BTreeMap::new();
+    let mut names: Vec<String> = match fs::read_dir(dir.join(folder)) {
+        Ok(entries) => entries
+            .filter_map(Result::ok)
+            .filter(|e| e.path().is_file())
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|name| name.ends_with(".toml") && name != "track.toml")
+            .collect(),
+        Err(e) => {
+            problems.push(Problem::new(
+                folder,
+                FILE_LEVEL,
+                format!("cannot read the folder: {e}"),
+            ));
+            return files;
+        }
+    };
+    names.sort();
+    for name in names {
+        match module_number(&name) {
+            Some(number) => files.entry(number).or_default().push(name),
+            None => {
+                let message = "not a module file name: expected NN-<slug>.toml, e.g. 04-everyday-interactions.toml";
+                problems.push(Problem::new(
+                    format!("{folder}/{name}"),
+                    FILE_LEVEL,
+                    message,
+                ));
+            }
+        }
+    }
+    files
+}
+
+/// `04-allyship-in-everyday-interactions.toml` -> 4.
+pub fn module_number(name: &str) -> Option<u8> {
+    let stem = name.strip_suffix(".toml")?;
+    let (digits, slug) = stem.split_once('-')?;
+    let slug_ok = !slug.is_empty()
+        && slug
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+    if digits.len() != 2 || !digits.chars().all(|c| c.is_ascii_digit()) || !slug_ok {
+        return None;
+    }
+    digits.parse().ok()
+}
+
+/// Builds one module from its manifest entry and its file. `false` when the file is missing
+/// or unusable (the module then has no items).
+fn read_module(
+    dir: &Path,
+    folder: &str,
+    entry: parse::ManifestModule,
+    files: &BTreeMap<u8, Vec<String>>,
+    problems: &mut Vec<Problem>,
+) -> (Module, bool) {
+    let names = files
+        .get(&entry.number)
+        .map(Vec::as_slice)
+        .unwrap_or_default();
+    let mut module = Module {
+        number: entry.number,
+        title: entry.title,
+        summary: entry.summary,
+        outcomes: entry.outcomes,
+        prompts: Vec::new(),
+        quiz: Vec::new(),
+        reflections: Vec::new(),
+        commitments: Vec::new(),
+        file: dir
+            .join(folder)
+            .join(format!("{:02}-<slug>.toml", entry.number)),
+    };
+    let Some(name) = names.first() else {
+        let message = format!(
+            "module {} has no file: expected {:02}-<slug>.toml",
+            module.number, module.number
+        );
+        problems.push(Problem::new(
+            format!("{folder}/track.toml"),
+            FILE_LEVEL,
+            message,
+        ));
+        return (module, false);
+    };
+    for extra in &names[1..] {
+        let message = format!(
+            "module {} already has a file, {name}; a module has exactly one",
+            module.number
+        );
+        problems.push(Problem::new(
+            format!("{folder}/{extra}"),
+            FILE_LEVEL,
+            message,
+        ));
+    }
+    let relative = format!("{folder}/{name}");
+    module.file = dir.join(&relative);
+    let parsed = read_text(dir, &relative).and_then(|text| parse::module_file(&relative, &text));
+    match parsed {
+        Ok((items, item_problems)) => {
+            problems.extend(item_problems);
+            fill(&mut module, items, &relative, problems);
+            (module, true)
+        }
+        Err(problem) => {
+            problems.push(problem);
+            (module, false)
+        }
+    }
+}
+
+/// Moves a file's items into its module, checking what the bot relies on per module and item.
+fn fill(module: &mut Module, items: ModuleFile, file: &str, problems: &mut Vec<Problem>) {
+    if items.module != module.number {
+        let message = format!(
+            "says module = {} but its name is for module {}",
+            items.module, module.number
+        );
+        problems.push(Problem::new(file, FILE_LEVEL, message));
+    }
+    if items.declared_prompts == 0 {
+        problems.push(Problem::new(
+            file,
+            FILE_LEVEL,
+            "has no prompts; every module needs at least one",
+        ));
+    }
+    for item in &items.quiz {
+        let correct = item.options.iter().filter(|o| o.correct).count();
+        if correct != 1 {
+            let message = format!("{correct} options are marked correct; exactly one must be");
+            problems.push(Problem::new(file, &item.id, message));
+        }
+        if item.options.len() > MAX_OPTIONS {
+            let message = format!(
+                "has {} options; the bot shows at most {MAX_OPTIONS}",
+                item.options.len()
+            );
+            problems.push(Problem::new(file, &item.id, message));
+        }
+    }
+    module.prompts = items.prompts;
+    module.quiz = items.quiz;
+    module.reflections = items.reflections;
+    module.commitments = items.commitments;
+}
+
+fn unique_track_ids(loaded: &mut Loaded) {
+    let mut seen: HashMap<&str, &str> = HashMap::new();
+    for (track, manifest) in loaded.curriculum.tracks.iter().zip(&loaded.manifests) {
+        if let Some(first) = seen.insert(&track.id, manifest) {
+            let message = format!("track id \"{}\" is already used by {first}", track.id);
+            loaded
+                .problems
+                .push(Problem::new(manifest.as_str(), FILE_LEVEL, message));
+        }
+    }
+}
+
+/// Ids are unique across the whole curriculum: cohorts, attempts and reviews refer to them.
+fn unique_item_ids(loaded: &mut Loaded) {
+    let mut seen: HashMap<String, String> = HashMap::new();
+    for module in loaded.curriculum.tracks.iter().flat_map(|t| &t.modules) {
+        let file = relative_file(module);
+        for id in item_ids(module) {
+            match seen.get(id) {
+                Some(first) if *first == file => {
+                    loaded
+                        .problems
+                        .push(Problem::new(&file, id, "id is used twice in this file"));
+                }
+                Some(first) => {
+                    let message = format!("id is already used in {first}");
+                    loaded.problems.push(Problem::new(&file, id, message));
+                }
+                None => {
+                    seen.insert(id.to_owned(), file.clone());
+                }
+            }
+        }
+    }
+}
+
+/// A module's file relative to the curriculum folder (`<track folder>/<file>`): tracks are
+/// always one level down, so the last two path components are exactly that.
+pub fn relative_file(module: &Module) -> String {
+    let mut parts: Vec<String> = module
+        .file
+        .iter()
+        .rev()
+        .take(2)
+        .map(|p| p.to_string_lossy().into_owned())
+        .collect();
+    parts.reverse();
+    parts.join("/")
+}
+
+/// Every item id of a module, in file order (prompts, quiz, reflections, commitments).
+pub fn item_ids(module: &Module) -> impl Iterator<Item = &str> {
+    let prompts = module.prompts.iter().map(|p| p.id.as_str());
+    let quiz = module.quiz.iter().map(|q| q.id.as_str());
+    let reflections = module.reflections.iter().map(|r| r.id.as_str());
+    let commitments = module.commitments.iter().map(|c| c.id.as_str());
+    prompts.chain(quiz).chain(reflections).chain(commitments)
+}
+
+#[cfg(test)]
+mod tests;
