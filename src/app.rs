@@ -59,12 +59,17 @@ pub async fn start(options: BotOptions) -> anyhow::Result<RunningBot> {
         in_flight: in_flight.clone(),
     };
     let http = seam::build_http(&options.token, settings.discord.proxy_url.as_deref())?;
-    let mut client = seam::build_client(http, bot::framework(data)).await.context("could not build the Discord client")?;
-    let outbound = Arc::new(DiscordOutbound { http: client.http.clone(), curriculum: options.curriculum.clone(), pacer });
+    let mut client = seam::build_client(http, bot::framework(data))
+        .await
+        .context("could not build the Discord client")?;
+    let outbound = Arc::new(DiscordOutbound {
+        http: client.http.clone(),
+        curriculum: options.curriculum.clone(),
+        pacer,
+    });
     let scheduler = Scheduler::new(
         store.clone(),
         options.clock,
-        options.curriculum,
         outbound,
         SchedulerSettings::with_grace_hours(settings.schedule.grace_hours),
     )
@@ -72,7 +77,14 @@ pub async fn start(options: BotOptions) -> anyhow::Result<RunningBot> {
     let shard_manager = client.shard_manager.clone();
     let client = tokio::spawn(async move { client.start().await });
     tracing::info!("bot started");
-    Ok(RunningBot { shard_manager, client, client_finished: false, scheduler, store, in_flight })
+    Ok(RunningBot {
+        shard_manager,
+        client,
+        client_finished: false,
+        scheduler,
+        store,
+        in_flight,
+    })
 }
 
 impl RunningBot {
@@ -97,7 +109,10 @@ impl RunningBot {
         self.scheduler.stop().await;
         self.shard_manager.shutdown_all().await;
         if !self.in_flight.wait_idle(DRAIN_LIMIT).await {
-            tracing::warn!(running = self.in_flight.running(), "shutting down with handlers still running");
+            tracing::warn!(
+                running = self.in_flight.running(),
+                "shutting down with handlers still running"
+            );
         }
         if !self.client_finished {
             self.client.abort();
@@ -119,9 +134,11 @@ impl RunningBot {
 /// Loads the curriculum named by `content.dir`; a problem is a configuration error naming the
 /// file and the item.
 pub fn load_curriculum(settings: &Settings) -> Result<Arc<Curriculum>, crate::config::ConfigError> {
-    crate::content::load::load(&settings.content.dir).map(Arc::new).map_err(|e| crate::config::ConfigError {
-        key: "content.dir".into(),
-        problem: e.to_string(),
-        origin: None,
-    })
+    crate::content::load::load(&settings.content.dir)
+        .map(Arc::new)
+        .map_err(|e| crate::config::ConfigError {
+            key: "content.dir".into(),
+            problem: e.to_string(),
+            origin: None,
+        })
 }

@@ -11,30 +11,48 @@ use super::errors::{reply_to_interaction, UserError, GENERIC_FAILURE};
 use super::flows::{membership, nudge, Answer};
 use super::{Data, Error};
 
-pub const STALE_BUTTON: &str = "This button is no longer valid. Run the command again for a fresh one.";
+pub const STALE_BUTTON: &str =
+    "This button is no longer valid. Run the command again for a fresh one.";
 const ENDED: &str = "This cohort isn't open any more. `/join` shows the ones you can join.";
 
-pub async fn handle(framework: FrameworkContext<'_, Data, Error>, event: &serenity::FullEvent) -> Result<(), Error> {
+pub async fn handle(
+    framework: FrameworkContext<'_, Data, Error>,
+    event: &serenity::FullEvent,
+) -> Result<(), Error> {
     let data = framework.user_data;
     let ctx = framework.serenity_context;
     match event {
         serenity::FullEvent::GuildCreate { guild, .. } => {
-            data.store.upsert_guild(guild.id.get(), data.clock.now()).await?;
+            data.store
+                .upsert_guild(guild.id.get(), data.clock.now())
+                .await?;
         }
         serenity::FullEvent::GuildDelete { incomplete, .. } if !incomplete.unavailable => {
             // Removed from the guild (not an outage): nothing more can be posted there.
             let now = data.clock.now();
-            data.store.mark_guild_removed(incomplete.id.get(), now).await?;
+            data.store
+                .mark_guild_removed(incomplete.id.get(), now)
+                .await?;
             let stopped = data
                 .store
-                .stop_guild_cohorts(incomplete.id.get(), "The bot was removed from this server.", now)
+                .stop_guild_cohorts(
+                    incomplete.id.get(),
+                    "The bot was removed from this server.",
+                    now,
+                )
                 .await?;
-            tracing::info!(guild_id = incomplete.id.get(), stopped, "removed from guild");
+            tracing::info!(
+                guild_id = incomplete.id.get(),
+                stopped,
+                "removed from guild"
+            );
             data.scheduler_wake.notify_one();
         }
         serenity::FullEvent::InteractionCreate { interaction } => match interaction {
             serenity::Interaction::Component(press) => {
-                data.in_flight.track(route_component(ctx, data, press)).await;
+                data.in_flight
+                    .track(route_component(ctx, data, press))
+                    .await;
             }
             serenity::Interaction::Modal(submit) => {
                 data.in_flight.track(route_modal(ctx, data, submit)).await;
@@ -46,16 +64,26 @@ pub async fn handle(framework: FrameworkContext<'_, Data, Error>, event: &sereni
     Ok(())
 }
 
-async fn route_component(ctx: &serenity::Context, data: &Data, press: &serenity::ComponentInteraction) {
+async fn route_component(
+    ctx: &serenity::Context,
+    data: &Data,
+    press: &serenity::ComponentInteraction,
+) {
     let user = press.user.id.get();
     let guild = press.guild_id.map(serenity::GuildId::get);
     let result = match ComponentAction::parse(&press.data.custom_id) {
         None => Ok(Answer::text(STALE_BUTTON)),
-        Some(ComponentAction::Join { cohort }) => join_button(data, guild, user, cohort, false).await,
-        Some(ComponentAction::SwitchCohort { cohort }) => join_button(data, guild, user, cohort, true).await,
+        Some(ComponentAction::Join { cohort }) => {
+            join_button(data, guild, user, cohort, false).await
+        }
+        Some(ComponentAction::SwitchCohort { cohort }) => {
+            join_button(data, guild, user, cohort, true).await
+        }
         Some(ComponentAction::TriedIt { delivery }) => nudge::tried(data, user, delivery).await,
         Some(ComponentAction::ReflectOnNudge { .. } | ComponentAction::QuizFromNudge { .. }) => {
-            Ok(Answer::text("Reflections and quizzes from the nudge are coming soon. Thanks for practising!"))
+            Ok(Answer::text(
+                "Reflections and quizzes from the nudge are coming soon. Thanks for practising!",
+            ))
         }
         Some(_) => Ok(Answer::text(STALE_BUTTON)),
     };
@@ -63,10 +91,24 @@ async fn route_component(ctx: &serenity::Context, data: &Data, press: &serenity:
     respond(ctx, press.id, &press.token, result).await;
 }
 
-async fn join_button(data: &Data, guild: Option<u64>, user: u64, cohort: i64, switch: bool) -> Result<Answer, Error> {
-    let Some(guild) = guild else { return Ok(Answer::text(ENDED)) };
-    let found = data.store.cohort(cohort).await?.filter(|c| c.guild_id == guild && !c.archived);
-    let Some(found) = found else { return Ok(Answer::text(ENDED)) };
+async fn join_button(
+    data: &Data,
+    guild: Option<u64>,
+    user: u64,
+    cohort: i64,
+    switch: bool,
+) -> Result<Answer, Error> {
+    let Some(guild) = guild else {
+        return Ok(Answer::text(ENDED));
+    };
+    let found = data
+        .store
+        .cohort(cohort)
+        .await?
+        .filter(|c| c.guild_id == guild && !c.archived);
+    let Some(found) = found else {
+        return Ok(Answer::text(ENDED));
+    };
     if switch {
         membership::switch(data, guild, user, &found).await
     } else {
@@ -80,7 +122,12 @@ async fn route_modal(ctx: &serenity::Context, _data: &Data, submit: &serenity::M
 }
 
 /// Sends an answer (or the error's user-facing text) as the ephemeral response.
-async fn respond(ctx: &serenity::Context, id: serenity::InteractionId, token: &str, result: Result<Answer, Error>) {
+async fn respond(
+    ctx: &serenity::Context,
+    id: serenity::InteractionId,
+    token: &str,
+    result: Result<Answer, Error>,
+) {
     let answer = match result {
         Ok(answer) => answer,
         Err(error) => match error.downcast_ref::<UserError>() {
@@ -91,7 +138,11 @@ async fn respond(ctx: &serenity::Context, id: serenity::InteractionId, token: &s
             }
         },
     };
-    if let Err(e) = ctx.http.create_interaction_response(id, token, &answer.into_response(), Vec::new()).await {
+    if let Err(e) = ctx
+        .http
+        .create_interaction_response(id, token, &answer.into_response(), Vec::new())
+        .await
+    {
         tracing::warn!(error = %e, "could not answer an interaction");
     }
 }

@@ -21,9 +21,17 @@ pub struct DiscordOutbound {
 
 impl DiscordOutbound {
     fn message(&self, nudge: &NudgeOut) -> Result<serenity::CreateMessage, PostError> {
-        let missing = |what: &str| PostError::Rejected { code: 0, message: format!("{what} is not in the loaded curriculum") };
-        let track = self.curriculum.track(&nudge.track).ok_or_else(|| missing(&format!("track {}", nudge.track)))?;
-        let (module, prompt) = track.prompt(&nudge.prompt_id).ok_or_else(|| missing(&format!("prompt {}", nudge.prompt_id)))?;
+        let missing = |what: &str| PostError::Rejected {
+            code: 0,
+            message: format!("{what} is not in the loaded curriculum"),
+        };
+        let track = self
+            .curriculum
+            .track(&nudge.track)
+            .ok_or_else(|| missing(&format!("track {}", nudge.track)))?;
+        let (module, prompt) = track
+            .prompt(&nudge.prompt_id)
+            .ok_or_else(|| missing(&format!("prompt {}", nudge.prompt_id)))?;
         let view = NudgeView {
             track,
             stage: nudge.stage,
@@ -33,7 +41,9 @@ impl DiscordOutbound {
             delivery: nudge.delivery_id,
             late_due: nudge.late_due,
         };
-        Ok(render::nudge_message(&view).nonce(serenity::Nonce::String(nudge.nonce.clone())).enforce_nonce(true))
+        Ok(render::nudge_message(&view)
+            .nonce(serenity::Nonce::String(nudge.nonce.clone()))
+            .enforce_nonce(true))
     }
 }
 
@@ -41,7 +51,12 @@ impl Outbound for DiscordOutbound {
     async fn post_nudge(&self, nudge: &NudgeOut) -> Result<u64, PostError> {
         let message = self.message(nudge)?;
         let channel = serenity::ChannelId::new(nudge.channel_id);
-        let posted = self.pacer.call(Some(nudge.channel_id), || channel.send_message(&self.http, message.clone())).await?;
+        let posted = self
+            .pacer
+            .call(Some(nudge.channel_id), || {
+                channel.send_message(&self.http, message.clone())
+            })
+            .await?;
         Ok(posted.id.get())
     }
 
@@ -49,16 +64,28 @@ impl Outbound for DiscordOutbound {
         let channel = serenity::ChannelId::new(channel);
         let recent = self
             .pacer
-            .call(None, || channel.messages(&self.http, serenity::GetMessages::new().limit(RECENT_MESSAGES)))
+            .call(None, || {
+                channel.messages(
+                    &self.http,
+                    serenity::GetMessages::new().limit(RECENT_MESSAGES),
+                )
+            })
             .await?;
         let marker = ComponentAction::TriedIt { delivery }.to_string();
         let carries_marker = |message: &serenity::Message| {
-            message.components.iter().flat_map(|row| &row.components).any(|component| {
-                matches!(component, serenity::ActionRowComponent::Button(serenity::Button {
+            message
+                .components
+                .iter()
+                .flat_map(|row| &row.components)
+                .any(|component| {
+                    matches!(component, serenity::ActionRowComponent::Button(serenity::Button {
                     data: serenity::ButtonKind::NonLink { custom_id, .. }, ..
                 }) if *custom_id == marker)
-            })
+                })
         };
-        Ok(recent.iter().find(|m| carries_marker(m)).map(|m| m.id.get()))
+        Ok(recent
+            .iter()
+            .find(|m| carries_marker(m))
+            .map(|m| m.id.get()))
     }
 }

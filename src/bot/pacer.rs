@@ -35,8 +35,10 @@ impl Pacer {
         let per_second = max_requests_per_second.clamp(1, 50);
         let spacing = Duration::from_secs_f64(1.0 / f64::from(per_second));
         let one = NonZeroU32::MIN;
-        let global = Quota::with_period(spacing).map_or(Quota::per_second(one), |q| q.allow_burst(one));
-        let channel = Quota::with_period(CHANNEL_SPACING).map_or(Quota::per_second(one), |q| q.allow_burst(one));
+        let global =
+            Quota::with_period(spacing).map_or(Quota::per_second(one), |q| q.allow_burst(one));
+        let channel = Quota::with_period(CHANNEL_SPACING)
+            .map_or(Quota::per_second(one), |q| q.allow_burst(one));
         Self {
             global: RateLimiter::direct(global),
             channels: RateLimiter::keyed(channel),
@@ -71,17 +73,27 @@ impl Pacer {
         F: FnMut() -> Fut,
         Fut: Future<Output = Result<T, serenity::Error>>,
     {
-        let mut last = PostError::Transient { code: None, detail: "not attempted".into(), retry_after: None };
+        let mut last = PostError::Transient {
+            code: None,
+            detail: "not attempted".into(),
+            retry_after: None,
+        };
         for attempt in 0..ATTEMPTS {
             self.wait_turn(channel).await;
             let error = match tokio::time::timeout(CALL_LIMIT, call()).await {
                 Ok(Ok(value)) => return Ok(value),
                 Ok(Err(e)) => classify(&e),
-                Err(_) => PostError::Transient { code: None, detail: "Discord did not answer in time".into(), retry_after: None },
+                Err(_) => PostError::Transient {
+                    code: None,
+                    detail: "Discord did not answer in time".into(),
+                    retry_after: None,
+                },
             };
             let backoff = Duration::from_secs(1 << attempt);
             match &error {
-                PostError::Transient { code: Some(429), .. } => self.pause_everyone(backoff),
+                PostError::Transient {
+                    code: Some(429), ..
+                } => self.pause_everyone(backoff),
                 PostError::Transient { .. } => tokio::time::sleep(backoff).await,
                 _ => return Err(error),
             }
@@ -105,19 +117,42 @@ pub fn classify(error: &serenity::Error) -> PostError {
             let code = u32::try_from(response.error.code).unwrap_or(0);
             let message = response.error.message.clone();
             match (status, code) {
-                (429, _) => PostError::Transient { code: Some(429), detail: "rate limited".into(), retry_after: None },
-                (_, 10003) | (404, _) => PostError::DeadTarget { code: 10003, reason: "The channel no longer exists".into() },
-                (_, 50001) => PostError::DeadTarget { code: 50001, reason: "The bot can no longer see the channel".into() },
+                (429, _) => PostError::Transient {
+                    code: Some(429),
+                    detail: "rate limited".into(),
+                    retry_after: None,
+                },
+                (_, 10003) | (404, _) => PostError::DeadTarget {
+                    code: 10003,
+                    reason: "The channel no longer exists".into(),
+                },
+                (_, 50001) => PostError::DeadTarget {
+                    code: 50001,
+                    reason: "The bot can no longer see the channel".into(),
+                },
                 (_, 50013) => PostError::MissingPermissions,
                 (_, 50007) => PostError::DmClosed,
-                (500.., _) => PostError::Transient { code: Some(u32::from(status)), detail: format!("Discord answered {status}"), retry_after: None },
+                (500.., _) => PostError::Transient {
+                    code: Some(u32::from(status)),
+                    detail: format!("Discord answered {status}"),
+                    retry_after: None,
+                },
                 _ => PostError::Rejected { code, message },
             }
         }
-        Error::Http(HttpError::Request(_)) => {
-            PostError::Transient { code: None, detail: "could not reach Discord".into(), retry_after: None }
-        }
-        Error::Model(e) => PostError::Rejected { code: 0, message: e.to_string() },
-        other => PostError::Transient { code: None, detail: other.to_string(), retry_after: None },
+        Error::Http(HttpError::Request(_)) => PostError::Transient {
+            code: None,
+            detail: "could not reach Discord".into(),
+            retry_after: None,
+        },
+        Error::Model(e) => PostError::Rejected {
+            code: 0,
+            message: e.to_string(),
+        },
+        other => PostError::Transient {
+            code: None,
+            detail: other.to_string(),
+            retry_after: None,
+        },
     }
 }

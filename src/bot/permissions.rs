@@ -14,25 +14,35 @@ pub const NEEDED: [(serenity::Permissions, &str); 5] = [
     (serenity::Permissions::SEND_MESSAGES, "Send Messages"),
     (serenity::Permissions::EMBED_LINKS, "Embed Links"),
     (serenity::Permissions::ATTACH_FILES, "Attach Files"),
-    (serenity::Permissions::READ_MESSAGE_HISTORY, "Read Message History"),
+    (
+        serenity::Permissions::READ_MESSAGE_HISTORY,
+        "Read Message History",
+    ),
 ];
 
 fn unreachable_channel(error: PostError) -> Error {
     match error {
-        PostError::DeadTarget { .. } | PostError::MissingPermissions => {
-            user_error("I can't see that channel. Check that it exists and that I have View Channel there.")
-        }
+        PostError::DeadTarget { .. } | PostError::MissingPermissions => user_error(
+            "I can't see that channel. Check that it exists and that I have View Channel there.",
+        ),
         other => other.into(),
     }
 }
 
 /// The permissions of [`NEEDED`] the bot lacks in `channel` (empty when it has them all).
-pub async fn missing_in_channel(ctx: Context<'_>, channel: u64) -> Result<Vec<&'static str>, Error> {
+pub async fn missing_in_channel(
+    ctx: Context<'_>,
+    channel: u64,
+) -> Result<Vec<&'static str>, Error> {
     let data = ctx.data();
     let http = ctx.http();
     let guild_id = serenity::GuildId::new(guild_of(ctx)?);
     let bot = ctx.serenity_context().cache.current_user().id;
-    let guild = data.pacer.call(None, || guild_id.to_partial_guild(http)).await.map_err(unreachable_channel)?;
+    let guild = data
+        .pacer
+        .call(None, || guild_id.to_partial_guild(http))
+        .await
+        .map_err(unreachable_channel)?;
     let channel = data
         .pacer
         .call(None, || serenity::ChannelId::new(channel).to_channel(http))
@@ -41,9 +51,17 @@ pub async fn missing_in_channel(ctx: Context<'_>, channel: u64) -> Result<Vec<&'
     let Some(channel) = channel.guild().filter(|c| c.guild_id == guild_id) else {
         return Err(user_error("Pick a text channel in this server."));
     };
-    let me = data.pacer.call(None, || guild_id.member(http, bot)).await.map_err(unreachable_channel)?;
+    let me = data
+        .pacer
+        .call(None, || guild_id.member(http, bot))
+        .await
+        .map_err(unreachable_channel)?;
     let granted = guild.user_permissions_in(&channel, &me);
-    Ok(NEEDED.iter().filter(|(p, _)| !granted.contains(*p)).map(|(_, name)| *name).collect())
+    Ok(NEEDED
+        .iter()
+        .filter(|(p, _)| !granted.contains(*p))
+        .map(|(_, name)| *name)
+        .collect())
 }
 
 /// Refuses (naming what is missing) unless the bot has everything it needs in `channel`.

@@ -21,7 +21,10 @@ const COMMON: [&str; 12] = [
 
 pub fn parse_zone(input: &str) -> Option<Tz> {
     let wanted = input.trim().replace(' ', "_");
-    TZ_VARIANTS.iter().copied().find(|tz| tz.name().eq_ignore_ascii_case(&wanted))
+    TZ_VARIANTS
+        .iter()
+        .copied()
+        .find(|tz| tz.name().eq_ignore_ascii_case(&wanted))
 }
 
 /// Up to `limit` zone names closest to `partial`: names containing it first (a city or region
@@ -46,12 +49,17 @@ pub fn suggest(partial: &str, limit: usize) -> Vec<&'static str> {
             } else {
                 3
             };
-            let similarity = strsim::jaro_winkler(&wanted, city).max(strsim::jaro_winkler(&wanted, &lower));
+            let similarity =
+                strsim::jaro_winkler(&wanted, city).max(strsim::jaro_winkler(&wanted, &lower));
             (rank, similarity, name)
         })
         .collect();
     scored.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.total_cmp(&a.1)).then(a.2.cmp(b.2)));
-    scored.into_iter().take(limit).map(|(_, _, name)| name).collect()
+    scored
+        .into_iter()
+        .take(limit)
+        .map(|(_, _, name)| name)
+        .collect()
 }
 
 #[cfg(test)]
@@ -60,7 +68,10 @@ mod tests {
 
     #[test]
     fn names_match_without_regard_to_case_or_spaces() {
-        assert_eq!(parse_zone("america/new york"), Some(chrono_tz::America::New_York));
+        assert_eq!(
+            parse_zone("america/new york"),
+            Some(chrono_tz::America::New_York)
+        );
         assert_eq!(parse_zone("Mars/Olympus_Mons"), None);
     }
 
@@ -68,7 +79,11 @@ mod tests {
     fn suggestions_put_the_likely_zone_first() {
         assert_eq!(suggest("new york", 3)[0], "America/New_York");
         assert_eq!(suggest("kathmand", 3)[0], "Asia/Kathmandu");
-        assert!(suggest("Londn", 5).contains(&"Europe/London"), "{:?}", suggest("Londn", 5));
+        assert!(
+            suggest("Londn", 5).contains(&"Europe/London"),
+            "{:?}",
+            suggest("Londn", 5)
+        );
         assert_eq!(suggest("", 4).len(), 4);
     }
 }

@@ -123,7 +123,13 @@ fn the_shipped_default_file_documents_every_key_with_the_built_in_default() {
     let built_in = build(&defaults()).unwrap();
     assert_eq!(format!("{from_file:?}"), format!("{built_in:?}"));
     for spec in KEYS {
-        let line = text.lines().find(|l| l.trim_start().starts_with(&format!("{} =", spec.key)));
-        assert!(line.is_some(), "{} is documented in config/default.toml", spec.path());
+        let line = text
+            .lines()
+            .find(|l| l.trim_start().starts_with(&format!("{} =", spec.key)));
+        assert!(
+            line.is_some(),
+            "{} is documented in config/default.toml",
+            spec.path()
+        );
     }
 }

@@ -22,7 +22,13 @@ pub(crate) struct Job {
 }
 
 impl Job {
-    pub(crate) fn new(cohort: &Cohort, delivery_id: i64, claim: &Claim<'_>, stage: Stage, late_due: Option<DateTime<Utc>>) -> Self {
+    pub(crate) fn new(
+        cohort: &Cohort,
+        delivery_id: i64,
+        claim: &Claim<'_>,
+        stage: Stage,
+        late_due: Option<DateTime<Utc>>,
+    ) -> Self {
         Job {
             cohort_id: cohort.id,
             nudge: NudgeOut {
@@ -39,7 +45,11 @@ impl Job {
     }
 
     /// Rebuilds the job for a delivery row (a retry, or reconciliation after a crash).
-    pub(crate) fn from_delivery(cohort: &Cohort, delivery: &Delivery, late_due: Option<DateTime<Utc>>) -> Option<Self> {
+    pub(crate) fn from_delivery(
+        cohort: &Cohort,
+        delivery: &Delivery,
+        late_due: Option<DateTime<Utc>>,
+    ) -> Option<Self> {
         Some(Job {
             cohort_id: cohort.id,
             nudge: NudgeOut {
@@ -48,7 +58,9 @@ impl Job {
                 nonce: delivery.nonce.clone(),
                 track: cohort.track.clone(),
                 prompt_id: delivery.prompt_id.clone(),
-                stage: cohort.plan.stage(delivery.day_number, cohort.days_per_module),
+                stage: cohort
+                    .plan
+                    .stage(delivery.day_number, cohort.days_per_module),
                 day: delivery.day_number,
                 late_due,
             },
@@ -71,7 +83,9 @@ impl<O: Outbound> Scheduler<O> {
     }
 
     async fn record_sent(&self, job: &Job, message: u64) -> anyhow::Result<()> {
-        self.store.mark_sent(job.nudge.delivery_id, message, self.clock.now()).await?;
+        self.store
+            .mark_sent(job.nudge.delivery_id, message, self.clock.now())
+            .await?;
         self.store.clear_permission_failures(job.cohort_id).await?;
         tracing::info!(
             cohort_id = job.cohort_id,
@@ -90,35 +104,52 @@ impl<O: Outbound> Scheduler<O> {
         tracing::warn!(cohort_id = cohort, delivery_id = delivery, error = %error, "nudge not sent");
         match error {
             PostError::DeadTarget { reason, .. } => {
-                self.store.mark_failed(delivery, code, reason, None, now).await?;
-                let why = format!("{reason}. Pick a channel with /cohort channel to restart deliveries.");
+                self.store
+                    .mark_failed(delivery, code, reason, None, now)
+                    .await?;
+                let why =
+                    format!("{reason}. Pick a channel with /cohort channel to restart deliveries.");
                 self.store.stop_deliveries(cohort, &why, now).await?;
             }
             PostError::MissingPermissions => {
                 let failures = self.store.count_permission_failure(cohort).await?;
                 let reason = "the bot is missing permissions in the channel";
                 if failures >= PERMISSION_FAILURES_TO_STOP {
-                    self.store.mark_failed(delivery, code, reason, None, now).await?;
+                    self.store
+                        .mark_failed(delivery, code, reason, None, now)
+                        .await?;
                     let why = format!(
                         "The bot was refused for missing permissions {failures} times in a row. Give it View Channel, \
                          Send Messages, Embed Links, Attach Files and Read Message History there, then run /cohort channel."
                     );
                     self.store.stop_deliveries(cohort, &why, now).await?;
                 } else {
-                    self.store.mark_failed(delivery, code, reason, Some(now + PERMISSION_RETRY), now).await?;
+                    self.store
+                        .mark_failed(delivery, code, reason, Some(now + PERMISSION_RETRY), now)
+                        .await?;
                 }
             }
-            PostError::Transient { detail, retry_after, .. } => {
+            PostError::Transient {
+                detail,
+                retry_after,
+                ..
+            } => {
                 let wait = retry_after
                     .and_then(|w| chrono::Duration::from_std(w).ok())
                     .map_or(TRANSIENT_RETRY, |w| w.max(chrono::Duration::seconds(1)));
-                self.store.mark_failed(delivery, code, detail, Some(now + wait), now).await?;
+                self.store
+                    .mark_failed(delivery, code, detail, Some(now + wait), now)
+                    .await?;
             }
             PostError::Rejected { message, .. } => {
-                self.store.mark_failed(delivery, code, message, None, now).await?;
+                self.store
+                    .mark_failed(delivery, code, message, None, now)
+                    .await?;
             }
             PostError::DmClosed => {
-                self.store.mark_failed(delivery, code, "Discord refused the post", None, now).await?;
+                self.store
+                    .mark_failed(delivery, code, "Discord refused the post", None, now)
+                    .await?;
             }
         }
         Ok(())
@@ -131,17 +162,25 @@ impl<O: Outbound> Scheduler<O> {
         for delivery in self.store.due_retries(now).await? {
             let cohort = self.store.cohort(delivery.cohort_id).await?;
             let usable = cohort.filter(|c| !c.archived && c.stopped_reason.is_none());
-            let too_late = (now - delivery.due_at).to_std().unwrap_or_default() > self.settings.grace;
+            let too_late =
+                (now - delivery.due_at).to_std().unwrap_or_default() > self.settings.grace;
             match usable {
                 Some(cohort) if !too_late => {
                     if self.store.reclaim_failed(delivery.id, now).await? {
-                        let late = (now - delivery.due_at).to_std().unwrap_or_default() > self.settings.late_after;
-                        jobs.extend(Job::from_delivery(&cohort, &delivery, late.then_some(delivery.due_at)));
+                        let late = (now - delivery.due_at).to_std().unwrap_or_default()
+                            > self.settings.late_after;
+                        jobs.extend(Job::from_delivery(
+                            &cohort,
+                            &delivery,
+                            late.then_some(delivery.due_at),
+                        ));
                     }
                 }
                 _ => {
                     let reason = delivery.reason.clone().unwrap_or_default();
-                    self.store.abandon_retry(delivery.id, &format!("{reason}; gave up retrying")).await?;
+                    self.store
+                        .abandon_retry(delivery.id, &format!("{reason}; gave up retrying"))
+                        .await?;
                 }
             }
         }

@@ -19,7 +19,6 @@ use tokio::sync::{watch, Notify};
 use tokio::task::JoinHandle;
 
 use crate::clock::SharedClock;
-use crate::content::model::Curriculum;
 use crate::store::Store;
 
 pub use outbound::{NudgeOut, Outbound, PostError};
@@ -51,7 +50,6 @@ impl SchedulerSettings {
 pub struct Scheduler<O: Outbound> {
     pub(crate) store: Store,
     pub(crate) clock: SharedClock,
-    pub(crate) curriculum: Arc<Curriculum>,
     pub(crate) outbound: Arc<O>,
     pub(crate) settings: SchedulerSettings,
 }
@@ -71,8 +69,18 @@ pub struct SchedulerHandle {
 }
 
 impl<O: Outbound> Scheduler<O> {
-    pub fn new(store: Store, clock: SharedClock, curriculum: Arc<Curriculum>, outbound: Arc<O>, settings: SchedulerSettings) -> Self {
-        Self { store, clock, curriculum, outbound, settings }
+    pub fn new(
+        store: Store,
+        clock: SharedClock,
+        outbound: Arc<O>,
+        settings: SchedulerSettings,
+    ) -> Self {
+        Self {
+            store,
+            clock,
+            outbound,
+            settings,
+        }
     }
 
     /// Starts the loop; `wake` is how commands ask for a round after a change. Call once per
@@ -81,10 +89,20 @@ impl<O: Outbound> Scheduler<O> {
         let (progress_tx, progress) = watch::channel(Progress::default());
         let (stop, stop_rx) = watch::channel(false);
         let task = tokio::spawn(self.run(wake.clone(), progress_tx, stop_rx));
-        SchedulerHandle { wake, progress, stop, task }
+        SchedulerHandle {
+            wake,
+            progress,
+            stop,
+            task,
+        }
     }
 
-    async fn run(self, wake: Arc<Notify>, progress: watch::Sender<Progress>, mut stop: watch::Receiver<bool>) {
+    async fn run(
+        self,
+        wake: Arc<Notify>,
+        progress: watch::Sender<Progress>,
+        mut stop: watch::Receiver<bool>,
+    ) {
         if let Err(e) = self.reconcile(self.clock.now()).await {
             tracing::error!(error.cause_chain = ?e, "reconciling unfinished deliveries failed");
         }
@@ -132,7 +150,10 @@ impl SchedulerHandle {
     /// Stops after the round in progress (its posts finish and are recorded).
     pub async fn stop(self) {
         let _ = self.stop.send(true);
-        if tokio::time::timeout(Duration::from_secs(60), self.task).await.is_err() {
+        if tokio::time::timeout(Duration::from_secs(60), self.task)
+            .await
+            .is_err()
+        {
             tracing::warn!("the scheduler did not stop within a minute");
         }
     }
@@ -141,7 +162,11 @@ impl SchedulerHandle {
 /// The nonce of a cohort's practice day: deterministic, so a retry after a crash is recognised
 /// by Discord as the same message, and at most 25 characters.
 pub fn nonce_for(cohort: i64, date: chrono::NaiveDate) -> String {
-    format!("a{}-{}", to_base36(cohort.unsigned_abs()), date.format("%Y%m%d"))
+    format!(
+        "a{}-{}",
+        to_base36(cohort.unsigned_abs()),
+        date.format("%Y%m%d")
+    )
 }
 
 fn to_base36(mut n: u64) -> String {

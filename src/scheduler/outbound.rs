@@ -40,7 +40,11 @@ pub enum PostError {
     Rejected { code: u32, message: String },
     /// 5xx, timeouts, rate limits: worth trying again later.
     #[error("temporary failure: {detail}")]
-    Transient { code: Option<u32>, detail: String, retry_after: Option<Duration> },
+    Transient {
+        code: Option<u32>,
+        detail: String,
+        retry_after: Option<Duration>,
+    },
 }
 
 impl PostError {
@@ -60,5 +64,9 @@ pub trait Outbound: Send + Sync + 'static {
 
     /// Looks through the channel's recent messages for the nudge of `delivery` (after a crash
     /// longer ago than Discord remembers nonces).
-    fn find_nudge(&self, channel: u64, delivery: i64) -> impl Future<Output = Result<Option<u64>, PostError>> + Send;
+    fn find_nudge(
+        &self,
+        channel: u64,
+        delivery: i64,
+    ) -> impl Future<Output = Result<Option<u64>, PostError>> + Send;
 }

@@ -26,9 +26,17 @@ pub struct Timing<'a> {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Decision {
     /// Post the nudge of `date`; `late` when it goes out noticeably after `due`.
-    Post { date: NaiveDate, due: DateTime<Utc>, late: bool },
+    Post {
+        date: NaiveDate,
+        due: DateTime<Utc>,
+        late: bool,
+    },
     /// Record `date` as skipped.
-    Skip { date: NaiveDate, due: DateTime<Utc>, why: SkipReason },
+    Skip {
+        date: NaiveDate,
+        due: DateTime<Utc>,
+        why: SkipReason,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -53,12 +61,20 @@ impl Timing<'_> {
     }
 
     /// Practice days whose due instant lies in `(after, until]`, oldest first.
-    fn due_between(&self, after: DateTime<Utc>, until: DateTime<Utc>) -> Vec<(NaiveDate, DateTime<Utc>)> {
+    fn due_between(
+        &self,
+        after: DateTime<Utc>,
+        until: DateTime<Utc>,
+    ) -> Vec<(NaiveDate, DateTime<Utc>)> {
         let floor = until - chrono::Duration::days(LOOKBACK_DAYS);
         let after = after.max(floor);
         // One local day of margin either side: a due instant can sit on either side of UTC midnight.
-        let mut date = local_date(after, self.zone).pred_opt().unwrap_or(NaiveDate::MIN);
-        let last = local_date(until, self.zone).succ_opt().unwrap_or(NaiveDate::MAX);
+        let mut date = local_date(after, self.zone)
+            .pred_opt()
+            .unwrap_or(NaiveDate::MIN);
+        let last = local_date(until, self.zone)
+            .succ_opt()
+            .unwrap_or(NaiveDate::MAX);
         let mut due = Vec::new();
         while date <= last {
             if self.calendar.is_practice_day(date) {
@@ -95,7 +111,9 @@ impl Timing<'_> {
         let mut found = Vec::with_capacity(count);
         let mut from = after;
         while found.len() < count {
-            let Some((date, due)) = self.next_due(from) else { break };
+            let Some((date, due)) = self.next_due(from) else {
+                break;
+            };
             found.push((date, due));
             from = due;
         }
@@ -104,7 +122,12 @@ impl Timing<'_> {
 }
 
 /// What to do for a cohort at `now`, given that everything due up to `after` was handled.
-pub fn decide(timing: &Timing<'_>, after: DateTime<Utc>, now: DateTime<Utc>, lateness: Lateness) -> Vec<Decision> {
+pub fn decide(
+    timing: &Timing<'_>,
+    after: DateTime<Utc>,
+    now: DateTime<Utc>,
+    lateness: Lateness,
+) -> Vec<Decision> {
     let due = timing.due_between(after, now);
     let latest = due.len().checked_sub(1);
     due.into_iter()
@@ -112,11 +135,23 @@ pub fn decide(timing: &Timing<'_>, after: DateTime<Utc>, now: DateTime<Utc>, lat
         .map(|(index, (date, due))| {
             let delay = (now - due).to_std().unwrap_or(Duration::ZERO);
             if Some(index) != latest {
-                Decision::Skip { date, due, why: SkipReason::Superseded }
+                Decision::Skip {
+                    date,
+                    due,
+                    why: SkipReason::Superseded,
+                }
             } else if delay > lateness.grace {
-                Decision::Skip { date, due, why: SkipReason::TooLate }
+                Decision::Skip {
+                    date,
+                    due,
+                    why: SkipReason::TooLate,
+                }
             } else {
-                Decision::Post { date, due, late: delay > lateness.late_after }
+                Decision::Post {
+                    date,
+                    due,
+                    late: delay > lateness.late_after,
+                }
             }
         })
         .collect()

@@ -20,12 +20,20 @@ impl<O: Outbound> Scheduler<O> {
         if unfinished.is_empty() {
             return Ok(());
         }
-        tracing::info!(count = unfinished.len(), "reconciling deliveries left unfinished");
+        tracing::info!(
+            count = unfinished.len(),
+            "reconciling deliveries left unfinished"
+        );
         let mut jobs = Vec::new();
         for delivery in unfinished {
-            let Some(cohort) = self.store.cohort(delivery.cohort_id).await? else { continue };
-            let Some(channel) = delivery.channel_id else { continue };
-            let late = (now - delivery.due_at).to_std().unwrap_or_default() > self.settings.late_after;
+            let Some(cohort) = self.store.cohort(delivery.cohort_id).await? else {
+                continue;
+            };
+            let Some(channel) = delivery.channel_id else {
+                continue;
+            };
+            let late =
+                (now - delivery.due_at).to_std().unwrap_or_default() > self.settings.late_after;
             let late_due = late.then_some(delivery.due_at);
             if now - delivery.claimed_at > NONCE_TRUST {
                 match self.outbound.find_nudge(channel, delivery.id).await {
@@ -34,11 +42,15 @@ impl<O: Outbound> Scheduler<O> {
                         continue;
                     }
                     Ok(None) => {}
-                    Err(e) => tracing::warn!(delivery_id = delivery.id, error = %e, "could not check the channel"),
+                    Err(e) => {
+                        tracing::warn!(delivery_id = delivery.id, error = %e, "could not check the channel")
+                    }
                 }
                 if (now - delivery.due_at).to_std().unwrap_or_default() > self.settings.grace {
                     let reason = "not confirmed after a restart, and now past the grace period";
-                    self.store.mark_failed(delivery.id, None, reason, None, now).await?;
+                    self.store
+                        .mark_failed(delivery.id, None, reason, None, now)
+                        .await?;
                     continue;
                 }
             }

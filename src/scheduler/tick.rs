@@ -11,7 +11,10 @@ use crate::store::{Claim, Cohort};
 
 impl<O: Outbound> Scheduler<O> {
     pub(crate) fn lateness(&self) -> Lateness {
-        Lateness { grace: self.settings.grace, late_after: self.settings.late_after }
+        Lateness {
+            grace: self.settings.grace,
+            late_after: self.settings.late_after,
+        }
     }
 
     /// Handles everything due at `now`; returns when the next round is needed.
@@ -21,16 +24,26 @@ impl<O: Outbound> Scheduler<O> {
         let latest = self.store.latest_due_by_cohort().await?;
         let mut next = now + MAX_SLEEP;
         for cohort in &cohorts {
-            let Some(channel_set) = cohort.channel_set_at else { continue };
+            let Some(channel_set) = cohort.channel_set_at else {
+                continue;
+            };
             let calendar = self.store.calendar(cohort).await?;
-            let timing = Timing { calendar: &calendar, time: cohort.send_time, zone: cohort.timezone };
-            let handled = latest.get(&cohort.id).map_or(channel_set, |due| (*due).max(channel_set));
+            let timing = Timing {
+                calendar: &calendar,
+                time: cohort.send_time,
+                zone: cohort.timezone,
+            };
+            let handled = latest
+                .get(&cohort.id)
+                .map_or(channel_set, |due| (*due).max(channel_set));
             for decision in decide(&timing, handled, now, self.lateness()) {
                 match decision {
                     Decision::Post { date, due, late } => {
                         jobs.extend(self.claim(cohort, &calendar, date, due, late, now).await?);
                     }
-                    Decision::Skip { date, due, why } => self.skip(cohort, &calendar, date, due, why, now).await?,
+                    Decision::Skip { date, due, why } => {
+                        self.skip(cohort, &calendar, date, due, why, now).await?
+                    }
                 }
             }
             if let Some((_, due)) = timing.next_due(now.max(handled)) {
@@ -38,7 +51,9 @@ impl<O: Outbound> Scheduler<O> {
             }
         }
         let concurrency = self.settings.concurrency.max(1);
-        futures::stream::iter(jobs).for_each_concurrent(concurrency, |job| self.deliver(job)).await;
+        futures::stream::iter(jobs)
+            .for_each_concurrent(concurrency, |job| self.deliver(job))
+            .await;
         if let Some(retry) = self.store.next_retry_at().await? {
             next = next.min(retry);
         }
@@ -76,19 +91,29 @@ impl<O: Outbound> Scheduler<O> {
         late: bool,
         now: DateTime<Utc>,
     ) -> anyhow::Result<Option<Job>> {
-        let Some(day) = calendar.day_number(date) else { return Ok(None) };
+        let Some(day) = calendar.day_number(date) else {
+            return Ok(None);
+        };
         let Some(plan) = cohort.plan.day(day, cohort.days_per_module) else {
             tracing::error!(cohort_id = cohort.id, "cohort has an empty prompt plan");
             return Ok(None);
         };
         let nonce = nonce_for(cohort.id, date);
-        let Some(claim) = Self::claim_for(cohort, calendar, date, due, late, &nonce, &plan.prompt_id) else {
+        let Some(claim) =
+            Self::claim_for(cohort, calendar, date, due, late, &nonce, &plan.prompt_id)
+        else {
             return Ok(None);
         };
         let Some(delivery_id) = self.store.claim_delivery(&claim, now).await? else {
             return Ok(None); // claimed already: by an earlier round, a restart or another process
         };
-        Ok(Some(Job::new(cohort, delivery_id, &claim, plan.stage, late.then_some(due))))
+        Ok(Some(Job::new(
+            cohort,
+            delivery_id,
+            &claim,
+            plan.stage,
+            late.then_some(due),
+        )))
     }
 
     async fn skip(
@@ -105,7 +130,9 @@ impl<O: Outbound> Scheduler<O> {
                 "skipped: more than {} hours late after downtime",
                 self.settings.grace.as_secs() / 3600
             ),
-            SkipReason::Superseded => "skipped: a later day was due too, and only the latest is sent".to_owned(),
+            SkipReason::Superseded => {
+                "skipped: a later day was due too, and only the latest is sent".to_owned()
+            }
         };
         let prompt_id = calendar
             .day_number(date)
@@ -113,7 +140,8 @@ impl<O: Outbound> Scheduler<O> {
             .map(|plan| plan.prompt_id)
             .unwrap_or_default();
         let nonce = nonce_for(cohort.id, date);
-        if let Some(claim) = Self::claim_for(cohort, calendar, date, due, false, &nonce, &prompt_id) {
+        if let Some(claim) = Self::claim_for(cohort, calendar, date, due, false, &nonce, &prompt_id)
+        {
             if self.store.record_skipped(&claim, &reason, now).await? {
                 tracing::warn!(cohort_id = cohort.id, practice_date = %date, %reason, "nudge skipped");
             }

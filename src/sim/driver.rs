@@ -562,8 +562,14 @@ fn option_value(
         return Ok(json!({"name": name, "type": kind, "value": raw}));
     }
     // A person picks a choice by its name; Discord sends the choice's value.
-    let choices = spec.get("choices").and_then(Value::as_array).filter(|c| !c.is_empty());
-    if let Some(choice) = choices.and_then(|c| c.iter().find(|c| c.get("name").and_then(Value::as_str) == Some(raw))) {
+    let choices = spec
+        .get("choices")
+        .and_then(Value::as_array)
+        .filter(|c| !c.is_empty());
+    if let Some(choice) = choices.and_then(|c| {
+        c.iter()
+            .find(|c| c.get("name").and_then(Value::as_str) == Some(raw))
+    }) {
         let value = choice.get("value").cloned().unwrap_or(Value::Null);
         return Ok(json!({"name": name, "type": kind, "value": value}));
     }

@@ -45,7 +45,7 @@ pub struct NewCohort<'a> {
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum CreateOutcome {
-    Created(Cohort),
+    Created(Box<Cohort>),
     NameTaken,
 }
 
@@ -70,7 +70,8 @@ struct CohortRow {
     created_at: i64,
 }
 
-const COLUMNS: &str = "cohort_id, guild_id, name, track, track_version, plan, start_date, channel_id, \
+const COLUMNS: &str =
+    "cohort_id, guild_id, name, track, track_version, plan, start_date, channel_id, \
     channel_set_at, send_time, timezone, weekdays, days_per_module, status, stopped_reason, \
     permission_failures, created_at";
 
@@ -107,8 +108,13 @@ fn sql(tail: &str) -> sqlx::AssertSqlSafe<String> {
 }
 
 impl Store {
-    pub async fn create_cohort(&self, new: NewCohort<'_>, now: DateTime<Utc>) -> StoreResult<CreateOutcome> {
-        let plan = serde_json::to_string(new.plan).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    pub async fn create_cohort(
+        &self,
+        new: NewCohort<'_>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<CreateOutcome> {
+        let plan =
+            serde_json::to_string(new.plan).map_err(|e| StoreError::Corrupt(e.to_string()))?;
         let mut tx = self.begin_write().await?;
         let taken: Option<i64> = sqlx::query_scalar(
             "SELECT cohort_id FROM cohorts WHERE guild_id = ?1 AND lower(name) = lower(?2) AND status = 'active'",
@@ -141,33 +147,41 @@ impl Store {
         .fetch_one(&mut *tx)
         .await?;
         tx.commit().await?;
-        let cohort = self.cohort(id).await?.ok_or_else(|| StoreError::Corrupt("new cohort vanished".into()))?;
-        Ok(CreateOutcome::Created(cohort))
+        let cohort = self
+            .cohort(id)
+            .await?
+            .ok_or_else(|| StoreError::Corrupt("new cohort vanished".into()))?;
+        Ok(CreateOutcome::Created(Box::new(cohort)))
     }
 
     pub async fn cohort(&self, id: i64) -> StoreResult<Option<Cohort>> {
-        let row: Option<CohortRow> =
-            sqlx::query_as(sql("WHERE cohort_id = ?1")).bind(id).fetch_optional(self.pool()).await?;
+        let row: Option<CohortRow> = sqlx::query_as(sql("WHERE cohort_id = ?1"))
+            .bind(id)
+            .fetch_optional(self.pool())
+            .await?;
         row.map(Cohort::try_from).transpose()
     }
 
     /// A live cohort of `guild` by name, ignoring case.
     pub async fn cohort_named(&self, guild: u64, name: &str) -> StoreResult<Option<Cohort>> {
-        let row: Option<CohortRow> =
-            sqlx::query_as(sql("WHERE guild_id = ?1 AND lower(name) = lower(?2) AND status = 'active'"))
-                .bind(id_to_db(guild))
-                .bind(name.trim())
-                .fetch_optional(self.pool())
-                .await?;
+        let row: Option<CohortRow> = sqlx::query_as(sql(
+            "WHERE guild_id = ?1 AND lower(name) = lower(?2) AND status = 'active'",
+        ))
+        .bind(id_to_db(guild))
+        .bind(name.trim())
+        .fetch_optional(self.pool())
+        .await?;
         row.map(Cohort::try_from).transpose()
     }
 
     /// A guild's live cohorts, by name.
     pub async fn cohorts_in_guild(&self, guild: u64) -> StoreResult<Vec<Cohort>> {
-        let rows: Vec<CohortRow> = sqlx::query_as(sql("WHERE guild_id = ?1 AND status = 'active' ORDER BY lower(name)"))
-            .bind(id_to_db(guild))
-            .fetch_all(self.pool())
-            .await?;
+        let rows: Vec<CohortRow> = sqlx::query_as(sql(
+            "WHERE guild_id = ?1 AND status = 'active' ORDER BY lower(name)",
+        ))
+        .bind(id_to_db(guild))
+        .fetch_all(self.pool())
+        .await?;
         rows.into_iter().map(Cohort::try_from).collect()
     }
 
@@ -184,7 +198,12 @@ impl Store {
     }
 
     /// Sets the nudge channel; this also restarts deliveries that had stopped.
-    pub async fn set_channel(&self, cohort: i64, channel: u64, now: DateTime<Utc>) -> StoreResult<()> {
+    pub async fn set_channel(
+        &self,
+        cohort: i64,
+        channel: u64,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()> {
         sqlx::query(
             "UPDATE cohorts SET channel_id = ?2, channel_set_at = ?3, stopped_reason = NULL, stopped_at = NULL,
              permission_failures = 0 WHERE cohort_id = ?1",
@@ -197,14 +216,22 @@ impl Store {
         Ok(())
     }
 
-    pub async fn set_schedule(&self, cohort: i64, time: SendTime, zone: Tz, week: WorkWeek) -> StoreResult<()> {
-        sqlx::query("UPDATE cohorts SET send_time = ?2, timezone = ?3, weekdays = ?4 WHERE cohort_id = ?1")
-            .bind(cohort)
-            .bind(time.to_string())
-            .bind(zone.name())
-            .bind(week.to_string())
-            .execute(self.pool())
-            .await?;
+    pub async fn set_schedule(
+        &self,
+        cohort: i64,
+        time: SendTime,
+        zone: Tz,
+        week: WorkWeek,
+    ) -> StoreResult<()> {
+        sqlx::query(
+            "UPDATE cohorts SET send_time = ?2, timezone = ?3, weekdays = ?4 WHERE cohort_id = ?1",
+        )
+        .bind(cohort)
+        .bind(time.to_string())
+        .bind(zone.name())
+        .bind(week.to_string())
+        .execute(self.pool())
+        .await?;
         Ok(())
     }
 
@@ -219,11 +246,13 @@ impl Store {
 
     pub async fn archive_cohort(&self, cohort: i64, now: DateTime<Utc>) -> StoreResult<()> {
         let mut tx = self.begin_write().await?;
-        sqlx::query("UPDATE cohorts SET status = 'archived', archived_at = ?2 WHERE cohort_id = ?1")
-            .bind(cohort)
-            .bind(to_db_time(now))
-            .execute(&mut *tx)
-            .await?;
+        sqlx::query(
+            "UPDATE cohorts SET status = 'archived', archived_at = ?2 WHERE cohort_id = ?1",
+        )
+        .bind(cohort)
+        .bind(to_db_time(now))
+        .execute(&mut *tx)
+        .await?;
         sqlx::query("UPDATE memberships SET left_at = ?2 WHERE cohort_id = ?1 AND left_at IS NULL")
             .bind(cohort)
             .bind(to_db_time(now))
@@ -234,7 +263,12 @@ impl Store {
     }
 
     /// Stops a cohort's deliveries with a reason an admin can act on.
-    pub async fn stop_deliveries(&self, cohort: i64, reason: &str, now: DateTime<Utc>) -> StoreResult<()> {
+    pub async fn stop_deliveries(
+        &self,
+        cohort: i64,
+        reason: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()> {
         sqlx::query("UPDATE cohorts SET stopped_reason = ?2, stopped_at = ?3 WHERE cohort_id = ?1")
             .bind(cohort)
             .bind(reason)
@@ -245,7 +279,12 @@ impl Store {
     }
 
     /// Stops every cohort of a guild the bot was removed from.
-    pub async fn stop_guild_cohorts(&self, guild: u64, reason: &str, now: DateTime<Utc>) -> StoreResult<u64> {
+    pub async fn stop_guild_cohorts(
+        &self,
+        guild: u64,
+        reason: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<u64> {
         let done = sqlx::query(
             "UPDATE cohorts SET stopped_reason = ?2, stopped_at = ?3
              WHERE guild_id = ?1 AND status = 'active' AND stopped_reason IS NULL",
@@ -291,11 +330,17 @@ impl Store {
                 .fetch_all(self.pool())
                 .await?;
         let mut calendar = PracticeCalendar::new(cohort.start, cohort.week);
-        calendar.holidays = holidays.iter().filter_map(|d| parse_date(d)).collect::<BTreeSet<_>>();
+        calendar.holidays = holidays
+            .iter()
+            .filter_map(|d| parse_date(d))
+            .collect::<BTreeSet<_>>();
         calendar.pauses = pauses
             .iter()
             .filter_map(|(from, until)| {
-                Some(Pause { from: parse_date(from)?, until: until.as_deref().and_then(parse_date) })
+                Some(Pause {
+                    from: parse_date(from)?,
+                    until: until.as_deref().and_then(parse_date),
+                })
             })
             .collect();
         Ok(calendar)
@@ -313,22 +358,24 @@ impl Store {
 
     /// Returns false if `date` was not a holiday.
     pub async fn remove_holiday(&self, cohort: i64, date: NaiveDate) -> StoreResult<bool> {
-        let done = sqlx::query("DELETE FROM cohort_holidays WHERE cohort_id = ?1 AND holiday_date = ?2")
-            .bind(cohort)
-            .bind(date.to_string())
-            .execute(self.pool())
-            .await?;
+        let done =
+            sqlx::query("DELETE FROM cohort_holidays WHERE cohort_id = ?1 AND holiday_date = ?2")
+                .bind(cohort)
+                .bind(date.to_string())
+                .execute(self.pool())
+                .await?;
         Ok(done.rows_affected() == 1)
     }
 
     /// Starts a pause from `from`; returns false if the cohort is already paused.
     pub async fn pause_cohort(&self, cohort: i64, from: NaiveDate) -> StoreResult<bool> {
         let mut tx = self.begin_write().await?;
-        let open: Option<i64> =
-            sqlx::query_scalar("SELECT pause_id FROM cohort_pauses WHERE cohort_id = ?1 AND until_date IS NULL")
-                .bind(cohort)
-                .fetch_optional(&mut *tx)
-                .await?;
+        let open: Option<i64> = sqlx::query_scalar(
+            "SELECT pause_id FROM cohort_pauses WHERE cohort_id = ?1 AND until_date IS NULL",
+        )
+        .bind(cohort)
+        .fetch_optional(&mut *tx)
+        .await?;
         if open.is_some() {
             return Ok(false);
         }
@@ -350,9 +397,14 @@ impl Store {
                 .bind(cohort)
                 .fetch_optional(&mut *tx)
                 .await?;
-        let Some((pause, from)) = open else { return Ok(false) };
+        let Some((pause, from)) = open else {
+            return Ok(false);
+        };
         if parse_date(&from).is_some_and(|from| until <= from) {
-            sqlx::query("DELETE FROM cohort_pauses WHERE pause_id = ?1").bind(pause).execute(&mut *tx).await?;
+            sqlx::query("DELETE FROM cohort_pauses WHERE pause_id = ?1")
+                .bind(pause)
+                .execute(&mut *tx)
+                .await?;
         } else {
             sqlx::query("UPDATE cohort_pauses SET until_date = ?2 WHERE pause_id = ?1")
                 .bind(pause)

@@ -88,11 +88,13 @@ impl TryFrom<DeliveryRow> for Delivery {
     type Error = StoreError;
 
     fn try_from(row: DeliveryRow) -> Result<Self, StoreError> {
-        let corrupt = |what: &str| StoreError::Corrupt(format!("delivery {}: {what}", row.delivery_id));
+        let corrupt =
+            |what: &str| StoreError::Corrupt(format!("delivery {}: {what}", row.delivery_id));
         Ok(Delivery {
             id: row.delivery_id,
             cohort_id: row.cohort_id,
-            practice_date: parse_date(&row.practice_date).ok_or_else(|| corrupt("practice_date"))?,
+            practice_date: parse_date(&row.practice_date)
+                .ok_or_else(|| corrupt("practice_date"))?,
             day_number: u32::try_from(row.day_number).unwrap_or(0),
             due_at: from_db_time(row.due_at),
             status: DeliveryStatus::parse(&row.status).ok_or_else(|| corrupt("status"))?,
@@ -111,7 +113,8 @@ impl TryFrom<DeliveryRow> for Delivery {
     }
 }
 
-const COLUMNS: &str = "delivery_id, cohort_id, practice_date, day_number, prompt_id, due_at, status, late, nonce, \
+const COLUMNS: &str =
+    "delivery_id, cohort_id, practice_date, day_number, prompt_id, due_at, status, late, nonce, \
     channel_id, message_id, attempts, retry_at, error_code, reason, claimed_at, finished_at";
 
 fn select(tail: &str) -> sqlx::AssertSqlSafe<String> {
@@ -122,7 +125,11 @@ fn select(tail: &str) -> sqlx::AssertSqlSafe<String> {
 impl Store {
     /// Claims a cohort's practice day before posting. Returns the delivery id, or `None` when
     /// the day was already claimed (by an earlier run, or by another process).
-    pub async fn claim_delivery(&self, claim: &Claim<'_>, now: DateTime<Utc>) -> StoreResult<Option<i64>> {
+    pub async fn claim_delivery(
+        &self,
+        claim: &Claim<'_>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Option<i64>> {
         Ok(sqlx::query_scalar(
             "INSERT INTO deliveries (cohort_id, practice_date, day_number, prompt_id, due_at, status, late, nonce,
                                      channel_id, attempts, claimed_at)
@@ -145,7 +152,12 @@ impl Store {
 
     /// Records a practice day that will not be posted (too late after downtime), so status can
     /// show it and it is never posted later. Returns false if the day was already recorded.
-    pub async fn record_skipped(&self, claim: &Claim<'_>, reason: &str, now: DateTime<Utc>) -> StoreResult<bool> {
+    pub async fn record_skipped(
+        &self,
+        claim: &Claim<'_>,
+        reason: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<bool> {
         let done = sqlx::query(
             "INSERT INTO deliveries (cohort_id, practice_date, day_number, prompt_id, due_at, status, late, nonce,
                                      channel_id, attempts, reason, claimed_at, finished_at)
@@ -166,7 +178,12 @@ impl Store {
         Ok(done.rows_affected() == 1)
     }
 
-    pub async fn mark_sent(&self, delivery: i64, message: u64, now: DateTime<Utc>) -> StoreResult<()> {
+    pub async fn mark_sent(
+        &self,
+        delivery: i64,
+        message: u64,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()> {
         sqlx::query(
             "UPDATE deliveries SET status = 'sent', message_id = ?2, finished_at = ?3, retry_at = NULL,
              error_code = NULL, reason = NULL WHERE delivery_id = ?1",
@@ -228,43 +245,50 @@ impl Store {
     /// Deliveries left in `sending` (a crash between claim and mark).
     pub async fn unfinished_deliveries(&self) -> StoreResult<Vec<Delivery>> {
         let rows: Vec<DeliveryRow> =
-            sqlx::query_as(select("WHERE status = 'sending' ORDER BY delivery_id")).fetch_all(self.pool()).await?;
+            sqlx::query_as(select("WHERE status = 'sending' ORDER BY delivery_id"))
+                .fetch_all(self.pool())
+                .await?;
         rows.into_iter().map(Delivery::try_from).collect()
     }
 
     /// Failed deliveries whose retry time has come.
     pub async fn due_retries(&self, now: DateTime<Utc>) -> StoreResult<Vec<Delivery>> {
-        let rows: Vec<DeliveryRow> =
-            sqlx::query_as(select("WHERE status = 'failed' AND retry_at IS NOT NULL AND retry_at <= ?1 ORDER BY retry_at"))
-                .bind(to_db_time(now))
-                .fetch_all(self.pool())
-                .await?;
+        let rows: Vec<DeliveryRow> = sqlx::query_as(select(
+            "WHERE status = 'failed' AND retry_at IS NOT NULL AND retry_at <= ?1 ORDER BY retry_at",
+        ))
+        .bind(to_db_time(now))
+        .fetch_all(self.pool())
+        .await?;
         rows.into_iter().map(Delivery::try_from).collect()
     }
 
     /// The earliest pending retry, for the scheduler's next wake-up.
     pub async fn next_retry_at(&self) -> StoreResult<Option<DateTime<Utc>>> {
-        let next: Option<i64> =
-            sqlx::query_scalar("SELECT MIN(retry_at) FROM deliveries WHERE status = 'failed' AND retry_at IS NOT NULL")
-                .fetch_one(self.pool())
-                .await?;
+        let next: Option<i64> = sqlx::query_scalar(
+            "SELECT MIN(retry_at) FROM deliveries WHERE status = 'failed' AND retry_at IS NOT NULL",
+        )
+        .fetch_one(self.pool())
+        .await?;
         Ok(next.map(from_db_time))
     }
 
     pub async fn delivery(&self, id: i64) -> StoreResult<Option<Delivery>> {
-        let row: Option<DeliveryRow> =
-            sqlx::query_as(select("WHERE delivery_id = ?1")).bind(id).fetch_optional(self.pool()).await?;
+        let row: Option<DeliveryRow> = sqlx::query_as(select("WHERE delivery_id = ?1"))
+            .bind(id)
+            .fetch_optional(self.pool())
+            .await?;
         row.map(Delivery::try_from).transpose()
     }
 
     /// A cohort's most recent deliveries, newest first.
     pub async fn recent_deliveries(&self, cohort: i64, limit: u32) -> StoreResult<Vec<Delivery>> {
-        let rows: Vec<DeliveryRow> =
-            sqlx::query_as(select("WHERE cohort_id = ?1 ORDER BY practice_date DESC LIMIT ?2"))
-                .bind(cohort)
-                .bind(i64::from(limit))
-                .fetch_all(self.pool())
-                .await?;
+        let rows: Vec<DeliveryRow> = sqlx::query_as(select(
+            "WHERE cohort_id = ?1 ORDER BY practice_date DESC LIMIT ?2",
+        ))
+        .bind(cohort)
+        .bind(i64::from(limit))
+        .fetch_all(self.pool())
+        .await?;
         rows.into_iter().map(Delivery::try_from).collect()
     }
 
@@ -281,9 +305,13 @@ impl Store {
 
     /// For every cohort with deliveries: the due instant of its latest recorded practice day.
     pub async fn latest_due_by_cohort(&self) -> StoreResult<HashMap<i64, DateTime<Utc>>> {
-        let rows: Vec<(i64, i64)> = sqlx::query_as("SELECT cohort_id, MAX(due_at) FROM deliveries GROUP BY cohort_id")
-            .fetch_all(self.pool())
-            .await?;
-        Ok(rows.into_iter().map(|(cohort, due)| (cohort, from_db_time(due))).collect())
+        let rows: Vec<(i64, i64)> =
+            sqlx::query_as("SELECT cohort_id, MAX(due_at) FROM deliveries GROUP BY cohort_id")
+                .fetch_all(self.pool())
+                .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(cohort, due)| (cohort, from_db_time(due)))
+            .collect())
     }
 }

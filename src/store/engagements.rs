@@ -8,7 +8,13 @@ use super::{Store, StoreResult};
 
 impl Store {
     /// Records that `user` tried the nudge `delivery`; false if it was already counted.
-    pub async fn record_tried(&self, delivery: i64, cohort: i64, user: u64, now: DateTime<Utc>) -> StoreResult<bool> {
+    pub async fn record_tried(
+        &self,
+        delivery: i64,
+        cohort: i64,
+        user: u64,
+        now: DateTime<Utc>,
+    ) -> StoreResult<bool> {
         let done = sqlx::query(
             "INSERT INTO engagements (delivery_id, user_id, cohort_id, kind, created_at) VALUES (?1, ?2, ?3, 'tried', ?4)
              ON CONFLICT DO NOTHING",
@@ -24,10 +30,12 @@ impl Store {
 
     /// How many people tried the nudge `delivery`.
     pub async fn tried_count(&self, delivery: i64) -> StoreResult<u32> {
-        let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM engagements WHERE delivery_id = ?1 AND kind = 'tried'")
-            .bind(delivery)
-            .fetch_one(self.pool())
-            .await?;
+        let count: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM engagements WHERE delivery_id = ?1 AND kind = 'tried'",
+        )
+        .bind(delivery)
+        .fetch_one(self.pool())
+        .await?;
         Ok(u32::try_from(count).unwrap_or(u32::MAX))
     }
 }

@@ -17,7 +17,9 @@ pub enum JoinOutcome {
     Joined,
     AlreadyIn,
     /// In another live cohort of the same guild; switching needs a confirmation.
-    InOther { cohort_id: i64 },
+    InOther {
+        cohort_id: i64,
+    },
 }
 
 impl Store {
@@ -30,10 +32,19 @@ impl Store {
         .bind(id_to_db(user))
         .fetch_optional(self.pool())
         .await?;
-        Ok(row.map(|(cohort_id, joined)| Membership { cohort_id, joined_at: from_db_time(joined) }))
+        Ok(row.map(|(cohort_id, joined)| Membership {
+            cohort_id,
+            joined_at: from_db_time(joined),
+        }))
     }
 
-    pub async fn join_cohort(&self, guild: u64, cohort: i64, user: u64, now: DateTime<Utc>) -> StoreResult<JoinOutcome> {
+    pub async fn join_cohort(
+        &self,
+        guild: u64,
+        cohort: i64,
+        user: u64,
+        now: DateTime<Utc>,
+    ) -> StoreResult<JoinOutcome> {
         let mut tx = self.begin_write().await?;
         let current: Option<i64> = sqlx::query_scalar(
             "SELECT cohort_id FROM memberships WHERE guild_id = ?1 AND user_id = ?2 AND left_at IS NULL",
@@ -44,7 +55,11 @@ impl Store {
         .await?;
         match current {
             Some(existing) if existing == cohort => return Ok(JoinOutcome::AlreadyIn),
-            Some(existing) => return Ok(JoinOutcome::InOther { cohort_id: existing }),
+            Some(existing) => {
+                return Ok(JoinOutcome::InOther {
+                    cohort_id: existing,
+                })
+            }
             None => {}
         }
         insert_membership(&mut tx, guild, cohort, user, now).await?;
@@ -53,7 +68,13 @@ impl Store {
     }
 
     /// Leaves the current cohort (if any) and joins `cohort`, in one transaction.
-    pub async fn switch_cohort(&self, guild: u64, cohort: i64, user: u64, now: DateTime<Utc>) -> StoreResult<()> {
+    pub async fn switch_cohort(
+        &self,
+        guild: u64,
+        cohort: i64,
+        user: u64,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()> {
         let mut tx = self.begin_write().await?;
         sqlx::query("UPDATE memberships SET left_at = ?3 WHERE guild_id = ?1 AND user_id = ?2 AND left_at IS NULL")
             .bind(id_to_db(guild))
@@ -67,7 +88,12 @@ impl Store {
     }
 
     /// Leaves the person's live cohort in this guild; returns which one it was.
-    pub async fn leave_cohort(&self, guild: u64, user: u64, now: DateTime<Utc>) -> StoreResult<Option<i64>> {
+    pub async fn leave_cohort(
+        &self,
+        guild: u64,
+        user: u64,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Option<i64>> {
         Ok(sqlx::query_scalar(
             "UPDATE memberships SET left_at = ?3 WHERE guild_id = ?1 AND user_id = ?2 AND left_at IS NULL
              RETURNING cohort_id",
@@ -80,10 +106,12 @@ impl Store {
     }
 
     pub async fn member_count(&self, cohort: i64) -> StoreResult<u32> {
-        let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM memberships WHERE cohort_id = ?1 AND left_at IS NULL")
-            .bind(cohort)
-            .fetch_one(self.pool())
-            .await?;
+        let count: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM memberships WHERE cohort_id = ?1 AND left_at IS NULL",
+        )
+        .bind(cohort)
+        .fetch_one(self.pool())
+        .await?;
         Ok(u32::try_from(count).unwrap_or(u32::MAX))
     }
 
@@ -106,12 +134,14 @@ async fn insert_membership(
     user: u64,
     now: DateTime<Utc>,
 ) -> StoreResult<()> {
-    sqlx::query("INSERT INTO memberships (cohort_id, guild_id, user_id, joined_at) VALUES (?1, ?2, ?3, ?4)")
-        .bind(cohort)
-        .bind(id_to_db(guild))
-        .bind(id_to_db(user))
-        .bind(to_db_time(now))
-        .execute(&mut **tx)
-        .await?;
+    sqlx::query(
+        "INSERT INTO memberships (cohort_id, guild_id, user_id, joined_at) VALUES (?1, ?2, ?3, ?4)",
+    )
+    .bind(cohort)
+    .bind(id_to_db(guild))
+    .bind(id_to_db(user))
+    .bind(to_db_time(now))
+    .execute(&mut **tx)
+    .await?;
     Ok(())
 }

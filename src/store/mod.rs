@@ -95,7 +95,9 @@ impl Store {
 
     /// A write transaction that holds the write lock from its first statement, so a
     /// read-then-write cannot fail half-way with SQLITE_BUSY.
-    pub(crate) async fn begin_write(&self) -> StoreResult<sqlx::Transaction<'static, sqlx::Sqlite>> {
+    pub(crate) async fn begin_write(
+        &self,
+    ) -> StoreResult<sqlx::Transaction<'static, sqlx::Sqlite>> {
         Ok(self.pool.begin_with("BEGIN IMMEDIATE").await?)
     }
 

@@ -29,9 +29,15 @@ fn start_bot(world: &World, clock: DateTime<Utc>) -> Child {
         .env("DISCORD_TOKEN", "crash-test")
         .env("ALLYBOT_CLOCK_START", clock.to_rfc3339())
         .env("ALLYBOT__DISCORD__PROXY_URL", world.sim.base_url())
-        .env("ALLYBOT__DISCORD__COMMAND_SCOPE", format!("guild:{}", world.guild))
+        .env(
+            "ALLYBOT__DISCORD__COMMAND_SCOPE",
+            format!("guild:{}", world.guild),
+        )
         .env("ALLYBOT__DATABASE__URL", &world.db_url)
-        .env("ALLYBOT__PRIVACY__DATA_KEY_FILE", world.dir.path().join("key").display().to_string())
+        .env(
+            "ALLYBOT__PRIVACY__DATA_KEY_FILE",
+            world.dir.path().join("key").display().to_string(),
+        )
         .env("ALLYBOT__LOG__FILTER", "warn")
         .stdout(Stdio::null())
         .stderr(Stdio::null())
@@ -40,7 +46,10 @@ fn start_bot(world: &World, clock: DateTime<Utc>) -> Child {
 }
 
 fn nudges_posted(world: &World, channels: &[u64]) -> usize {
-    channels.iter().map(|c| world.sim.channel_messages(*c).len()).sum()
+    channels
+        .iter()
+        .map(|c| world.sim.channel_messages(*c).len())
+        .sum()
 }
 
 #[tokio::test]
@@ -50,19 +59,40 @@ async fn sigkill_at_random_points_of_a_fan_out_never_doubles_or_misses_a_nudge()
     let guild = sim.add_guild("Crash Org", owner);
     let dir = tempfile::tempdir().unwrap();
     let db_url = format!("sqlite://{}", dir.path().join("allybot.db").display());
-    let world = World { sim, guild, db_url, dir };
+    let world = World {
+        sim,
+        guild,
+        db_url,
+        dir,
+    };
     let settings = config::load(None, &[]).unwrap();
     let curriculum = allybot::app::load_curriculum(&settings).unwrap();
     let store = Store::open(&world.db_url).await.unwrap();
-    let channels = seed_cohorts(&store, &world.sim, guild, COHORTS, curriculum.track("organization").unwrap()).await;
+    let channels = seed_cohorts(
+        &store,
+        &world.sim,
+        guild,
+        COHORTS,
+        curriculum.track("organization").unwrap(),
+    )
+    .await;
     store.close().await;
     // Every post is taken by Discord at once but answered late: a kill then lands between the
     // post and its mark as often as between the claim and the post.
-    world.sim.inject(Fault::new(Some(Method::POST), "/messages", usize::MAX, FaultKind::DelayAfter(Duration::from_millis(120))));
+    world.sim.inject(Fault::new(
+        Some(Method::POST),
+        "/messages",
+        usize::MAX,
+        FaultKind::DelayAfter(Duration::from_millis(120)),
+    ));
 
-    let due = DateTime::parse_from_rfc3339("2026-11-23T09:00:00Z").unwrap().to_utc();
+    let due = DateTime::parse_from_rfc3339("2026-11-23T09:00:00Z")
+        .unwrap()
+        .to_utc();
     let began = Instant::now();
-    let simulated_now = || due - chrono::Duration::seconds(2) + chrono::Duration::from_std(began.elapsed()).unwrap();
+    let simulated_now = || {
+        due - chrono::Duration::seconds(2) + chrono::Duration::from_std(began.elapsed()).unwrap()
+    };
     let mut rng = rand::rngs::StdRng::seed_from_u64(20261123);
     let mut kills = 0;
     for target in [25, 70, 120, 165] {
@@ -90,13 +120,23 @@ async fn sigkill_at_random_points_of_a_fan_out_never_doubles_or_misses_a_nudge()
     }
     // Let the last marks land, then stop cleanly.
     tokio::time::sleep(Duration::from_millis(500)).await;
-    std::process::Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
+    std::process::Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
     child.wait().unwrap();
 
     assert_eq!(kills, 4);
     for channel in &channels {
-        assert_eq!(world.sim.channel_messages(*channel).len(), 1, "channel {channel}: exactly one nudge");
+        assert_eq!(
+            world.sim.channel_messages(*channel).len(),
+            1,
+            "channel {channel}: exactly one nudge"
+        );
     }
-    assert!(store.unfinished_deliveries().await.unwrap().is_empty(), "every claim was settled");
+    assert!(
+        store.unfinished_deliveries().await.unwrap().is_empty(),
+        "every claim was settled"
+    );
     assert!(world.sim.requests().iter().all(|r| r.status != 429));
 }

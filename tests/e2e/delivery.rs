@@ -17,13 +17,22 @@ fn at(text: &str) -> DateTime<Utc> {
 }
 
 fn nudge_count(messages: &[SimMessage]) -> usize {
-    messages.iter().filter(|m| m.button("I tried this").is_some()).count()
+    messages
+        .iter()
+        .filter(|m| m.button("I tried this").is_some())
+        .count()
 }
 
 /// Creates `count` cohorts directly in the store, each with its own channel, all due at 09:00
 /// UTC on Monday 23 November 2026. (Setting a thousand cohorts up by commands would test the
 /// simulator's patience, not the scheduler.)
-pub async fn seed_cohorts(store: &Store, harness_sim: &allybot::sim::Simulator, guild: u64, count: usize, track: &allybot::content::model::Track) -> Vec<u64> {
+pub async fn seed_cohorts(
+    store: &Store,
+    harness_sim: &allybot::sim::Simulator,
+    guild: u64,
+    count: usize,
+    track: &allybot::content::model::Track,
+) -> Vec<u64> {
     let set_at = at("2026-11-23T08:00:00Z");
     let mut channels = Vec::with_capacity(count);
     for i in 0..count {
@@ -39,8 +48,18 @@ pub async fn seed_cohorts(store: &Store, harness_sim: &allybot::sim::Simulator, 
             start: NaiveDate::from_ymd_opt(2026, 11, 23).unwrap(),
             created_by: 1,
         };
-        let CreateOutcome::Created(cohort) = store.create_cohort(new, set_at).await.unwrap() else { panic!("name taken") };
-        store.set_schedule(cohort.id, SendTime::parse("09:00").unwrap(), chrono_tz::UTC, WorkWeek::MON_FRI).await.unwrap();
+        let CreateOutcome::Created(cohort) = store.create_cohort(new, set_at).await.unwrap() else {
+            panic!("name taken")
+        };
+        store
+            .set_schedule(
+                cohort.id,
+                SendTime::parse("09:00").unwrap(),
+                chrono_tz::UTC,
+                WorkWeek::MON_FRI,
+            )
+            .await
+            .unwrap();
         store.set_channel(cohort.id, channel, set_at).await.unwrap();
         channels.push(channel);
     }
@@ -54,7 +73,14 @@ async fn a_thousand_cohort_fan_out_paces_under_the_limits_with_no_429() {
     let settings = harness.settings();
     let curriculum = allybot::app::load_curriculum(&settings).unwrap();
     let track = curriculum.track("accomplice").unwrap();
-    let channels = seed_cohorts(harness.bot().store(), &harness.sim, harness.guild, COHORTS, track).await;
+    let channels = seed_cohorts(
+        harness.bot().store(),
+        &harness.sim,
+        harness.guild,
+        COHORTS,
+        track,
+    )
+    .await;
     let member = harness.add_member("Hana");
 
     harness.clock.set(at("2026-11-23T09:00:00Z"));
@@ -63,14 +89,22 @@ async fn a_thousand_cohort_fan_out_paces_under_the_limits_with_no_429() {
     // An interaction in the middle of the fan-out is still answered promptly.
     let during = async {
         tokio::time::sleep(Duration::from_secs(5)).await;
-        let handle = harness.sim.slash(harness.in_general(member), "about", &[]).unwrap();
+        let handle = harness
+            .sim
+            .slash(harness.in_general(member), "about", &[])
+            .unwrap();
         handle.reply().await.unwrap();
         handle.ack_latency().unwrap()
     };
     let ((), ack) = tokio::join!(settle, during);
     let elapsed = started.elapsed();
 
-    let posts: Vec<_> = harness.sim.requests().into_iter().filter(|r| r.method == "POST" && r.path.ends_with("/messages")).collect();
+    let posts: Vec<_> = harness
+        .sim
+        .requests()
+        .into_iter()
+        .filter(|r| r.method == "POST" && r.path.ends_with("/messages"))
+        .collect();
     let limited = posts.iter().filter(|r| r.status == 429).count();
     let first = posts.first().unwrap().at;
     let last = posts.last().unwrap().at;
@@ -82,8 +116,14 @@ async fn a_thousand_cohort_fan_out_paces_under_the_limits_with_no_429() {
         assert_eq!(nudge_count(&harness.sim.channel_messages(*channel)), 1);
     }
     assert_eq!(posts.iter().filter(|r| r.status == 200).count(), COHORTS);
-    assert!((span - floor).abs() <= floor * 0.10, "{span:.2} s is within 10% of N/rate = {floor:.2} s");
-    assert!(ack < Duration::from_secs(1), "interactions stay well inside 3 s during a fan-out: {ack:?}");
+    assert!(
+        (span - floor).abs() <= floor * 0.10,
+        "{span:.2} s is within 10% of N/rate = {floor:.2} s"
+    );
+    assert!(
+        ack < Duration::from_secs(1),
+        "interactions stay well inside 3 s during a fan-out: {ack:?}"
+    );
 }
 
 #[tokio::test]
@@ -97,52 +137,105 @@ async fn after_downtime_a_nudge_within_grace_goes_out_late_and_an_older_one_is_s
     harness.bot().scheduler().settle().await;
     let monday = harness.sim.channel_messages(channel);
     assert_eq!(nudge_count(&monday), 1);
-    assert!(monday[0].text().contains("running late"), "{}", monday[0].text());
+    assert!(
+        monday[0].text().contains("running late"),
+        "{}",
+        monday[0].text()
+    );
 
     // Down over Tuesday's; back at 15:01, over six hours late: skipped, not sent.
     harness.stop().await;
     harness.clock.set(at("2026-11-24T15:01:00Z"));
     harness.boot().await;
     harness.bot().scheduler().settle().await;
-    assert_eq!(nudge_count(&harness.sim.channel_messages(channel)), 1, "no stale nudge");
+    assert_eq!(
+        nudge_count(&harness.sim.channel_messages(channel)),
+        1,
+        "no stale nudge"
+    );
 
     harness.clock.set(at("2026-11-25T09:00:00Z"));
     harness.bot().scheduler().settle().await;
-    let status = harness.command(harness.owner, "cohort status", &[("cohort", "Blue")]).await.text();
+    let status = harness
+        .command(harness.owner, "cohort status", &[("cohort", "Blue")])
+        .await
+        .text();
     assert!(status.contains("late, sent"), "{status}");
-    assert!(status.contains("skipped: more than 6 hours late"), "{status}");
+    assert!(
+        status.contains("skipped: more than 6 hours late"),
+        "{status}"
+    );
     let sent = harness.sim.channel_messages(channel);
     assert_eq!(nudge_count(&sent), 2);
-    assert!(sent[1].embeds[0]["footer"]["text"].as_str().unwrap().starts_with("Day 3"), "calendar days are kept");
+    assert!(
+        sent[1].embeds[0]["footer"]["text"]
+            .as_str()
+            .unwrap()
+            .starts_with("Day 3"),
+        "calendar days are kept"
+    );
 }
 
 #[tokio::test]
 async fn server_errors_are_retried_with_the_same_nonce_and_the_nudge_goes_out_once() {
     let (harness, channel) = with_cohort(&[("time", "09:00"), ("timezone", "UTC")]).await;
-    harness.sim.inject(Fault::post_error(channel, 2, 503, 0, "Service Unavailable"));
+    harness
+        .sim
+        .inject(Fault::post_error(channel, 2, 503, 0, "Service Unavailable"));
     // And one post that reaches Discord but whose answer is lost: the retry must not double it.
-    harness.sim.inject(Fault::new(None, format!("/channels/{channel}/messages"), 1, FaultKind::DelayAfter(Duration::from_secs(11))));
+    harness.sim.inject(Fault::new(
+        None,
+        format!("/channels/{channel}/messages"),
+        1,
+        FaultKind::DelayAfter(Duration::from_secs(11)),
+    ));
 
     harness.clock.set(at("2026-11-23T09:00:00Z"));
     harness.bot().scheduler().settle().await;
 
-    let posts = harness.sim.requests().into_iter().filter(|r| r.method == "POST" && r.path.contains(&channel.to_string())).count();
-    assert!(posts >= 4, "two 503s, a lost answer, then a retry: {posts}");
+    let posts = harness
+        .sim
+        .requests()
+        .into_iter()
+        .filter(|r| r.method == "POST" && r.path.contains(&channel.to_string()))
+        .count();
+    let trace: Vec<(String, u16)> = harness
+        .sim
+        .requests()
+        .into_iter()
+        .map(|r| (r.path, r.status))
+        .collect();
+    assert!(
+        posts >= 4,
+        "two 503s, a lost answer, then a retry: {posts} {trace:?}"
+    );
     let messages = harness.sim.channel_messages(channel);
-    assert_eq!(nudge_count(&messages), 1, "the nonce made the retry return the first message");
+    assert_eq!(
+        nudge_count(&messages),
+        1,
+        "the nonce made the retry return the first message"
+    );
 }
 
 #[tokio::test]
 async fn a_failed_post_is_retried_later_within_the_grace_period() {
     let (harness, channel) = with_cohort(&[("time", "09:00"), ("timezone", "UTC")]).await;
-    harness.sim.inject(Fault::post_error(channel, 4, 502, 0, "Bad Gateway"));
+    harness
+        .sim
+        .inject(Fault::post_error(channel, 4, 502, 0, "Bad Gateway"));
     let scheduler = harness.bot().scheduler();
 
     harness.clock.set(at("2026-11-23T09:00:00Z"));
     scheduler.settle().await;
     assert_eq!(nudge_count(&harness.sim.channel_messages(channel)), 0);
-    let status = harness.command(harness.owner, "cohort status", &[("cohort", "Blue")]).await.text();
-    assert!(status.contains("failed") && status.contains("retrying"), "{status}");
+    let status = harness
+        .command(harness.owner, "cohort status", &[("cohort", "Blue")])
+        .await
+        .text();
+    assert!(
+        status.contains("failed") && status.contains("retrying"),
+        "{status}"
+    );
 
     harness.clock.set(at("2026-11-23T09:06:00Z"));
     scheduler.settle().await;
@@ -153,7 +246,14 @@ async fn a_failed_post_is_retried_later_within_the_grace_period() {
 async fn missing_permissions_stop_deliveries_after_three_failures_in_a_row() {
     let (harness, channel) = with_cohort(&[("time", "09:00"), ("timezone", "UTC")]).await;
     let bot = harness.sim.bot_user_id();
-    harness.sim.set_overwrite(channel, Overwrite { target: OverwriteTarget::Member(bot), allow: 0, deny: SEND_MESSAGES });
+    harness.sim.set_overwrite(
+        channel,
+        Overwrite {
+            target: OverwriteTarget::Member(bot),
+            allow: 0,
+            deny: SEND_MESSAGES,
+        },
+    );
     let scheduler = harness.bot().scheduler();
 
     for time in ["09:00", "11:00", "13:00", "15:00"] {
@@ -161,14 +261,38 @@ async fn missing_permissions_stop_deliveries_after_three_failures_in_a_row() {
         scheduler.settle().await;
     }
 
-    let posts = harness.sim.requests().into_iter().filter(|r| r.method == "POST" && r.path.contains(&channel.to_string())).count();
+    let posts = harness
+        .sim
+        .requests()
+        .into_iter()
+        .filter(|r| r.method == "POST" && r.path.contains(&channel.to_string()))
+        .count();
     assert_eq!(posts, 3, "three tries, two hours apart, then stop");
-    let status = harness.command(harness.owner, "cohort status", &[("cohort", "Blue")]).await.text();
-    assert!(status.contains("deliveries stopped") && status.contains("3 times in a row"), "{status}");
+    let status = harness
+        .command(harness.owner, "cohort status", &[("cohort", "Blue")])
+        .await
+        .text();
+    assert!(
+        status.contains("deliveries stopped") && status.contains("3 times in a row"),
+        "{status}"
+    );
 
     // Fixing permissions and re-setting the channel restarts deliveries.
-    harness.sim.set_overwrite(channel, Overwrite { target: OverwriteTarget::Member(bot), allow: SEND_MESSAGES, deny: 0 });
-    harness.command(harness.owner, "cohort channel", &[("cohort", "Blue"), ("channel", &channel.to_string())]).await;
+    harness.sim.set_overwrite(
+        channel,
+        Overwrite {
+            target: OverwriteTarget::Member(bot),
+            allow: SEND_MESSAGES,
+            deny: 0,
+        },
+    );
+    harness
+        .command(
+            harness.owner,
+            "cohort channel",
+            &[("cohort", "Blue"), ("channel", &channel.to_string())],
+        )
+        .await;
     harness.clock.set(at("2026-11-24T09:00:00Z"));
     scheduler.settle().await;
     assert_eq!(nudge_count(&harness.sim.channel_messages(channel)), 1);
@@ -181,8 +305,13 @@ async fn a_crash_between_post_and_mark_is_reconciled_from_the_channel_without_a_
     harness.bot().scheduler().settle().await;
     harness.stop().await;
     // As if the process died after Discord took the post but before the row was marked.
-    let db = sqlx::SqlitePool::connect(&format!("sqlite://{}", harness.db_path().display())).await.unwrap();
-    sqlx::query("UPDATE deliveries SET status = 'sending', message_id = NULL, finished_at = NULL").execute(&db).await.unwrap();
+    let db = sqlx::SqlitePool::connect(&format!("sqlite://{}", harness.db_path().display()))
+        .await
+        .unwrap();
+    sqlx::query("UPDATE deliveries SET status = 'sending', message_id = NULL, finished_at = NULL")
+        .execute(&db)
+        .await
+        .unwrap();
     db.close().await;
 
     // Back an hour later: long past Discord's nonce memory, so the bot must look.
@@ -190,10 +319,21 @@ async fn a_crash_between_post_and_mark_is_reconciled_from_the_channel_without_a_
     harness.boot().await;
     harness.bot().scheduler().settle().await;
 
-    assert_eq!(nudge_count(&harness.sim.channel_messages(channel)), 1, "found, not re-posted");
-    let found = harness.sim.requests().iter().any(|r| r.method == "GET" && r.path == format!("/channels/{channel}/messages"));
+    assert_eq!(
+        nudge_count(&harness.sim.channel_messages(channel)),
+        1,
+        "found, not re-posted"
+    );
+    let found = harness
+        .sim
+        .requests()
+        .iter()
+        .any(|r| r.method == "GET" && r.path == format!("/channels/{channel}/messages"));
     assert!(found, "the bot read the channel's recent messages");
-    let status = harness.command(harness.owner, "cohort status", &[("cohort", "Blue")]).await.text();
+    let status = harness
+        .command(harness.owner, "cohort status", &[("cohort", "Blue")])
+        .await
+        .text();
     assert!(status.contains("sent"), "{status}");
 }
 
@@ -202,18 +342,35 @@ async fn gateway_reconnects_and_new_sessions_never_start_a_second_scheduler() {
     let (harness, channel) = with_cohort(&[("time", "09:00"), ("timezone", "UTC")]).await;
     for resumes in 1..=3 {
         harness.sim.drop_gateway(4000);
-        assert!(harness.sim.wait_for_gateway(Duration::from_secs(30), |g| g.connected && g.resumes == resumes).await);
+        assert!(
+            harness
+                .sim
+                .wait_for_gateway(Duration::from_secs(30), |g| g.connected
+                    && g.resumes == resumes)
+                .await
+        );
     }
     // An invalid-session close makes serenity identify afresh: a new READY.
     harness.sim.drop_gateway(4009);
-    assert!(harness.sim.wait_for_gateway(Duration::from_secs(30), |g| g.connected && g.identifies == 2).await);
+    assert!(
+        harness
+            .sim
+            .wait_for_gateway(Duration::from_secs(30), |g| g.connected
+                && g.identifies == 2)
+            .await
+    );
 
     harness.clock.set(at("2026-11-23T09:00:00Z"));
     harness.bot().scheduler().settle().await;
     tokio::time::sleep(Duration::from_millis(300)).await;
 
     assert_eq!(nudge_count(&harness.sim.channel_messages(channel)), 1);
-    let posts = harness.sim.requests().into_iter().filter(|r| r.method == "POST" && r.path.contains(&channel.to_string())).count();
+    let posts = harness
+        .sim
+        .requests()
+        .into_iter()
+        .filter(|r| r.method == "POST" && r.path.contains(&channel.to_string()))
+        .count();
     assert_eq!(posts, 1, "one scheduler, one post");
 }
 
@@ -232,7 +389,9 @@ async fn removing_the_bot_from_a_guild_stops_its_cohorts() {
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
     };
-    let reason = tokio::time::timeout(Duration::from_secs(10), stopped).await.expect("GUILD_DELETE handled");
+    let reason = tokio::time::timeout(Duration::from_secs(10), stopped)
+        .await
+        .expect("GUILD_DELETE handled");
     assert!(reason.unwrap().contains("removed"));
 
     harness.clock.set(at("2026-11-23T09:00:00Z"));

@@ -77,7 +77,12 @@ impl Harness {
     fn options(&self) -> BotOptions {
         let settings = self.settings();
         let curriculum = app::load_curriculum(&settings).expect("the shipped curriculum loads");
-        BotOptions { settings, token: Secret::new("test-token"), clock: Arc::new(self.clock.clone()), curriculum }
+        BotOptions {
+            settings,
+            token: Secret::new("test-token"),
+            clock: Arc::new(self.clock.clone()),
+            curriculum,
+        }
     }
 
     pub async fn boot(&mut self) {

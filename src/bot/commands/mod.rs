@@ -9,5 +9,11 @@ use crate::bot::{Data, Error};
 
 /// The one list of commands the bot registers.
 pub fn all() -> Vec<poise::Command<Data, Error>> {
-    vec![about::about(), cohort::cohort(), participant::join(), participant::leave(), participant::today()]
+    vec![
+        about::about(),
+        cohort::cohort(),
+        participant::join(),
+        participant::leave(),
+        participant::today(),
+    ]
 }

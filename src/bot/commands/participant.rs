@@ -14,9 +14,17 @@ pub async fn join(
     cohort: String,
 ) -> Result<(), Error> {
     let guild = guild_of(ctx)?;
-    let found = ctx.data().store.cohort_named(guild, &cohort).await?.ok_or_else(|| {
-        user_error(format!("There's no cohort called **{}** here. Start typing to see the ones you can join.", cohort.trim()))
-    })?;
+    let found = ctx
+        .data()
+        .store
+        .cohort_named(guild, &cohort)
+        .await?
+        .ok_or_else(|| {
+            user_error(format!(
+                "There's no cohort called **{}** here. Start typing to see the ones you can join.",
+                cohort.trim()
+            ))
+        })?;
     let answer = membership::join(ctx.data(), guild, ctx.author().id.get(), &found).await?;
     ctx.send(answer.into_reply()).await?;
     Ok(())

@@ -34,9 +34,9 @@ pub async fn admin_only(ctx: Context<'_>) -> Result<bool, Error> {
 }
 
 pub fn guild_of(ctx: Context<'_>) -> Result<u64, Error> {
-    ctx.guild_id()
-        .map(serenity::GuildId::get)
-        .ok_or_else(|| user_error("This command works inside your organisation's server, not in DMs."))
+    ctx.guild_id().map(serenity::GuildId::get).ok_or_else(|| {
+        user_error("This command works inside your organisation's server, not in DMs.")
+    })
 }
 
 /// An ephemeral, mention-free reply.
@@ -55,30 +55,56 @@ pub async fn admin_reply(ctx: Context<'_>, text: impl Into<String>) -> Result<()
     let mut text = text.into();
     for cohort in ctx.data().store.cohorts_in_guild(guild_of(ctx)?).await? {
         if let Some(reason) = cohort.stopped_reason {
-            text.push_str(&format!("\n\n⚠️ **{}**: nudges have stopped. {reason}", cohort.name));
+            text.push_str(&format!(
+                "\n\n⚠️ **{}**: nudges have stopped. {reason}",
+                cohort.name
+            ));
         }
     }
     reply(ctx, text).await
 }
 
 pub async fn cohort_named(ctx: Context<'_>, name: &str) -> Result<Cohort, Error> {
-    ctx.data().store.cohort_named(guild_of(ctx)?, name).await?.ok_or_else(|| {
-        user_error(format!("There's no cohort called **{}** in this server. `/cohort list` shows them.", name.trim()))
-    })
+    ctx.data()
+        .store
+        .cohort_named(guild_of(ctx)?, name)
+        .await?
+        .ok_or_else(|| {
+            user_error(format!(
+                "There's no cohort called **{}** in this server. `/cohort list` shows them.",
+                name.trim()
+            ))
+        })
 }
 
 /// Autocomplete suggestions from plain names.
-pub fn suggestions(names: impl IntoIterator<Item = String>) -> serenity::CreateAutocompleteResponse {
-    let choices = names.into_iter().take(25).map(serenity::AutocompleteChoice::from).collect();
+pub fn suggestions(
+    names: impl IntoIterator<Item = String>,
+) -> serenity::CreateAutocompleteResponse {
+    let choices = names
+        .into_iter()
+        .take(25)
+        .map(serenity::AutocompleteChoice::from)
+        .collect();
     serenity::CreateAutocompleteResponse::new().set_choices(choices)
 }
 
 /// Autocomplete for a cohort name option.
-pub async fn autocomplete_cohort(ctx: Context<'_>, partial: &str) -> serenity::CreateAutocompleteResponse {
-    let Ok(guild) = guild_of(ctx) else { return suggestions(Vec::new()) };
+pub async fn autocomplete_cohort(
+    ctx: Context<'_>,
+    partial: &str,
+) -> serenity::CreateAutocompleteResponse {
+    let Ok(guild) = guild_of(ctx) else {
+        return suggestions(Vec::new());
+    };
     let wanted = partial.trim().to_lowercase();
     match ctx.data().store.cohorts_in_guild(guild).await {
-        Ok(cohorts) => suggestions(cohorts.into_iter().map(|c| c.name).filter(|name| name.to_lowercase().contains(&wanted))),
+        Ok(cohorts) => suggestions(
+            cohorts
+                .into_iter()
+                .map(|c| c.name)
+                .filter(|name| name.to_lowercase().contains(&wanted)),
+        ),
         Err(e) => {
             tracing::warn!(error = %e, "cohort autocomplete failed");
             suggestions(Vec::new())
@@ -87,8 +113,12 @@ pub async fn autocomplete_cohort(ctx: Context<'_>, partial: &str) -> serenity::C
 }
 
 pub fn parse_date(text: &str) -> Result<NaiveDate, Error> {
-    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
-        .map_err(|_| user_error(format!("`{}` is not a date. Write dates as YYYY-MM-DD, like 2026-12-24.", text.trim())))
+    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").map_err(|_| {
+        user_error(format!(
+            "`{}` is not a date. Write dates as YYYY-MM-DD, like 2026-12-24.",
+            text.trim()
+        ))
+    })
 }
 
 /// A Discord timestamp: each reader sees it in their own time zone.

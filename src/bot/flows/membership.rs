@@ -8,7 +8,9 @@ use crate::bot::{Data, Error};
 use crate::store::{Cohort, JoinOutcome};
 
 fn welcome(cohort: &Cohort) -> String {
-    let channel = cohort.channel_id.map_or("your cohort's channel".to_owned(), |c| format!("<#{c}>"));
+    let channel = cohort
+        .channel_id
+        .map_or("your cohort's channel".to_owned(), |c| format!("<#{c}>"));
     format!(
         "Welcome to **{}**! Each practice day a short prompt appears in {channel} at {} ({}).\n\n\
          **What allybot keeps:** that you joined, what you click, your quiz answers, and any reflections or \
@@ -23,17 +25,33 @@ fn welcome(cohort: &Cohort) -> String {
 
 /// Joins `cohort`, or offers to switch when the person is in another one.
 pub async fn join(data: &Data, guild: u64, user: u64, cohort: &Cohort) -> Result<Answer, Error> {
-    match data.store.join_cohort(guild, cohort.id, user, data.clock.now()).await? {
+    match data
+        .store
+        .join_cohort(guild, cohort.id, user, data.clock.now())
+        .await?
+    {
         JoinOutcome::Joined => {
             tracing::info!(cohort_id = cohort.id, user_id = user, "joined cohort");
             Ok(Answer::text(welcome(cohort)))
         }
-        JoinOutcome::AlreadyIn => Ok(Answer::text(format!("You're already in **{}**. See you at the next nudge!", cohort.name))),
+        JoinOutcome::AlreadyIn => Ok(Answer::text(format!(
+            "You're already in **{}**. See you at the next nudge!",
+            cohort.name
+        ))),
         JoinOutcome::InOther { cohort_id } => {
-            let current = data.store.cohort(cohort_id).await?.map_or("another cohort".to_owned(), |c| format!("**{}**", c.name));
-            let switch = serenity::CreateButton::new(ComponentAction::SwitchCohort { cohort: cohort.id }.to_string())
-                .label(crate::bot::render::clip(&format!("Switch to {}", cohort.name), 80))
-                .style(serenity::ButtonStyle::Primary);
+            let current = data
+                .store
+                .cohort(cohort_id)
+                .await?
+                .map_or("another cohort".to_owned(), |c| format!("**{}**", c.name));
+            let switch = serenity::CreateButton::new(
+                ComponentAction::SwitchCohort { cohort: cohort.id }.to_string(),
+            )
+            .label(crate::bot::render::clip(
+                &format!("Switch to {}", cohort.name),
+                80,
+            ))
+            .style(serenity::ButtonStyle::Primary);
             Ok(Answer::text(format!(
                 "You're in {current} already, and people take part in one cohort per server at a time. \
                  Switch to **{}**? Your own history stays with you.",
@@ -46,22 +64,34 @@ pub async fn join(data: &Data, guild: u64, user: u64, cohort: &Cohort) -> Result
 
 /// Moves the person into `cohort`, leaving their current one.
 pub async fn switch(data: &Data, guild: u64, user: u64, cohort: &Cohort) -> Result<Answer, Error> {
-    data.store.switch_cohort(guild, cohort.id, user, data.clock.now()).await?;
+    data.store
+        .switch_cohort(guild, cohort.id, user, data.clock.now())
+        .await?;
     tracing::info!(cohort_id = cohort.id, user_id = user, "switched cohort");
     Ok(Answer::text(welcome(cohort)))
 }
 
 pub async fn leave(data: &Data, guild: u64, user: u64) -> Result<Answer, Error> {
-    match data.store.leave_cohort(guild, user, data.clock.now()).await? {
+    match data
+        .store
+        .leave_cohort(guild, user, data.clock.now())
+        .await?
+    {
         Some(cohort_id) => {
-            let name = data.store.cohort(cohort_id).await?.map_or("your cohort".to_owned(), |c| format!("**{}**", c.name));
+            let name = data
+                .store
+                .cohort(cohort_id)
+                .await?
+                .map_or("your cohort".to_owned(), |c| format!("**{}**", c.name));
             tracing::info!(cohort_id, user_id = user, "left cohort");
             Ok(Answer::text(format!(
                 "You've left {name}. Your own data stays until you delete it with `/privacy delete`; \
                  `/join` brings you back any time."
             )))
         }
-        None => Ok(Answer::text("You're not in a cohort in this server. `/join` shows the ones you can join.")),
+        None => Ok(Answer::text(
+            "You're not in a cohort in this server. `/join` shows the ones you can join.",
+        )),
     }
 }
 

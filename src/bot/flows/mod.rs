@@ -17,11 +17,15 @@ pub struct Answer {
 
 impl Answer {
     pub fn text(text: impl Into<String>) -> Self {
-        Self { text: text.into(), ..Self::default() }
+        Self {
+            text: text.into(),
+            ..Self::default()
+        }
     }
 
     pub fn with_button(mut self, button: serenity::CreateButton) -> Self {
-        self.components.push(serenity::CreateActionRow::Buttons(vec![button]));
+        self.components
+            .push(serenity::CreateActionRow::Buttons(vec![button]));
         self
     }
 

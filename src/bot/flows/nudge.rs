@@ -8,44 +8,86 @@ use crate::bot::render::{self, NudgeView};
 use crate::bot::{Data, Error};
 use crate::scheduler::planning::Timing;
 
-pub const STALE: &str = "This button is no longer valid. `/today` shows your cohort's current prompt.";
+pub const STALE: &str =
+    "This button is no longer valid. `/today` shows your cohort's current prompt.";
 
 /// Counts that `user` tried the nudge `delivery`: once per person per day.
 pub async fn tried(data: &Data, user: u64, delivery: i64) -> Result<Answer, Error> {
-    let found = data.store.delivery(delivery).await?.ok_or_else(|| user_error(STALE))?;
-    let cohort = data.store.cohort(found.cohort_id).await?.ok_or_else(|| user_error(STALE))?;
+    let found = data
+        .store
+        .delivery(delivery)
+        .await?
+        .ok_or_else(|| user_error(STALE))?;
+    let cohort = data
+        .store
+        .cohort(found.cohort_id)
+        .await?
+        .ok_or_else(|| user_error(STALE))?;
     if !data.store.is_member(cohort.id, user).await? {
         return Ok(Answer::text(format!(
             "This prompt is for the **{}** cohort. Join it (`/join`) to count your practice.",
             cohort.name
         )));
     }
-    if data.store.record_tried(delivery, cohort.id, user, data.clock.now()).await? {
-        tracing::info!(cohort_id = cohort.id, delivery_id = delivery, user_id = user, "tried");
+    if data
+        .store
+        .record_tried(delivery, cohort.id, user, data.clock.now())
+        .await?
+    {
+        tracing::info!(
+            cohort_id = cohort.id,
+            delivery_id = delivery,
+            user_id = user,
+            "tried"
+        );
         Ok(Answer::text(
             "Counted. Nice work! If something came up worth keeping, `/reflect` saves a private note, \
              and `/commit` turns it into a plan.",
         ))
     } else {
-        Ok(Answer::text("Already counted for this prompt. Thanks for practising!"))
+        Ok(Answer::text(
+            "Already counted for this prompt. Thanks for practising!",
+        ))
     }
 }
 
 /// `/today`: the person's cohort's most recent nudge, with its buttons.
 pub async fn today(data: &Data, guild: u64, user: u64) -> Result<Answer, Error> {
-    let Some(membership) = data.store.membership(guild, user).await? else { return Ok(not_in_a_cohort()) };
-    let cohort = data.store.cohort(membership.cohort_id).await?.ok_or_else(|| user_error(STALE))?;
+    let Some(membership) = data.store.membership(guild, user).await? else {
+        return Ok(not_in_a_cohort());
+    };
+    let cohort = data
+        .store
+        .cohort(membership.cohort_id)
+        .await?
+        .ok_or_else(|| user_error(STALE))?;
     let Some(delivery) = data.store.latest_sent(cohort.id).await? else {
         let calendar = data.store.calendar(&cohort).await?;
-        let timing = Timing { calendar: &calendar, time: cohort.send_time, zone: cohort.timezone };
-        let when = timing.next_due(data.clock.now()).map_or("soon".to_owned(), |(_, due)| timestamp(due, 'F'));
-        return Ok(Answer::text(format!("**{}** hasn't had a nudge yet. The first one arrives {when}.", cohort.name)));
+        let timing = Timing {
+            calendar: &calendar,
+            time: cohort.send_time,
+            zone: cohort.timezone,
+        };
+        let when = timing
+            .next_due(data.clock.now())
+            .map_or("soon".to_owned(), |(_, due)| timestamp(due, 'F'));
+        return Ok(Answer::text(format!(
+            "**{}** hasn't had a nudge yet. The first one arrives {when}.",
+            cohort.name
+        )));
     };
-    let track = data.curriculum.track(&cohort.track).ok_or_else(|| user_error(STALE))?;
-    let (module, prompt) = track.prompt(&delivery.prompt_id).ok_or_else(|| user_error(STALE))?;
+    let track = data
+        .curriculum
+        .track(&cohort.track)
+        .ok_or_else(|| user_error(STALE))?;
+    let (module, prompt) = track
+        .prompt(&delivery.prompt_id)
+        .ok_or_else(|| user_error(STALE))?;
     let view = NudgeView {
         track,
-        stage: cohort.plan.stage(delivery.day_number, cohort.days_per_module),
+        stage: cohort
+            .plan
+            .stage(delivery.day_number, cohort.days_per_module),
         prompt_module: module,
         prompt,
         day: delivery.day_number,
@@ -53,7 +95,10 @@ pub async fn today(data: &Data, guild: u64, user: u64) -> Result<Answer, Error> 
         late_due: None,
     };
     Ok(Answer {
-        text: format!("Your latest prompt, from {}:", delivery.practice_date.format("%a %-d %b")),
+        text: format!(
+            "Your latest prompt, from {}:",
+            delivery.practice_date.format("%a %-d %b")
+        ),
         embed: Some(render::nudge_embed(&view)),
         components: vec![render::nudge_buttons(delivery.id)],
     })

@@ -37,8 +37,10 @@ const ZONES: [Tz; 24] = [
     chrono_tz::UTC,
 ];
 
-const LATENESS: Lateness =
-    Lateness { grace: Duration::from_secs(6 * 3600), late_after: Duration::from_secs(15 * 60) };
+const LATENESS: Lateness = Lateness {
+    grace: Duration::from_secs(6 * 3600),
+    late_after: Duration::from_secs(15 * 60),
+};
 
 fn date(y: i32, m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, d).unwrap()
@@ -51,20 +53,37 @@ fn assert_rule(day: NaiveDate, time: SendTime, zone: Tz, due: DateTime<Utc>) {
     match zone.from_local_datetime(&wanted) {
         LocalResult::Single(instant) => assert_eq!(due, instant.to_utc(), "{zone} {day} {time}"),
         LocalResult::Ambiguous(first, second) => {
-            assert_eq!(due, first.to_utc().min(second.to_utc()), "fold: earlier instant, {zone} {day}")
+            assert_eq!(
+                due,
+                first.to_utc().min(second.to_utc()),
+                "fold: earlier instant, {zone} {day}"
+            )
         }
         LocalResult::None => {
             let local = due.with_timezone(&zone).naive_local();
-            let just_before = (due - chrono::Duration::seconds(1)).with_timezone(&zone).naive_local();
-            assert!(local > wanted, "gap: after the wanted time, {zone} {day} {time}");
-            assert!(just_before < wanted, "gap: the first valid instant, {zone} {day} {time}");
+            let just_before = (due - chrono::Duration::seconds(1))
+                .with_timezone(&zone)
+                .naive_local();
+            assert!(
+                local > wanted,
+                "gap: after the wanted time, {zone} {day} {time}"
+            );
+            assert!(
+                just_before < wanted,
+                "gap: the first valid instant, {zone} {day} {time}"
+            );
         }
     }
 }
 
 /// Runs a scheduler over [start, end]: it wakes at every next due instant, plus after each
 /// wake at `extra_wake` (a fraction of the time to the next one), and records what it posts.
-fn simulate(timing: &Timing<'_>, start: DateTime<Utc>, end: DateTime<Utc>, extra_wake: f64) -> BTreeMap<NaiveDate, DateTime<Utc>> {
+fn simulate(
+    timing: &Timing<'_>,
+    start: DateTime<Utc>,
+    end: DateTime<Utc>,
+    extra_wake: f64,
+) -> BTreeMap<NaiveDate, DateTime<Utc>> {
     let mut posted = BTreeMap::new();
     let mut handled = start;
     let mut now = start;
@@ -75,7 +94,10 @@ fn simulate(timing: &Timing<'_>, start: DateTime<Utc>, end: DateTime<Utc>, extra
         // An early wake-up finds nothing to do.
         let early = now + (next - now) * ((extra_wake * 1000.0) as i32) / 1000;
         if early > now && early < next {
-            assert!(decide(timing, handled, early, LATENESS).is_empty(), "nothing is due before {next}");
+            assert!(
+                decide(timing, handled, early, LATENESS).is_empty(),
+                "nothing is due before {next}"
+            );
         }
         now = next;
         for decision in decide(timing, handled, now, LATENESS) {
@@ -85,17 +107,29 @@ fn simulate(timing: &Timing<'_>, start: DateTime<Utc>, end: DateTime<Utc>, extra
                     assert!(posted.insert(date, due).is_none(), "{date} posted twice");
                     handled = handled.max(due);
                 }
-                Decision::Skip { date, .. } => panic!("{date} skipped although the scheduler was up"),
+                Decision::Skip { date, .. } => {
+                    panic!("{date} skipped although the scheduler was up")
+                }
             }
         }
     }
     posted
 }
 
-fn check_two_years(zone: Tz, time: SendTime, week: WorkWeek, holidays: &[NaiveDate], extra_wake: f64) {
+fn check_two_years(
+    zone: Tz,
+    time: SendTime,
+    week: WorkWeek,
+    holidays: &[NaiveDate],
+    extra_wake: f64,
+) {
     let mut calendar = PracticeCalendar::new(date(2026, 1, 1), week);
     calendar.holidays.extend(holidays.iter().copied());
-    let timing = Timing { calendar: &calendar, time, zone };
+    let timing = Timing {
+        calendar: &calendar,
+        time,
+        zone,
+    };
     let start = Utc.with_ymd_and_hms(2025, 12, 30, 0, 0, 0).unwrap();
     let end = Utc.with_ymd_and_hms(2028, 1, 2, 0, 0, 0).unwrap();
 
@@ -106,17 +140,28 @@ fn check_two_years(zone: Tz, time: SendTime, week: WorkWeek, holidays: &[NaiveDa
     while day <= date(2027, 12, 31) {
         if calendar.is_practice_day(day) {
             expected += 1;
-            let due = posted.get(&day).unwrap_or_else(|| panic!("{zone}: {day} was never posted"));
+            let due = posted
+                .get(&day)
+                .unwrap_or_else(|| panic!("{zone}: {day} was never posted"));
             assert_rule(day, time, zone, *due);
         } else {
-            assert!(!posted.contains_key(&day), "{zone}: {day} is not a practice day");
+            assert!(
+                !posted.contains_key(&day),
+                "{zone}: {day} is not a practice day"
+            );
         }
         day = day.succ_opt().unwrap();
     }
     assert!(expected > 100, "two years of at least weekly practice");
     let in_range = posted.range(date(2026, 1, 1)..=date(2027, 12, 31)).count();
-    assert_eq!(in_range, expected, "{zone}: exactly one nudge per practice day");
-    assert!(posted.keys().all(|d| calendar.is_practice_day(*d)), "{zone}: only practice days");
+    assert_eq!(
+        in_range, expected,
+        "{zone}: exactly one nudge per practice day"
+    );
+    assert!(
+        posted.keys().all(|d| calendar.is_practice_day(*d)),
+        "{zone}: only practice days"
+    );
 }
 
 #[test]
@@ -125,7 +170,13 @@ fn exactly_one_nudge_per_practice_day_in_every_zone_across_two_years() {
     // changes of Havana and Santiago; 09:00 is an ordinary morning.
     for zone in ZONES {
         for time in ["02:30", "01:30", "00:30", "09:00"] {
-            check_two_years(zone, SendTime::parse(time).unwrap(), WorkWeek::MON_FRI, &[], 0.5);
+            check_two_years(
+                zone,
+                SendTime::parse(time).unwrap(),
+                WorkWeek::MON_FRI,
+                &[],
+                0.5,
+            );
         }
     }
 }
@@ -156,7 +207,11 @@ proptest! {
 #[test]
 fn after_downtime_only_the_latest_day_goes_out_late_and_older_ones_are_skipped() {
     let calendar = PracticeCalendar::new(date(2026, 11, 23), WorkWeek::MON_FRI);
-    let timing = Timing { calendar: &calendar, time: SendTime::parse("09:00").unwrap(), zone: chrono_tz::UTC };
+    let timing = Timing {
+        calendar: &calendar,
+        time: SendTime::parse("09:00").unwrap(),
+        zone: chrono_tz::UTC,
+    };
     let handled = Utc.with_ymd_and_hms(2026, 11, 23, 9, 0, 0).unwrap();
     // Down from Monday after the nudge until Wednesday 11:00.
     let now = Utc.with_ymd_and_hms(2026, 11, 25, 11, 0, 0).unwrap();
@@ -164,18 +219,34 @@ fn after_downtime_only_the_latest_day_goes_out_late_and_older_ones_are_skipped()
     let decisions = decide(&timing, handled, now, LATENESS);
 
     assert_eq!(decisions.len(), 2);
-    assert!(matches!(decisions[0], Decision::Skip { why: SkipReason::Superseded, .. }));
+    assert!(matches!(
+        decisions[0],
+        Decision::Skip {
+            why: SkipReason::Superseded,
+            ..
+        }
+    ));
     assert!(matches!(decisions[1], Decision::Post { late: true, .. }));
 }
 
 #[test]
 fn a_day_more_than_the_grace_period_late_is_skipped() {
     let calendar = PracticeCalendar::new(date(2026, 11, 23), WorkWeek::MON_FRI);
-    let timing = Timing { calendar: &calendar, time: SendTime::parse("09:00").unwrap(), zone: chrono_tz::UTC };
+    let timing = Timing {
+        calendar: &calendar,
+        time: SendTime::parse("09:00").unwrap(),
+        zone: chrono_tz::UTC,
+    };
     let handled = Utc.with_ymd_and_hms(2026, 11, 22, 0, 0, 0).unwrap();
     let now = Utc.with_ymd_and_hms(2026, 11, 23, 15, 1, 0).unwrap();
 
     let decisions = decide(&timing, handled, now, LATENESS);
 
-    assert!(matches!(decisions.as_slice(), [Decision::Skip { why: SkipReason::TooLate, .. }]));
+    assert!(matches!(
+        decisions.as_slice(),
+        [Decision::Skip {
+            why: SkipReason::TooLate,
+            ..
+        }]
+    ));
 }

@@ -172,14 +172,13 @@ pub(crate) async fn handle(State(shared): State<Arc<Shared>>, request: Request) 
             route(call)
         }
     };
-    if let Some(wait) = delay_after {
-        tokio::time::sleep(wait).await;
-    }
     let response = match answer {
         Ok(Answer::Json(status, value)) => (status, axum::Json(value)).into_response(),
         Ok(Answer::NoContent) => StatusCode::NO_CONTENT.into_response(),
         Err(error) => error_response(error),
     };
+    // Recorded before any delayed answer: if the client gives up and the connection drops, the
+    // handler is cancelled, but what the simulator did must still be on record.
     shared.with(|s| {
         s.requests.push(RecordedRequest {
             method: method.to_string(),
@@ -191,6 +190,9 @@ pub(crate) async fn handle(State(shared): State<Arc<Shared>>, request: Request) 
             at: Instant::now(),
         })
     });
+    if let Some(wait) = delay_after {
+        tokio::time::sleep(wait).await;
+    }
     response
 }
 

@@ -32,7 +32,14 @@ pub async fn pause(
     let data = ctx.data();
     let from = first_date_not_yet_due(&found, data.clock.now());
     if !data.store.pause_cohort(found.id, from).await? {
-        return admin_reply(ctx, format!("**{}** is already paused. `/cohort resume` starts it again.", found.name)).await;
+        return admin_reply(
+            ctx,
+            format!(
+                "**{}** is already paused. `/cohort resume` starts it again.",
+                found.name
+            ),
+        )
+        .await;
     }
     data.scheduler_wake.notify_one();
     admin_reply(
@@ -83,7 +90,10 @@ pub async fn holiday(
         if data.store.remove_holiday(found.id, date).await? {
             format!("{day} is a practice day again for **{}**.", found.name)
         } else {
-            format!("{day} wasn't a holiday for **{}**; nothing changed.", found.name)
+            format!(
+                "{day} wasn't a holiday for **{}**; nothing changed.",
+                found.name
+            )
         }
     } else if data.store.add_holiday(found.id, date).await? {
         format!("{day} is a holiday for **{}**: no nudge, and that day's prompt moves to the next practice day.", found.name)

@@ -39,15 +39,32 @@ pub async fn invite(
     cohort: String,
 ) -> Result<(), Error> {
     let found = cohort_named(ctx, &cohort).await?;
-    let channel = found
-        .channel_id
-        .ok_or_else(|| user_error(format!("**{}** has no channel yet. Set one with `/cohort channel` first.", found.name)))?;
+    let channel = found.channel_id.ok_or_else(|| {
+        user_error(format!(
+            "**{}** has no channel yet. Set one with `/cohort channel` first.",
+            found.name
+        ))
+    })?;
     require_channel_permissions(ctx, channel).await?;
     let data = ctx.data();
-    let title = data.curriculum.track(&found.track).map_or(found.track.clone(), |t| t.title.clone());
+    let title = data
+        .curriculum
+        .track(&found.track)
+        .map_or(found.track.clone(), |t| t.title.clone());
     let message = invite_message(&found, &title);
     let target = serenity::ChannelId::new(channel);
-    data.pacer.call(Some(channel), || target.send_message(ctx.http(), message.clone())).await?;
+    data.pacer
+        .call(Some(channel), || {
+            target.send_message(ctx.http(), message.clone())
+        })
+        .await?;
     tracing::info!(cohort_id = found.id, channel_id = channel, "invite posted");
-    admin_reply(ctx, format!("Posted a Join button for **{}** in <#{channel}>.", found.name)).await
+    admin_reply(
+        ctx,
+        format!(
+            "Posted a Join button for **{}** in <#{channel}>.",
+            found.name
+        ),
+    )
+    .await
 }

@@ -9,7 +9,9 @@ mod status;
 
 use std::hash::{Hash, Hasher};
 
-use crate::bot::commands::support::{admin_reply, autocomplete_cohort, cohort_named, guild_of, parse_date, timestamp};
+use crate::bot::commands::support::{
+    admin_reply, autocomplete_cohort, cohort_named, guild_of, parse_date, timestamp,
+};
 use crate::bot::errors::user_error;
 use crate::bot::{Context, Error};
 use crate::domain::local_time::local_date;
@@ -68,10 +70,11 @@ pub async fn create(
         Some(text) => parse_date(&text)?,
         None => local_date(now, chrono_tz::UTC),
     };
-    let track = data
-        .curriculum
-        .track(track)
-        .ok_or_else(|| user_error(format!("The {track} track isn't loaded on this bot. Ask whoever runs it.")))?;
+    let track = data.curriculum.track(track).ok_or_else(|| {
+        user_error(format!(
+            "The {track} track isn't loaded on this bot. Ask whoever runs it."
+        ))
+    })?;
     let seed = cohort_seed(guild, name, now.timestamp());
     let plan = Plan::build(&track.plan_input(), seed);
     let new = NewCohort {
@@ -125,10 +128,16 @@ pub async fn list(ctx: Context<'_>) -> Result<(), Error> {
     let mut lines = Vec::new();
     for cohort in &cohorts {
         let members = data.store.member_count(cohort.id).await?;
-        let channel = cohort.channel_id.map_or("no channel yet".to_owned(), |c| format!("<#{c}>"));
+        let channel = cohort
+            .channel_id
+            .map_or("no channel yet".to_owned(), |c| format!("<#{c}>"));
         lines.push(format!(
             "**{}**: {} · {members} member(s) · {channel} · {} {} ({})",
-            cohort.name, cohort.track, cohort.week, cohort.send_time, cohort.timezone.name()
+            cohort.name,
+            cohort.track,
+            cohort.week,
+            cohort.send_time,
+            cohort.timezone.name()
         ));
     }
     admin_reply(ctx, lines.join("\n")).await

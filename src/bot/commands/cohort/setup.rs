@@ -2,7 +2,9 @@
 
 use poise::serenity_prelude as serenity;
 
-use crate::bot::commands::support::{admin_reply, autocomplete_cohort, cohort_named, suggestions, timestamp};
+use crate::bot::commands::support::{
+    admin_reply, autocomplete_cohort, cohort_named, suggestions, timestamp,
+};
 use crate::bot::errors::user_error;
 use crate::bot::permissions::require_channel_permissions;
 use crate::bot::zones::{parse_zone, suggest};
@@ -25,15 +27,36 @@ pub async fn channel(
     let found = cohort_named(ctx, &cohort).await?;
     require_channel_permissions(ctx, channel.get()).await?;
     let data = ctx.data();
-    data.store.set_channel(found.id, channel.get(), data.clock.now()).await?;
+    data.store
+        .set_channel(found.id, channel.get(), data.clock.now())
+        .await?;
     data.scheduler_wake.notify_one();
-    tracing::info!(cohort_id = found.id, channel_id = channel.get(), "cohort channel set");
-    let restarted = if found.stopped_reason.is_some() { " Deliveries have restarted." } else { "" };
+    tracing::info!(
+        cohort_id = found.id,
+        channel_id = channel.get(),
+        "cohort channel set"
+    );
+    let restarted = if found.stopped_reason.is_some() {
+        " Deliveries have restarted."
+    } else {
+        ""
+    };
     let next = next_nudges_line(ctx, found.id).await?;
-    admin_reply(ctx, format!("Nudges for **{}** will go to <#{}>.{restarted}\n{next}", found.name, channel.get())).await
+    admin_reply(
+        ctx,
+        format!(
+            "Nudges for **{}** will go to <#{}>.{restarted}\n{next}",
+            found.name,
+            channel.get()
+        ),
+    )
+    .await
 }
 
-async fn autocomplete_timezone(_ctx: Context<'_>, partial: &str) -> serenity::CreateAutocompleteResponse {
+async fn autocomplete_timezone(
+    _ctx: Context<'_>,
+    partial: &str,
+) -> serenity::CreateAutocompleteResponse {
     suggestions(suggest(partial, 25).into_iter().map(str::to_owned))
 }
 
@@ -48,19 +71,28 @@ pub async fn schedule(
     #[description = "IANA time zone, like Europe/London"]
     #[autocomplete = "autocomplete_timezone"]
     timezone: String,
-    #[description = "mon-fri (default), sun-thu, daily, or days like mon,wed,fri"] days: Option<String>,
+    #[description = "mon-fri (default), sun-thu, daily, or days like mon,wed,fri"] days: Option<
+        String,
+    >,
 ) -> Result<(), Error> {
     let found = cohort_named(ctx, &cohort).await?;
-    let time = SendTime::parse(&time).map_err(|e| user_error(format!("{e}. Nothing was changed.")))?;
+    let time =
+        SendTime::parse(&time).map_err(|e| user_error(format!("{e}. Nothing was changed.")))?;
     let zone = parse_zone(&timezone).ok_or_else(|| {
         user_error(format!(
             "`{}` isn't an IANA time zone. Did you mean {}? Nothing was changed.",
             timezone.trim(),
-            suggest(&timezone, 3).iter().map(|z| format!("`{z}`")).collect::<Vec<_>>().join(", ")
+            suggest(&timezone, 3)
+                .iter()
+                .map(|z| format!("`{z}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
         ))
     })?;
     let week = match days {
-        Some(text) => WorkWeek::parse(&text).map_err(|e| user_error(format!("{e}. Nothing was changed.")))?,
+        Some(text) => {
+            WorkWeek::parse(&text).map_err(|e| user_error(format!("{e}. Nothing was changed.")))?
+        }
         None => WorkWeek::MON_FRI,
     };
     let data = ctx.data();
@@ -68,7 +100,15 @@ pub async fn schedule(
     data.scheduler_wake.notify_one();
     tracing::info!(cohort_id = found.id, "cohort schedule set");
     let next = next_nudges_line(ctx, found.id).await?;
-    admin_reply(ctx, format!("**{}** practises {week} at {time} {}.\n{next}", found.name, zone.name())).await
+    admin_reply(
+        ctx,
+        format!(
+            "**{}** practises {week} at {time} {}.\n{next}",
+            found.name,
+            zone.name()
+        ),
+    )
+    .await
 }
 
 /// Set how many practice days each module lasts (default 5).
@@ -98,7 +138,9 @@ pub async fn pace(
 /// "Next nudges: …" for a cohort, as Discord timestamps each reader sees in their own zone.
 pub async fn next_nudges_line(ctx: Context<'_>, cohort: i64) -> Result<String, Error> {
     let data = ctx.data();
-    let Some(cohort) = data.store.cohort(cohort).await? else { return Ok(String::new()) };
+    let Some(cohort) = data.store.cohort(cohort).await? else {
+        return Ok(String::new());
+    };
     let upcoming = upcoming_nudges(ctx, &cohort, 3).await?;
     if cohort.channel_id.is_none() {
         return Ok("No channel yet: set one with `/cohort channel`.".into());
@@ -106,7 +148,10 @@ pub async fn next_nudges_line(ctx: Context<'_>, cohort: i64) -> Result<String, E
     if upcoming.is_empty() {
         return Ok("No nudges are scheduled (the cohort is paused).".into());
     }
-    let list: Vec<String> = upcoming.iter().map(|(_, due)| timestamp(*due, 'F')).collect();
+    let list: Vec<String> = upcoming
+        .iter()
+        .map(|(_, due)| timestamp(*due, 'F'))
+        .collect();
     Ok(format!("Next nudges: {}.", list.join(" · ")))
 }
 
@@ -117,8 +162,17 @@ pub async fn upcoming_nudges(
 ) -> Result<Vec<(chrono::NaiveDate, chrono::DateTime<chrono::Utc>)>, Error> {
     let data = ctx.data();
     let calendar = data.store.calendar(cohort).await?;
-    let timing = Timing { calendar: &calendar, time: cohort.send_time, zone: cohort.timezone };
-    let latest_done = data.store.recent_deliveries(cohort.id, 1).await?.first().map(|d| d.due_at);
+    let timing = Timing {
+        calendar: &calendar,
+        time: cohort.send_time,
+        zone: cohort.timezone,
+    };
+    let latest_done = data
+        .store
+        .recent_deliveries(cohort.id, 1)
+        .await?
+        .first()
+        .map(|d| d.due_at);
     let after = latest_done.map_or(data.clock.now(), |due| due.max(data.clock.now()));
     Ok(timing.upcoming(after, count))
 }

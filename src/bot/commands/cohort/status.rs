@@ -14,16 +14,29 @@ use crate::store::{Delivery, DeliveryStatus};
 const RECENT: u32 = 5;
 
 fn outcome(delivery: &Delivery) -> String {
-    let when = delivery.finished_at.map(|t| format!(" {}", timestamp(t, 'f'))).unwrap_or_default();
-    let why = delivery.reason.as_deref().map(|r| format!(": {r}")).unwrap_or_default();
+    let when = delivery
+        .finished_at
+        .map(|t| format!(" {}", timestamp(t, 'f')))
+        .unwrap_or_default();
+    let why = delivery
+        .reason
+        .as_deref()
+        .map(|r| format!(": {r}"))
+        .unwrap_or_default();
     match delivery.status {
         DeliveryStatus::Sent if delivery.late => format!("late, sent{when}"),
         DeliveryStatus::Sent => format!("sent{when}"),
         DeliveryStatus::Sending => "sending…".to_owned(),
         DeliveryStatus::Skipped => format!("skipped{why}"),
         DeliveryStatus::Failed => {
-            let code = delivery.error_code.map(|c| format!(" (Discord {c})")).unwrap_or_default();
-            let retry = delivery.retry_at.map(|t| format!("; retrying {}", timestamp(t, 'R'))).unwrap_or_default();
+            let code = delivery
+                .error_code
+                .map(|c| format!(" (Discord {c})"))
+                .unwrap_or_default();
+            let retry = delivery
+                .retry_at
+                .map(|t| format!("; retrying {}", timestamp(t, 'R')))
+                .unwrap_or_default();
             format!("failed{why}{code}{retry}")
         }
     }
@@ -41,7 +54,10 @@ pub async fn status(
     let data = ctx.data();
     let calendar = data.store.calendar(&found).await?;
     let members = data.store.member_count(found.id).await?;
-    let track_title = data.curriculum.track(&found.track).map_or(found.track.clone(), |t| t.title.clone());
+    let track_title = data
+        .curriculum
+        .track(&found.track)
+        .map_or(found.track.clone(), |t| t.title.clone());
     let mut text = format!(
         "**{}** · {track_title} v{} · from {}\nChannel: {} · {} at {} {} · {} day(s) per module · {members} member(s)\n",
         found.name,
@@ -59,7 +75,10 @@ pub async fn status(
         text.push_str("State: **paused** (`/cohort resume` to restart)\n");
     } else {
         let upcoming = upcoming_nudges(ctx, &found, 3).await?;
-        let list: Vec<String> = upcoming.iter().map(|(_, due)| timestamp(*due, 'F')).collect();
+        let list: Vec<String> = upcoming
+            .iter()
+            .map(|(_, due)| timestamp(*due, 'F'))
+            .collect();
         match (found.channel_id, list.is_empty()) {
             (None, _) => text.push_str("State: waiting for a channel (`/cohort channel`)\n"),
             (_, true) => text.push_str("Next nudges: none scheduled\n"),
@@ -105,10 +124,17 @@ pub async fn preview(
             None => 1,
         },
     };
-    let track = data.curriculum.track(&found.track).ok_or_else(|| user_error("This cohort's track isn't loaded."))?;
-    let plan = found.plan.day(day, found.days_per_module).ok_or_else(|| user_error("This cohort has no prompts."))?;
-    let (module, prompt) =
-        track.prompt(&plan.prompt_id).ok_or_else(|| user_error("That day's prompt is no longer in the curriculum."))?;
+    let track = data
+        .curriculum
+        .track(&found.track)
+        .ok_or_else(|| user_error("This cohort's track isn't loaded."))?;
+    let plan = found
+        .plan
+        .day(day, found.days_per_module)
+        .ok_or_else(|| user_error("This cohort has no prompts."))?;
+    let (module, prompt) = track
+        .prompt(&plan.prompt_id)
+        .ok_or_else(|| user_error("That day's prompt is no longer in the curriculum."))?;
     let view = NudgeView {
         track,
         stage: plan.stage,
@@ -118,9 +144,15 @@ pub async fn preview(
         delivery: 0,
         late_due: None,
     };
-    let when = calendar.date_of_day(day).map(|d| format!(" ({})", d.format("%a %-d %b %Y"))).unwrap_or_default();
+    let when = calendar
+        .date_of_day(day)
+        .map(|d| format!(" ({})", d.format("%a %-d %b %Y")))
+        .unwrap_or_default();
     let reply = CreateReply::default()
-        .content(format!("Preview of **{}**, practice day {day}{when}. Not posted.", found.name))
+        .content(format!(
+            "Preview of **{}**, practice day {day}{when}. Not posted.",
+            found.name
+        ))
         .embed(render::nudge_embed(&view))
         .ephemeral(true);
     ctx.send(reply).await?;
