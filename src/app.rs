@@ -15,6 +15,7 @@ use crate::bot::{self, seam, Data, InFlight};
 use crate::clock::SharedClock;
 use crate::config::{Secret, Settings};
 use crate::content::model::Curriculum;
+use crate::crypto::Cipher;
 use crate::scheduler::{Scheduler, SchedulerHandle, SchedulerSettings};
 use crate::store::Store;
 
@@ -46,6 +47,8 @@ pub async fn start(options: BotOptions) -> anyhow::Result<RunningBot> {
     let store = Store::open(&settings.database.url)
         .await
         .with_context(|| format!("could not open the database at {}", settings.database.url))?;
+    let cipher =
+        Cipher::load_or_create(&settings.privacy.data_key_file).context("privacy.data_key_file")?;
     let in_flight = InFlight::default();
     let pacer = Arc::new(Pacer::new(settings.outbound.max_requests_per_second));
     let wake = Arc::new(Notify::new());
@@ -54,6 +57,7 @@ pub async fn start(options: BotOptions) -> anyhow::Result<RunningBot> {
         clock: options.clock.clone(),
         settings: settings.clone(),
         curriculum: options.curriculum.clone(),
+        cipher: Arc::new(cipher),
         pacer: pacer.clone(),
         scheduler_wake: wake.clone(),
         in_flight: in_flight.clone(),

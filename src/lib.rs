@@ -11,6 +11,7 @@ pub mod cli;
 pub mod clock;
 pub mod config;
 pub mod content;
+pub mod crypto;
 pub mod demo;
 pub mod discord_limits;
 pub mod domain;

@@ -34,6 +34,8 @@ pub struct Data {
     pub clock: SharedClock,
     pub settings: Arc<Settings>,
     pub curriculum: Arc<Curriculum>,
+    /// Seals and opens reflection, commitment and note text.
+    pub cipher: Arc<crate::crypto::Cipher>,
     /// Every rate-limited REST call goes through it.
     pub pacer: Arc<pacer::Pacer>,
     /// Wakes the scheduler after a schedule, channel or calendar change.
