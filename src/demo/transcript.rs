@@ -1,20 +1,87 @@
 //! The demo's readable record: who did what, and what the bot answered. Printed as it happens
-//! and written to the output folder at the end.
+//! and written to the output folder at the end. Discord markup is shown the way a Discord
+//! client would show it: channel links as #names, timestamps as dates in the demo's zone.
 
+use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::path::Path;
 
+use chrono::DateTime;
+use chrono_tz::Tz;
+
 use crate::sim::{Reply, SimMessage};
 
-#[derive(Default)]
 pub struct Transcript {
     text: String,
+    channels: HashMap<u64, String>,
+    zone: Tz,
+    /// The last answer shown, so a repeat can say "the same as above".
+    last_answer: Option<String>,
+}
+
+impl Default for Transcript {
+    fn default() -> Self {
+        Self {
+            text: String::new(),
+            channels: HashMap::new(),
+            zone: chrono_tz::Europe::London,
+            last_answer: None,
+        }
+    }
 }
 
 impl Transcript {
+    pub fn name_channel(&mut self, id: u64, name: &str) {
+        self.channels.insert(id, format!("#{name}"));
+    }
+
     fn line(&mut self, line: impl AsRef<str>) {
-        println!("{}", line.as_ref());
-        let _ = writeln!(self.text, "{}", line.as_ref());
+        let shown = self.humanize(line.as_ref());
+        println!("{shown}");
+        let _ = writeln!(self.text, "{shown}");
+    }
+
+    /// `<#id>` -> `#name`, `<t:unix:style>` -> a date, and raw channel ids -> `#name`.
+    fn humanize(&self, text: &str) -> String {
+        let mut out = String::with_capacity(text.len());
+        let mut rest = text;
+        while let Some(start) = rest.find('<') {
+            out.push_str(&rest[..start]);
+            let tail = &rest[start..];
+            let Some(end) = tail.find('>') else {
+                out.push_str(tail);
+                return self.name_raw_ids(out);
+            };
+            out.push_str(
+                &self
+                    .markup(&tail[1..end])
+                    .unwrap_or_else(|| tail[..=end].to_owned()),
+            );
+            rest = &tail[end + 1..];
+        }
+        out.push_str(rest);
+        self.name_raw_ids(out)
+    }
+
+    fn markup(&self, inner: &str) -> Option<String> {
+        if let Some(id) = inner.strip_prefix('#') {
+            return self.channels.get(&id.parse().ok()?).cloned();
+        }
+        let mut parts = inner.strip_prefix("t:")?.split(':');
+        let instant =
+            DateTime::from_timestamp(parts.next()?.parse().ok()?, 0)?.with_timezone(&self.zone);
+        Some(match parts.next() {
+            Some("t") => instant.format("%H:%M").to_string(),
+            Some("R") => format!("at {}", instant.format("%H:%M %Z")),
+            _ => instant.format("%a %-d %b %Y %H:%M %Z").to_string(),
+        })
+    }
+
+    fn name_raw_ids(&self, mut text: String) -> String {
+        for (id, name) in &self.channels {
+            text = text.replace(&id.to_string(), name);
+        }
+        text
     }
 
     pub fn heading(&mut self, title: &str) {
@@ -32,9 +99,9 @@ impl Transcript {
 
     pub fn reply(&mut self, to: &str, reply: &Reply) {
         match reply {
-            Reply::Message(message) | Reply::Updated(message) => self.message(to, message),
+            Reply::Message(message) | Reply::Updated(message) => self.answer(to, message),
             Reply::Modal(modal) => self.line(format!(
-                "allybot › (opens a form for {to}) \"{}\"",
+                "allybot › (opens a form for {to}: \"{}\")",
                 modal.title
             )),
             Reply::Choices(choices) => {
@@ -42,6 +109,22 @@ impl Transcript {
                 self.line(format!("allybot › (suggests) {}", names.join(", ")));
             }
         }
+    }
+
+    /// A personal answer; an answer identical to the previous one is not repeated in full.
+    fn answer(&mut self, to: &str, message: &SimMessage) {
+        let text = message.text();
+        if self.last_answer.as_deref() == Some(text.as_str()) && message.buttons().is_empty() {
+            let who = if message.ephemeral {
+                format!("only {to} sees this")
+            } else {
+                "in the channel".into()
+            };
+            self.line(format!("allybot › ({who}) the same answer as above"));
+            return;
+        }
+        self.last_answer = Some(text);
+        self.message(to, message);
     }
 
     /// A message as its readers see it, with its buttons.
@@ -62,6 +145,9 @@ impl Transcript {
             .collect();
         if !buttons.is_empty() {
             self.line(format!("    │ {}", buttons.join(" ")));
+        }
+        for (name, bytes) in &message.attachments {
+            self.line(format!("    │ (attached: {name}, {} bytes)", bytes.len()));
         }
     }
 

@@ -205,3 +205,38 @@ async fn the_token_never_appears_in_any_output_even_at_trace_level() {
     );
     assert!(sim.gateway_stats().clean_closes >= 1);
 }
+
+#[test]
+fn the_demo_sets_a_cohort_up_by_commands_plays_its_days_and_exits_0() {
+    let out = tempfile::tempdir().unwrap();
+
+    let output = allybot()
+        .args(["demo", "--days", "3", "--out"])
+        .arg(out.path())
+        .output()
+        .unwrap();
+
+    let printed = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{}{}", printed, stderr(&output));
+    for expected in [
+        "/cohort create name:Northwind Allies track:accomplice",
+        "/cohort schedule cohort:Northwind Allies time:09:00 timezone:Europe/London",
+        "clicks [Join]",
+        "Practice day 3",
+        "[I tried this] [Reflect] [Quiz me]",
+        "Counted. Nice work!",
+        "Last nudges:",
+    ] {
+        assert!(
+            printed.contains(expected),
+            "the transcript shows {expected:?}:\n{printed}"
+        );
+    }
+    assert_eq!(
+        printed.matches("Day 1 · ").count(),
+        1,
+        "one nudge per practice day"
+    );
+    let saved = std::fs::read_to_string(out.path().join("transcript.txt")).unwrap();
+    assert!(saved.contains("Practice day 3"));
+}
