@@ -75,7 +75,10 @@ pub async fn start(options: BotOptions) -> anyhow::Result<RunningBot> {
         store.clone(),
         options.clock,
         outbound,
-        SchedulerSettings::with_grace_hours(settings.schedule.grace_hours),
+        SchedulerSettings::new(
+            settings.schedule.grace_hours,
+            settings.privacy.reflection_retention_days,
+        ),
     )
     .spawn(wake);
     let shard_manager = client.shard_manager.clone();

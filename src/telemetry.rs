@@ -1,6 +1,8 @@
-//! Log set-up. The operator's `log.filter` decides verbosity, with one exception: serenity's own
-//! logging is capped, because at DEBUG it prints whole gateway payloads (reflection text typed
-//! into a modal included) and at WARN its WebSocket layer prints raw frames that failed to parse.
+//! Log set-up. The operator's `log.filter` decides verbosity, with one exception: the libraries
+//! that see raw Discord traffic are capped. serenity at DEBUG prints whole gateway payloads
+//! (reflection text typed into a modal included), its WebSocket layer prints frames that failed
+//! to parse at WARN, tungstenite prints every frame at TRACE, and the HTTP stack can print
+//! request headers (the token) at TRACE.
 
 use tracing_subscriber::EnvFilter;
 
@@ -10,8 +12,13 @@ const CLAMPS: &[&str] = &[
     "serenity=warn",
     "serenity::gateway::ws=error",
     "poise=warn",
-    "h2=warn",
+    "tungstenite=warn",
+    "tokio_tungstenite=warn",
+    "reqwest=warn",
     "hyper=warn",
+    "hyper_util=warn",
+    "h2=warn",
+    "rustls=warn",
 ];
 
 /// Builds the effective filter from the operator's `log.filter`.

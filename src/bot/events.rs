@@ -6,9 +6,9 @@
 use poise::serenity_prelude as serenity;
 use poise::FrameworkContext;
 
-use super::components::ComponentAction;
-use super::errors::{reply_to_interaction, UserError, GENERIC_FAILURE};
-use super::flows::{membership, nudge, Answer};
+use super::components::{ComponentAction, ModalKind};
+use super::errors::{UserError, GENERIC_FAILURE};
+use super::flows::{membership, nudge, reflect, Answer, Outcome};
 use super::{Data, Error};
 
 pub const STALE_BUTTON: &str =
@@ -28,25 +28,7 @@ pub async fn handle(
                 .await?;
         }
         serenity::FullEvent::GuildDelete { incomplete, .. } if !incomplete.unavailable => {
-            // Removed from the guild (not an outage): nothing more can be posted there.
-            let now = data.clock.now();
-            data.store
-                .mark_guild_removed(incomplete.id.get(), now)
-                .await?;
-            let stopped = data
-                .store
-                .stop_guild_cohorts(
-                    incomplete.id.get(),
-                    "The bot was removed from this server.",
-                    now,
-                )
-                .await?;
-            tracing::info!(
-                guild_id = incomplete.id.get(),
-                stopped,
-                "removed from guild"
-            );
-            data.scheduler_wake.notify_one();
+            removed_from_guild(data, incomplete.id.get()).await?;
         }
         serenity::FullEvent::InteractionCreate { interaction } => match interaction {
             serenity::Interaction::Component(press) => {
@@ -64,6 +46,17 @@ pub async fn handle(
     Ok(())
 }
 
+/// Removed from the guild (not an outage): nothing more can be posted there.
+async fn removed_from_guild(data: &Data, guild: u64) -> Result<(), Error> {
+    let now = data.clock.now();
+    data.store.mark_guild_removed(guild, now).await?;
+    let reason = "The bot was removed from this server.";
+    let stopped = data.store.stop_guild_cohorts(guild, reason, now).await?;
+    tracing::info!(guild_id = guild, stopped, "removed from guild");
+    data.scheduler_wake.notify_one();
+    Ok(())
+}
+
 async fn route_component(
     ctx: &serenity::Context,
     data: &Data,
@@ -71,24 +64,41 @@ async fn route_component(
 ) {
     let user = press.user.id.get();
     let guild = press.guild_id.map(serenity::GuildId::get);
-    let result = match ComponentAction::parse(&press.data.custom_id) {
-        None => Ok(Answer::text(STALE_BUTTON)),
-        Some(ComponentAction::Join { cohort }) => {
-            join_button(data, guild, user, cohort, false).await
-        }
-        Some(ComponentAction::SwitchCohort { cohort }) => {
-            join_button(data, guild, user, cohort, true).await
-        }
-        Some(ComponentAction::TriedIt { delivery }) => nudge::tried(data, user, delivery).await,
-        Some(ComponentAction::ReflectOnNudge { .. } | ComponentAction::QuizFromNudge { .. }) => {
-            Ok(Answer::text(
-                "Reflections and quizzes from the nudge are coming soon. Thanks for practising!",
-            ))
-        }
-        Some(_) => Ok(Answer::text(STALE_BUTTON)),
+    let action = ComponentAction::parse(&press.data.custom_id);
+    let result = match action {
+        None => Ok(Answer::text(STALE_BUTTON).into()),
+        Some(action) => component_outcome(ctx, data, guild, user, action).await,
     };
     tracing::info!(user_id = user, ok = result.is_ok(), "button");
     respond(ctx, press.id, &press.token, result).await;
+}
+
+async fn component_outcome(
+    ctx: &serenity::Context,
+    data: &Data,
+    guild: Option<u64>,
+    user: u64,
+    action: ComponentAction,
+) -> Result<Outcome, Error> {
+    use ComponentAction as A;
+    let said = |answer: Result<Answer, Error>| answer.map(Outcome::from);
+    match action {
+        A::Join { cohort } => said(join_button(data, guild, user, cohort, false).await),
+        A::SwitchCohort { cohort } => said(join_button(data, guild, user, cohort, true).await),
+        A::TriedIt { delivery } => said(nudge::tried(data, user, delivery).await),
+        A::ReflectOnNudge { delivery } => reflect::open(data, guild, user, Some(delivery)).await,
+        A::ReflectionConsent => reflect::consent(data, guild, user).await,
+        A::ShareReflection { reflection } => {
+            said(reflect::offer_share(data, user, reflection).await)
+        }
+        A::ConfirmShare { reflection } => {
+            said(reflect::share(data, &ctx.http, user, reflection).await)
+        }
+        A::QuizFromNudge { .. } => {
+            Ok(Answer::text("Quizzes from the nudge are coming soon.").into())
+        }
+        _ => Ok(Answer::text(STALE_BUTTON).into()),
+    }
 }
 
 async fn join_button(
@@ -116,31 +126,57 @@ async fn join_button(
     }
 }
 
-async fn route_modal(ctx: &serenity::Context, _data: &Data, submit: &serenity::ModalInteraction) {
-    tracing::info!(user_id = submit.user.id.get(), "unknown modal");
-    reply_to_interaction(&ctx.http, submit.id, &submit.token, STALE_BUTTON).await;
+async fn route_modal(ctx: &serenity::Context, data: &Data, submit: &serenity::ModalInteraction) {
+    let user = submit.user.id.get();
+    let guild = submit.guild_id.map(serenity::GuildId::get);
+    let result = match ModalKind::parse(&submit.data.custom_id) {
+        Some(ModalKind::Reflection { delivery }) => {
+            let text = field(submit, "text").unwrap_or_default();
+            reflect::save(data, guild, user, delivery, &text)
+                .await
+                .map(Outcome::from)
+        }
+        _ => Ok(Answer::text(STALE_BUTTON).into()),
+    };
+    tracing::info!(user_id = user, ok = result.is_ok(), "form");
+    respond(ctx, submit.id, &submit.token, result).await;
 }
 
-/// Sends an answer (or the error's user-facing text) as the ephemeral response.
+/// The value typed into a modal's text input `custom_id`.
+pub fn field(submit: &serenity::ModalInteraction, custom_id: &str) -> Option<String> {
+    let inputs = submit
+        .data
+        .components
+        .iter()
+        .flat_map(|row| &row.components);
+    inputs.into_iter().find_map(|component| match component {
+        serenity::ActionRowComponent::InputText(input) if input.custom_id == custom_id => {
+            input.value.clone()
+        }
+        _ => None,
+    })
+}
+
+/// Sends an outcome (or the error's user-facing text) as the interaction's response.
 async fn respond(
     ctx: &serenity::Context,
     id: serenity::InteractionId,
     token: &str,
-    result: Result<Answer, Error>,
+    result: Result<Outcome, Error>,
 ) {
-    let answer = match result {
-        Ok(answer) => answer,
-        Err(error) => match error.downcast_ref::<UserError>() {
+    let outcome = match result {
+        Ok(outcome) => outcome,
+        Err(error) => Outcome::from(match error.downcast_ref::<UserError>() {
             Some(refusal) => Answer::text(refusal.0.clone()),
             None => {
                 tracing::error!(error.cause_chain = ?error, "interaction failed");
                 Answer::text(GENERIC_FAILURE)
             }
-        },
+        }),
     };
     if let Err(e) = ctx
         .http
-        .create_interaction_response(id, token, &answer.into_response(), Vec::new())
+        .create_interaction_response(id, token, &outcome.into_response(), Vec::new())
         .await
     {
         tracing::warn!(error = %e, "could not answer an interaction");

@@ -7,6 +7,7 @@
 //! sleeps until the next due instant (or an hour), or until woken by a schedule change.
 
 mod deliver;
+mod maintenance;
 pub mod outbound;
 pub mod planning;
 mod reconcile;
@@ -35,14 +36,17 @@ pub struct SchedulerSettings {
     pub late_after: Duration,
     /// Posts in flight at once; the outbound pacer sets the actual rate.
     pub concurrency: usize,
+    /// `privacy.reflection_retention_days`: written texts older than this are deleted.
+    pub retention: chrono::Duration,
 }
 
 impl SchedulerSettings {
-    pub fn with_grace_hours(hours: u32) -> Self {
+    pub fn new(grace_hours: u32, retention_days: u32) -> Self {
         Self {
-            grace: Duration::from_secs(u64::from(hours) * 3600),
+            grace: Duration::from_secs(u64::from(grace_hours) * 3600),
             late_after: Duration::from_secs(15 * 60),
             concurrency: 16,
+            retention: chrono::Duration::days(i64::from(retention_days)),
         }
     }
 }

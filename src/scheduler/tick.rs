@@ -19,6 +19,7 @@ impl<O: Outbound> Scheduler<O> {
 
     /// Handles everything due at `now`; returns when the next round is needed.
     pub(crate) async fn tick(&self, now: DateTime<Utc>) -> anyhow::Result<DateTime<Utc>> {
+        self.purge_expired(now).await?;
         let mut jobs = self.retry_jobs(now).await?;
         let cohorts = self.store.deliverable_cohorts().await?;
         let latest = self.store.latest_due_by_cohort().await?;

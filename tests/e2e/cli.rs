@@ -122,15 +122,16 @@ async fn migrate_creates_the_database_and_its_folder_and_is_idempotent() {
 }
 
 #[tokio::test]
-async fn the_token_never_appears_in_any_output_even_at_trace_level() {
+async fn neither_the_token_nor_a_reflection_ever_appears_in_any_output_even_at_trace_level() {
     const CANARY: &str = "canary-7f3a9c2e-do-not-print";
+    const REFLECTION: &str = "Pangolin-okapi canary: a private thought that must never be logged.";
     let sim = Simulator::start(SimOptions::default()).await.unwrap();
     let owner = sim.add_user("owner");
     let guild = sim.add_guild("Guild", owner);
     let channel = sim.add_text_channel(guild, "general");
     let dir = tempfile::tempdir().unwrap();
 
-    let child = allybot()
+    let mut child = allybot()
         .arg("run")
         .env("DISCORD_TOKEN", CANARY)
         .env("ALLYBOT__DISCORD__PROXY_URL", sim.base_url())
@@ -148,46 +149,46 @@ async fn the_token_never_appears_in_any_output_even_at_trace_level() {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
+    // Drained as it comes: a full pipe would stall the bot at trace level.
+    let stdout = drain(child.stdout.take());
+    let stderr_text = drain(child.stderr.take());
     let ready = sim.wait_until_ready(Duration::from_secs(60)).await;
+    let mut wrote = Err("not connected".to_owned());
     if ready {
-        let reply = sim
-            .slash(
-                Actor {
-                    user: owner,
-                    guild: Some(guild),
-                    channel,
-                },
-                "about",
-                &[],
-            )
-            .unwrap()
-            .reply()
-            .await;
-        assert!(reply.is_ok(), "{reply:?}");
+        wrote = write_a_reflection(
+            &sim,
+            Actor {
+                user: owner,
+                guild: Some(guild),
+                channel,
+            },
+            REFLECTION,
+        )
+        .await;
     }
     let status = Command::new("kill")
         .args(["-TERM", &child.id().to_string()])
         .status()
         .unwrap();
     assert!(status.success());
-    let output = tokio::task::spawn_blocking(move || child.wait_with_output())
+    let status = tokio::task::spawn_blocking(move || child.wait())
         .await
         .unwrap()
         .unwrap();
-
-    let all_output = format!(
-        "{}{}",
-        String::from_utf8_lossy(&output.stdout),
-        stderr(&output)
-    );
+    let all_output = format!("{}{}", stdout.join().unwrap(), stderr_text.join().unwrap());
     assert!(
         ready,
         "the binary should connect to the simulator: {all_output}"
     );
+    let problems: Vec<&str> = all_output
+        .lines()
+        .filter(|l| l.contains("WARN") || l.contains("ERROR"))
+        .collect();
+    assert_eq!(wrote, Ok(true), "the reflection was saved: {problems:#?}");
+    assert!(all_output.contains("bot started"), "trace logging was on");
     assert!(
-        all_output.contains("bot started"),
-        "trace logging was on: {}",
-        &all_output[..all_output.len().min(2000)]
+        all_output.contains("reflection saved"),
+        "the save was logged, by id and length"
     );
     assert!(
         !all_output.contains(CANARY),
@@ -197,13 +198,66 @@ async fn the_token_never_appears_in_any_output_even_at_trace_level() {
         !all_output.contains(&CANARY[..20]),
         "part of the token leaked into the output"
     );
-    assert_eq!(
-        output.status.code(),
-        Some(0),
-        "SIGTERM is a clean shutdown: {}",
-        &all_output[all_output.len().saturating_sub(2000)..]
+    assert!(
+        !all_output.contains("Pangolin-okapi"),
+        "reflection text leaked into the output"
     );
+    assert_eq!(status.code(), Some(0), "SIGTERM is a clean shutdown");
     assert!(sim.gateway_stats().clean_closes >= 1);
+}
+
+/// Reads a child's output to the end on a thread.
+fn drain(pipe: Option<impl std::io::Read + Send + 'static>) -> std::thread::JoinHandle<String> {
+    std::thread::spawn(move || {
+        let mut text = String::new();
+        if let Some(mut pipe) = pipe {
+            let _ = pipe.read_to_string(&mut text);
+        }
+        text
+    })
+}
+
+/// An admin sets a cohort up, joins it, consents and writes a reflection, through the binary.
+async fn write_a_reflection(sim: &Simulator, admin: Actor, text: &str) -> Result<bool, String> {
+    let run = |command: &'static str, options: Vec<(&'static str, String)>| async move {
+        let options: Vec<(&str, &str)> = options.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let handle = sim
+            .slash(admin, command, &options)
+            .map_err(|e| format!("/{command}: {e}"))?;
+        handle.reply().await.map_err(|e| format!("/{command}: {e}"))
+    };
+    run(
+        "cohort create",
+        vec![("name", "Canaries".into()), ("track", "accomplice".into())],
+    )
+    .await?;
+    run(
+        "cohort channel",
+        vec![
+            ("cohort", "Canaries".into()),
+            ("channel", admin.channel.to_string()),
+        ],
+    )
+    .await?;
+    run("join", vec![("cohort", "Canaries".into())]).await?;
+    let notice = run("reflect", vec![]).await?;
+    let agree = notice
+        .message()
+        .button("I understand, continue")
+        .ok_or("no consent button")?;
+    let form = sim
+        .click(admin.user, notice.message().id, &agree.custom_id)
+        .map_err(|e| e.to_string())?;
+    form.reply().await.map_err(|e| e.to_string())?;
+    let saved = sim
+        .submit_modal(&form, &[("text", text)])
+        .map_err(|e| e.to_string())?;
+    Ok(saved
+        .reply()
+        .await
+        .map_err(|e| e.to_string())?
+        .text()
+        .contains("Saved"))
 }
 
 #[test]

@@ -7,4 +7,5 @@ mod cohorts;
 mod crash;
 mod delivery;
 mod harness;
+mod reflections;
 mod simulator;

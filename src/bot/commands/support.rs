@@ -39,6 +39,23 @@ pub fn guild_of(ctx: Context<'_>) -> Result<u64, Error> {
     })
 }
 
+/// Sends a flow's outcome: an ephemeral reply, or a form as the command's first response.
+pub async fn respond(ctx: Context<'_>, outcome: crate::bot::flows::Outcome) -> Result<(), Error> {
+    match (outcome, ctx) {
+        (crate::bot::flows::Outcome::Say(answer), _) => {
+            ctx.send(answer.into_reply()).await?;
+        }
+        (crate::bot::flows::Outcome::Form(modal), poise::Context::Application(app)) => {
+            let response = serenity::CreateInteractionResponse::Modal(modal);
+            app.interaction
+                .create_response(ctx.http(), response)
+                .await?;
+        }
+        (crate::bot::flows::Outcome::Form(_), poise::Context::Prefix(_)) => {}
+    }
+    Ok(())
+}
+
 /// An ephemeral, mention-free reply.
 pub async fn reply(ctx: Context<'_>, text: impl Into<String>) -> Result<(), Error> {
     let message = CreateReply::default()

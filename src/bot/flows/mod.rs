@@ -3,6 +3,7 @@
 
 pub mod membership;
 pub mod nudge;
+pub mod reflect;
 
 use poise::serenity_prelude as serenity;
 use poise::CreateReply;
@@ -51,5 +52,26 @@ impl Answer {
             message = message.embed(embed);
         }
         serenity::CreateInteractionResponse::Message(message)
+    }
+}
+
+/// A reply, or a form to fill in. A form can only be the first response to an interaction.
+pub enum Outcome {
+    Say(Box<Answer>),
+    Form(serenity::CreateModal),
+}
+
+impl From<Answer> for Outcome {
+    fn from(answer: Answer) -> Self {
+        Outcome::Say(Box::new(answer))
+    }
+}
+
+impl Outcome {
+    pub fn into_response(self) -> serenity::CreateInteractionResponse {
+        match self {
+            Outcome::Say(answer) => answer.into_response(),
+            Outcome::Form(modal) => serenity::CreateInteractionResponse::Modal(modal),
+        }
     }
 }

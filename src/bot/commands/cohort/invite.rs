@@ -38,6 +38,8 @@ pub async fn invite(
     #[autocomplete = "autocomplete_cohort"]
     cohort: String,
 ) -> Result<(), Error> {
+    // Permission checks and the post are REST calls: acknowledge first (3-second deadline).
+    ctx.defer_ephemeral().await?;
     let found = cohort_named(ctx, &cohort).await?;
     let channel = found.channel_id.ok_or_else(|| {
         user_error(format!(

@@ -24,6 +24,8 @@ pub async fn channel(
     #[channel_types("Text")]
     channel: serenity::ChannelId,
 ) -> Result<(), Error> {
+    // Permission checks are REST calls: acknowledge first so Discord's 3-second deadline holds.
+    ctx.defer_ephemeral().await?;
     let found = cohort_named(ctx, &cohort).await?;
     require_channel_permissions(ctx, channel.get()).await?;
     let data = ctx.data();

@@ -1,0 +1,281 @@
+//! Private reflections: consent before the first one, a form with the day's question, the text
+//! sealed before it is stored, over-long text handed back whole, and an optional anonymous share
+//! with the cohort after a confirmation. The text itself is never logged.
+
+use poise::serenity_prelude as serenity;
+
+use super::membership::not_in_a_cohort;
+use super::{Answer, Outcome};
+use crate::bot::components::ComponentAction;
+use crate::bot::errors::user_error;
+use crate::bot::render::{self, clip, REFLECTION_MAX};
+use crate::bot::{Data, Error};
+use crate::domain::Stage;
+use crate::store::{Cohort, NewReflection};
+
+pub const STALE: &str = "This button is no longer valid. `/reflect` starts a new reflection.";
+const FALLBACK_QUESTION: &str = "What did you notice today, and what would you try next time?";
+
+/// The context sealed texts are bound to.
+pub fn seal_context(user: u64) -> String {
+    format!("reflection:{user}")
+}
+
+fn consent_notice() -> Answer {
+    let agree = serenity::CreateButton::new(ComponentAction::ReflectionConsent.to_string())
+        .label("I understand, continue")
+        .style(serenity::ButtonStyle::Primary);
+    Answer::text(
+        "**Before your first reflection:** what you write is stored encrypted, and only you can read it: \
+         not admins, not your cohort. It may touch on sensitive things, so write only what you're comfortable \
+         keeping. It is deleted automatically after a while, `/privacy export` gives you a copy, and \
+         `/privacy delete` removes it (and this consent) at any time. Nothing here is used for any \
+         employment decision.",
+    )
+    .with_button(agree)
+}
+
+/// The cohort a reflection belongs to: the nudge's, or the person's current one.
+async fn cohort_for(
+    data: &Data,
+    guild: Option<u64>,
+    user: u64,
+    delivery: Option<i64>,
+) -> Result<Option<Cohort>, Error> {
+    if let Some(delivery) = delivery {
+        let found = data
+            .store
+            .delivery(delivery)
+            .await?
+            .ok_or_else(|| user_error(STALE))?;
+        let cohort = data
+            .store
+            .cohort(found.cohort_id)
+            .await?
+            .ok_or_else(|| user_error(STALE))?;
+        return Ok(data
+            .store
+            .is_member(cohort.id, user)
+            .await?
+            .then_some(cohort));
+    }
+    let Some(guild) = guild else { return Ok(None) };
+    match data.store.membership(guild, user).await? {
+        Some(membership) => Ok(data.store.cohort(membership.cohort_id).await?),
+        None => Ok(None),
+    }
+}
+
+/// The day's question: the nudge's own reflection question if it has one, otherwise one of the
+/// current module's reflection questions.
+async fn question_for(
+    data: &Data,
+    cohort: &Cohort,
+    delivery: Option<i64>,
+) -> Result<String, Error> {
+    let nudge = match delivery {
+        Some(id) => data.store.delivery(id).await?,
+        None => data.store.latest_sent(cohort.id).await?,
+    };
+    let Some(track) = data.curriculum.track(&cohort.track) else {
+        return Ok(FALLBACK_QUESTION.into());
+    };
+    if let Some((_, prompt)) = nudge.as_ref().and_then(|n| track.prompt(&n.prompt_id)) {
+        if let Some(question) = &prompt.reflection {
+            return Ok(question.clone());
+        }
+    }
+    let day = nudge.map_or(1, |n| n.day_number);
+    let module = match cohort.plan.stage(day, cohort.days_per_module) {
+        Stage::Module(number) => number,
+        Stage::Review => 1,
+    };
+    let questions = track.module(module).map(|m| &m.reflections);
+    Ok(questions
+        .filter(|q| !q.is_empty())
+        .map_or(FALLBACK_QUESTION.to_owned(), |q| {
+            q[day as usize % q.len()].text.clone()
+        }))
+}
+
+/// `/reflect` or the nudge's Reflect button: the consent notice the first time, else the form.
+pub async fn open(
+    data: &Data,
+    guild: Option<u64>,
+    user: u64,
+    delivery: Option<i64>,
+) -> Result<Outcome, Error> {
+    let Some(cohort) = cohort_for(data, guild, user, delivery).await? else {
+        return Ok(not_in_a_cohort().into());
+    };
+    if !data.store.has_reflection_consent(user).await? {
+        return Ok(consent_notice().into());
+    }
+    let question = question_for(data, &cohort, delivery).await?;
+    Ok(Outcome::Form(render::reflection_modal(
+        delivery.unwrap_or(0),
+        &clip(&question, 100),
+    )))
+}
+
+/// The consent button: records consent, then opens the form.
+pub async fn consent(data: &Data, guild: Option<u64>, user: u64) -> Result<Outcome, Error> {
+    data.store
+        .record_reflection_consent(user, data.clock.now())
+        .await?;
+    tracing::info!(user_id = user, "reflection consent given");
+    open(data, guild, user, None).await
+}
+
+/// The form's submission.
+pub async fn save(
+    data: &Data,
+    guild: Option<u64>,
+    user: u64,
+    delivery: i64,
+    text: &str,
+) -> Result<Answer, Error> {
+    let delivery = (delivery > 0).then_some(delivery);
+    let text = text.trim();
+    let length = text.chars().count();
+    if length == 0 {
+        return Ok(Answer::text(
+            "There was nothing to save. `/reflect` opens the form again.",
+        ));
+    }
+    if length > REFLECTION_MAX {
+        return Ok(too_long(text, length));
+    }
+    let Some(cohort) = cohort_for(data, guild, user, delivery).await? else {
+        return Ok(not_in_a_cohort());
+    };
+    if !data.store.has_reflection_consent(user).await? {
+        return Ok(consent_notice());
+    }
+    let question = question_for(data, &cohort, delivery).await?;
+    let sealed = data.cipher.seal(text, &seal_context(user));
+    let new = NewReflection {
+        user_id: user,
+        cohort_id: Some(cohort.id),
+        delivery_id: delivery,
+        question: &question,
+        sealed_text: &sealed,
+    };
+    let id = data.store.save_reflection(new, data.clock.now()).await?;
+    tracing::info!(
+        user_id = user,
+        reflection_id = id,
+        length,
+        "reflection saved"
+    );
+    let share = serenity::CreateButton::new(
+        ComponentAction::ShareReflection { reflection: id }.to_string(),
+    )
+    .label("Share anonymously with my cohort")
+    .style(serenity::ButtonStyle::Secondary);
+    Ok(Answer::text(
+        "Saved, privately: only you can read it. If you'd like others to learn from it, you can share it \
+         with your cohort without your name (you'll see it first).",
+    )
+    .with_button(share))
+}
+
+/// Over-long text is refused and handed back whole, so nothing is lost.
+fn too_long(text: &str, length: usize) -> Answer {
+    Answer {
+        text: format!(
+            "Your reflection is {length} characters; the limit is {REFLECTION_MAX}. Nothing was saved. Here is \
+             your text so you can shorten it and run `/reflect` again:"
+        ),
+        embed: Some(serenity::CreateEmbed::new().description(text)),
+        components: Vec::new(),
+    }
+}
+
+/// "Share anonymously": shows exactly what would be posted, and asks to confirm.
+pub async fn offer_share(data: &Data, user: u64, id: i64) -> Result<Answer, Error> {
+    let reflection = data
+        .store
+        .own_reflection(user, id)
+        .await?
+        .ok_or_else(|| user_error(STALE))?;
+    if reflection.shared_at.is_some() {
+        return Ok(Answer::text("You've already shared this one."));
+    }
+    let text = data
+        .cipher
+        .open(&reflection.sealed_text, &seal_context(user))?;
+    let confirm =
+        serenity::CreateButton::new(ComponentAction::ConfirmShare { reflection: id }.to_string())
+            .label("Yes, share it without my name")
+            .style(serenity::ButtonStyle::Primary);
+    Ok(Answer {
+        text: "This is what your cohort would see, with no name attached. Share it?".into(),
+        embed: Some(shared_embed(&text)),
+        components: Vec::new(),
+    }
+    .with_button(confirm))
+}
+
+fn shared_embed(text: &str) -> serenity::CreateEmbed {
+    serenity::CreateEmbed::new()
+        .title("A reflection from someone in the cohort")
+        .description(text)
+        .colour(render::ACCENT)
+        .footer(serenity::CreateEmbedFooter::new(
+            "Shared anonymously. Respond to ideas, not to guesses about who wrote them.",
+        ))
+}
+
+/// The confirmation: posts the text, without any name, to the cohort's channel (once).
+pub async fn share(
+    data: &Data,
+    http: &serenity::Http,
+    user: u64,
+    id: i64,
+) -> Result<Answer, Error> {
+    let reflection = data
+        .store
+        .own_reflection(user, id)
+        .await?
+        .ok_or_else(|| user_error(STALE))?;
+    let cohort = match reflection.cohort_id {
+        Some(cohort) => data.store.cohort(cohort).await?,
+        None => None,
+    };
+    let Some(channel) = cohort.filter(|c| !c.archived).and_then(|c| c.channel_id) else {
+        return Ok(Answer::text(
+            "Your cohort has no channel to share in right now; nothing was posted.",
+        ));
+    };
+    // Claim first, so a double click cannot post twice.
+    if !data
+        .store
+        .mark_reflection_shared(id, data.clock.now())
+        .await?
+    {
+        return Ok(Answer::text("You've already shared this one."));
+    }
+    let text = data
+        .cipher
+        .open(&reflection.sealed_text, &seal_context(user))?;
+    let message = serenity::CreateMessage::new()
+        .embed(shared_embed(&text))
+        .allowed_mentions(serenity::CreateAllowedMentions::new());
+    let target = serenity::ChannelId::new(channel);
+    if let Err(e) = data
+        .pacer
+        .call(Some(channel), || target.send_message(http, message.clone()))
+        .await
+    {
+        data.store.unmark_reflection_shared(id).await?;
+        tracing::warn!(reflection_id = id, error = %e, "sharing a reflection failed");
+        return Ok(Answer::text(
+            "I couldn't post it just now; nothing was shared. Try again in a little while.",
+        ));
+    }
+    tracing::info!(reflection_id = id, "reflection shared anonymously");
+    Ok(Answer::text(format!(
+        "Shared in <#{channel}>, without your name. Thank you for adding to the cohort's learning."
+    )))
+}

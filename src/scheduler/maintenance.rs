@@ -1,0 +1,17 @@
+//! Housekeeping done on the scheduler's rounds: deleting what people wrote once it is older than
+//! `privacy.reflection_retention_days`.
+
+use chrono::{DateTime, Utc};
+
+use super::{Outbound, Scheduler};
+
+impl<O: Outbound> Scheduler<O> {
+    pub(crate) async fn purge_expired(&self, now: DateTime<Utc>) -> anyhow::Result<()> {
+        let cutoff = now - self.settings.retention;
+        let reflections = self.store.purge_reflections_before(cutoff).await?;
+        if reflections > 0 {
+            tracing::info!(reflections, "purged texts past the retention period");
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,143 @@
+//! Reflections and the consent to keep them. Text arrives here already sealed: this module never
+//! sees plaintext.
+
+use chrono::{DateTime, Utc};
+
+use super::convert::{from_db_time, id_to_db, to_db_time};
+use super::{Store, StoreResult};
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredReflection {
+    pub id: i64,
+    pub user_id: u64,
+    pub cohort_id: Option<i64>,
+    pub question: String,
+    pub sealed_text: Vec<u8>,
+    pub created_at: DateTime<Utc>,
+    pub shared_at: Option<DateTime<Utc>>,
+}
+
+pub struct NewReflection<'a> {
+    pub user_id: u64,
+    pub cohort_id: Option<i64>,
+    pub delivery_id: Option<i64>,
+    pub question: &'a str,
+    pub sealed_text: &'a [u8],
+}
+
+type ReflectionRow = (i64, i64, Option<i64>, String, Vec<u8>, i64, Option<i64>);
+
+fn from_row(row: ReflectionRow) -> StoredReflection {
+    let (id, user, cohort_id, question, sealed_text, created, shared) = row;
+    StoredReflection {
+        id,
+        user_id: user as u64,
+        cohort_id,
+        question,
+        sealed_text,
+        created_at: from_db_time(created),
+        shared_at: shared.map(from_db_time),
+    }
+}
+
+const COLUMNS: &str = "SELECT reflection_id, user_id, cohort_id, question, sealed_text, created_at, shared_at FROM reflections";
+
+impl Store {
+    pub async fn has_reflection_consent(&self, user: u64) -> StoreResult<bool> {
+        let found: Option<i64> =
+            sqlx::query_scalar("SELECT consented_at FROM reflection_consents WHERE user_id = ?1")
+                .bind(id_to_db(user))
+                .fetch_optional(self.pool())
+                .await?;
+        Ok(found.is_some())
+    }
+
+    pub async fn record_reflection_consent(
+        &self,
+        user: u64,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        sqlx::query("INSERT INTO reflection_consents (user_id, consented_at) VALUES (?1, ?2) ON CONFLICT DO NOTHING")
+            .bind(id_to_db(user))
+            .bind(to_db_time(now))
+            .execute(self.pool())
+            .await?;
+        Ok(())
+    }
+
+    pub async fn save_reflection(
+        &self,
+        new: NewReflection<'_>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<i64> {
+        Ok(sqlx::query_scalar(
+            "INSERT INTO reflections (user_id, cohort_id, delivery_id, question, sealed_text, created_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6) RETURNING reflection_id",
+        )
+        .bind(id_to_db(new.user_id))
+        .bind(new.cohort_id)
+        .bind(new.delivery_id)
+        .bind(new.question)
+        .bind(new.sealed_text)
+        .bind(to_db_time(now))
+        .fetch_one(self.pool())
+        .await?)
+    }
+
+    /// A reflection, only if it belongs to `user`.
+    pub async fn own_reflection(
+        &self,
+        user: u64,
+        id: i64,
+    ) -> StoreResult<Option<StoredReflection>> {
+        let row: Option<ReflectionRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "{COLUMNS} WHERE reflection_id = ?1 AND user_id = ?2"
+        )))
+        .bind(id)
+        .bind(id_to_db(user))
+        .fetch_optional(self.pool())
+        .await?;
+        Ok(row.map(from_row))
+    }
+
+    /// A person's reflections, oldest first.
+    pub async fn reflections_of(&self, user: u64) -> StoreResult<Vec<StoredReflection>> {
+        let rows: Vec<ReflectionRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "{COLUMNS} WHERE user_id = ?1 ORDER BY reflection_id"
+        )))
+        .bind(id_to_db(user))
+        .fetch_all(self.pool())
+        .await?;
+        Ok(rows.into_iter().map(from_row).collect())
+    }
+
+    /// Marks a reflection shared; false if it already was (a second click shares nothing).
+    pub async fn mark_reflection_shared(&self, id: i64, now: DateTime<Utc>) -> StoreResult<bool> {
+        let done = sqlx::query(
+            "UPDATE reflections SET shared_at = ?2 WHERE reflection_id = ?1 AND shared_at IS NULL",
+        )
+        .bind(id)
+        .bind(to_db_time(now))
+        .execute(self.pool())
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// Undoes a claim to share (the post failed), so the author can try again.
+    pub async fn unmark_reflection_shared(&self, id: i64) -> StoreResult<()> {
+        sqlx::query("UPDATE reflections SET shared_at = NULL WHERE reflection_id = ?1")
+            .bind(id)
+            .execute(self.pool())
+            .await?;
+        Ok(())
+    }
+
+    /// Deletes reflections written before `cutoff`; returns how many.
+    pub async fn purge_reflections_before(&self, cutoff: DateTime<Utc>) -> StoreResult<u64> {
+        let done = sqlx::query("DELETE FROM reflections WHERE created_at < ?1")
+            .bind(to_db_time(cutoff))
+            .execute(self.pool())
+            .await?;
+        Ok(done.rows_affected())
+    }
+}
