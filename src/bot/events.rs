@@ -8,7 +8,7 @@ use poise::FrameworkContext;
 
 use super::components::{ComponentAction, ModalKind};
 use super::errors::{UserError, GENERIC_FAILURE};
-use super::flows::{membership, nudge, reflect, Answer, Outcome};
+use super::flows::{membership, nudge, privacy, reflect, Answer, Outcome};
 use super::{Data, Error};
 
 pub const STALE_BUTTON: &str =
@@ -94,6 +94,7 @@ async fn component_outcome(
         A::ConfirmShare { reflection } => {
             said(reflect::share(data, &ctx.http, user, reflection).await)
         }
+        A::ConfirmDelete => said(privacy::delete(data, user).await),
         A::QuizFromNudge { .. } => {
             Ok(Answer::text("Quizzes from the nudge are coming soon.").into())
         }

@@ -11,6 +11,7 @@ mod deliveries;
 mod engagements;
 mod guilds;
 mod memberships;
+mod privacy;
 mod reflections;
 
 use std::str::FromStr;
@@ -24,6 +25,7 @@ pub use cohorts::{Cohort, CreateOutcome, NewCohort};
 pub use convert::{from_db_time, to_db_time};
 pub use deliveries::{Claim, Delivery, DeliveryStatus};
 pub use memberships::{JoinOutcome, Membership};
+pub use privacy::PersonalRows;
 pub use reflections::{NewReflection, StoredReflection};
 
 /// How long a statement waits for another connection's write lock, and how long a caller waits

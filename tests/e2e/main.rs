@@ -7,5 +7,6 @@ mod cohorts;
 mod crash;
 mod delivery;
 mod harness;
+mod privacy;
 mod reflections;
 mod simulator;

@@ -3,6 +3,7 @@
 mod about;
 mod cohort;
 mod participant;
+mod privacy;
 mod reflect;
 pub mod support;
 
@@ -17,5 +18,6 @@ pub fn all() -> Vec<poise::Command<Data, Error>> {
         participant::leave(),
         participant::today(),
         reflect::reflect(),
+        privacy::privacy(),
     ]
 }

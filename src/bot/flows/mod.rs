@@ -3,6 +3,7 @@
 
 pub mod membership;
 pub mod nudge;
+pub mod privacy;
 pub mod reflect;
 
 use poise::serenity_prelude as serenity;

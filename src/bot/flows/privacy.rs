@@ -1,0 +1,81 @@
+//! `/privacy`: what is kept, a full export, and deletion of everything keyed to the person.
+
+use poise::serenity_prelude as serenity;
+use serde_json::{json, Map, Value};
+
+use super::Answer;
+use crate::bot::components::ComponentAction;
+use crate::bot::flows::reflect::seal_context;
+use crate::bot::{Data, Error};
+
+/// The documented export format (docs/PRIVACY.md).
+pub const EXPORT_FORMAT: &str = "allybot-export/1";
+
+pub fn info(data: &Data) -> Answer {
+    let privacy = &data.settings.privacy;
+    Answer::text(format!(
+        "**What allybot keeps about you**\n\
+         • Which cohort you joined and when, and the \"I tried this\" clicks you made.\n\
+         • Your quiz answers (which option, right or not, how sure you were) to bring questions back at the right time.\n\
+         • Your reflections, commitments and check-in notes: **encrypted**, readable only by you; deleted \
+         automatically after {days} days.\n\
+         • Your settings (time zone, reminders, quiet hours) and that you agreed to store reflections.\n\n\
+         **Who sees it:** only you. Admins and your cohort see only totals from at least {k} people, never \
+         anything individual, and nothing here is used for employment decisions.\n\
+         **Not kept:** your messages, your roles, anything you didn't give the bot.\n\
+         `/privacy export` sends you all of it as a file; `/privacy delete` removes all of it.",
+        days = privacy.reflection_retention_days,
+        k = privacy.min_group_size,
+    ))
+}
+
+/// Everything keyed to `user`, as the documented JSON, reflections opened for them alone.
+pub async fn export(data: &Data, user: u64) -> Result<Vec<u8>, Error> {
+    let rows = data.store.personal_rows(user).await?;
+    let mut tables = Map::new();
+    for (name, values) in rows.tables {
+        tables.insert(name, Value::Array(values));
+    }
+    let mut reflections = Vec::new();
+    for reflection in data.store.reflections_of(user).await? {
+        let text = data
+            .cipher
+            .open(&reflection.sealed_text, &seal_context(user))?;
+        reflections.push(json!({
+            "question": reflection.question,
+            "text": text,
+            "written_at": reflection.created_at,
+            "shared_anonymously_at": reflection.shared_at,
+        }));
+    }
+    tables.insert("reflections".into(), Value::Array(reflections));
+    let document = json!({
+        "format": EXPORT_FORMAT,
+        "user_id": user.to_string(),
+        "exported_at": data.clock.now(),
+        "data": tables,
+    });
+    tracing::info!(user_id = user, "data exported");
+    Ok(serde_json::to_vec_pretty(&document)?)
+}
+
+pub fn confirm_delete() -> Answer {
+    let delete = serenity::CreateButton::new(ComponentAction::ConfirmDelete.to_string())
+        .label("Delete all my data")
+        .style(serenity::ButtonStyle::Danger);
+    Answer::text(
+        "This deletes everything allybot keeps about you, in every cohort: memberships, clicks, quiz answers, \
+         reflections, commitments, check-ins and settings. It cannot be undone. (Want a copy first? \
+         `/privacy export`.)",
+    )
+    .with_button(delete)
+}
+
+pub async fn delete(data: &Data, user: u64) -> Result<Answer, Error> {
+    let removed = data.store.delete_person(user).await?;
+    tracing::info!(user_id = user, removed, "personal data deleted");
+    Ok(Answer::text(format!(
+        "Done: {removed} record(s) about you were deleted, and you have left your cohorts. \
+         You're welcome back any time with `/join`."
+    )))
+}

@@ -1,0 +1,144 @@
+//! Everything keyed to one person, in one place: what `/privacy export` gathers and what
+//! `/privacy delete` removes. A table that stores a person's id must be listed here; a test
+//! checks every integer column of every table after a delete, so a forgotten one fails it.
+
+use serde_json::{json, Value};
+
+use super::convert::{from_db_time, id_to_db};
+use super::{Store, StoreResult};
+
+/// (table, column) pairs whose rows belong to the person in that column.
+const PERSONAL_ROWS: &[(&str, &str)] = &[
+    ("engagements", "user_id"),
+    ("reflections", "user_id"),
+    ("reflection_consents", "user_id"),
+    ("memberships", "user_id"),
+];
+
+/// Rows that mention a person without being theirs: the id is blanked, the row stays (a cohort
+/// an admin created is not the admin's personal data, and others depend on it).
+const MENTIONS: &[(&str, &str)] = &[("cohorts", "created_by")];
+
+/// A person's rows for an export, table by table, as JSON objects. Sealed texts are not here:
+/// the caller, which holds the key, opens them (see `reflections_of`).
+#[derive(Debug, Default)]
+pub struct PersonalRows {
+    pub tables: Vec<(String, Vec<Value>)>,
+}
+
+impl Store {
+    /// Every row keyed to `user`, table by table.
+    pub async fn personal_rows(&self, user: u64) -> StoreResult<PersonalRows> {
+        let mut rows = PersonalRows::default();
+        rows.tables
+            .push(("memberships".into(), self.export_memberships(user).await?));
+        rows.tables
+            .push(("engagements".into(), self.export_engagements(user).await?));
+        let consent: Option<i64> =
+            sqlx::query_scalar("SELECT consented_at FROM reflection_consents WHERE user_id = ?1")
+                .bind(id_to_db(user))
+                .fetch_optional(self.pool())
+                .await?;
+        let consents = consent
+            .map(|at| json!({"given_at": from_db_time(at)}))
+            .into_iter()
+            .collect();
+        rows.tables.push(("reflection_consent".into(), consents));
+        Ok(rows)
+    }
+
+    async fn export_memberships(&self, user: u64) -> StoreResult<Vec<Value>> {
+        let rows: Vec<(String, i64, i64, Option<i64>)> = sqlx::query_as(
+            "SELECT c.name, m.guild_id, m.joined_at, m.left_at FROM memberships m JOIN cohorts c USING (cohort_id)
+             WHERE m.user_id = ?1 ORDER BY m.membership_id",
+        )
+        .bind(id_to_db(user))
+        .fetch_all(self.pool())
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(cohort, guild, joined, left)| {
+                json!({"cohort": cohort, "guild_id": (guild as u64).to_string(),
+                       "joined_at": from_db_time(joined), "left_at": left.map(from_db_time)})
+            })
+            .collect())
+    }
+
+    async fn export_engagements(&self, user: u64) -> StoreResult<Vec<Value>> {
+        let rows: Vec<(String, String, i64, String, i64)> = sqlx::query_as(
+            "SELECT c.name, d.practice_date, d.day_number, e.kind, e.created_at
+             FROM engagements e JOIN deliveries d USING (delivery_id) JOIN cohorts c ON c.cohort_id = e.cohort_id
+             WHERE e.user_id = ?1 ORDER BY e.created_at",
+        )
+        .bind(id_to_db(user))
+        .fetch_all(self.pool())
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(cohort, date, day, kind, at)| {
+                json!({"cohort": cohort, "practice_date": date, "day": day, "kind": kind, "at": from_db_time(at)})
+            })
+            .collect())
+    }
+
+    /// Removes every row keyed to `user` (and blanks mentions), in one transaction. Returns the
+    /// number of rows removed.
+    pub async fn delete_person(&self, user: u64) -> StoreResult<u64> {
+        let mut tx = self.begin_write().await?;
+        let mut removed = 0;
+        for (table, column) in PERSONAL_ROWS {
+            // Table and column names come from the constant list above, never from input.
+            let sql = sqlx::AssertSqlSafe(format!("DELETE FROM {table} WHERE {column} = ?1"));
+            removed += sqlx::query(sql)
+                .bind(id_to_db(user))
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+        }
+        for (table, column) in MENTIONS {
+            let sql = sqlx::AssertSqlSafe(format!(
+                "UPDATE {table} SET {column} = 0 WHERE {column} = ?1"
+            ));
+            sqlx::query(sql)
+                .bind(id_to_db(user))
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(removed)
+    }
+
+    /// How many rows in the whole database hold `value` in an integer column (for the test that
+    /// proves a delete was complete).
+    pub async fn rows_mentioning(&self, value: u64) -> StoreResult<Vec<(String, String, i64)>> {
+        let tables: Vec<String> = sqlx::query_scalar(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite%' AND name NOT LIKE '\\_%' ESCAPE '\\'",
+        )
+        .fetch_all(self.pool())
+        .await?;
+        let mut found = Vec::new();
+        for table in tables {
+            let columns: Vec<(String, String)> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+                "SELECT name, type FROM pragma_table_info('{table}')"
+            )))
+            .fetch_all(self.pool())
+            .await?;
+            for (column, kind) in columns
+                .into_iter()
+                .filter(|(_, kind)| kind.eq_ignore_ascii_case("INTEGER"))
+            {
+                let sql = sqlx::AssertSqlSafe(format!(
+                    "SELECT COUNT(*) FROM {table} WHERE {column} = ?1"
+                ));
+                let count: i64 = sqlx::query_scalar(sql)
+                    .bind(id_to_db(value))
+                    .fetch_one(self.pool())
+                    .await?;
+                if count > 0 {
+                    found.push((table.clone(), format!("{column} ({kind})"), count));
+                }
+            }
+        }
+        Ok(found)
+    }
+}
