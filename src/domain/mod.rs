@@ -5,6 +5,7 @@ pub mod calendar;
 pub mod four_a;
 pub mod local_time;
 pub mod progression;
+pub mod streak;
 pub mod weekdays;
 
 pub use calendar::{Pause, PracticeCalendar};
