@@ -18,8 +18,11 @@ CREATE TABLE reflections (
     question       TEXT NOT NULL,
     sealed_text    BLOB NOT NULL,
     created_at     INTEGER NOT NULL,
-    -- Set when the author shared it, without their name, in the cohort channel.
-    shared_at      INTEGER
+    -- Set when the author shared it, without their name, in the cohort channel; the post is
+    -- removed again when the reflection is deleted or purged.
+    shared_at          INTEGER,
+    shared_channel_id  INTEGER,
+    shared_message_id  INTEGER
 );
 CREATE INDEX reflections_by_user ON reflections (user_id);
 CREATE INDEX reflections_by_age ON reflections (created_at);

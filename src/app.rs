@@ -74,13 +74,14 @@ pub async fn start(options: BotOptions) -> anyhow::Result<RunningBot> {
     let scheduler = Scheduler::new(
         store.clone(),
         options.clock,
+        options.curriculum.clone(),
         outbound,
         SchedulerSettings::new(
             settings.schedule.grace_hours,
             settings.privacy.reflection_retention_days,
         ),
     )
-    .spawn(wake);
+    .spawn(wake, &settings.database.url)?;
     let shard_manager = client.shard_manager.clone();
     let client = tokio::spawn(async move { client.start().await });
     tracing::info!("bot started");

@@ -100,6 +100,7 @@ pub fn clock_from_env(env: &[(String, String)]) -> Result<SharedClock, ConfigErr
         None => Ok(std::sync::Arc::new(SystemClock)),
         Some((_, start)) => chrono::DateTime::parse_from_rfc3339(start)
             .map(|start| {
+                tracing::warn!(%start, "{CLOCK_START_ENV} is set: the bot's clock is shifted (a testing aid)");
                 std::sync::Arc::new(OffsetClock::starting_at(start.to_utc())) as SharedClock
             })
             .map_err(|e| ConfigError {

@@ -30,7 +30,14 @@ pub async fn on_error(error: FrameworkError<'_, Data, Error>) {
             tracing::error!(command = %ctx.command().qualified_name, "command panicked");
             reply(ctx, GENERIC_FAILURE).await;
         }
+        FrameworkError::CommandStructureMismatch { ctx, .. } => {
+            ctx.data().in_flight.leave();
+            tracing::warn!(command = %ctx.command().qualified_name, "Discord sent a command shape we did not register");
+            reply(ctx.into(), GENERIC_FAILURE).await;
+        }
         FrameworkError::ArgumentParse { ctx, .. } => {
+            // pre_command already counted this command as running.
+            ctx.data().in_flight.leave();
             // The input is not logged: it may be anything the person typed.
             tracing::info!(command = %ctx.command().qualified_name, "argument did not parse");
             reply(
@@ -51,10 +58,10 @@ pub async fn on_error(error: FrameworkError<'_, Data, Error>) {
             .await;
         }
         FrameworkError::Setup { error, .. } => {
-            tracing::error!(error.cause_chain = ?error, "bot set-up failed")
+            tracing::error!(error.cause_chain = %crate::bot::redact::loggable(&error), "bot set-up failed")
         }
         FrameworkError::EventHandler { error, event, .. } => {
-            tracing::error!(event = event.snake_case_name(), error.cause_chain = ?error, "event handler failed");
+            tracing::error!(event = event.snake_case_name(), error.cause_chain = %crate::bot::redact::loggable(&error), "event handler failed");
         }
         other => tracing::warn!(error = %other, "framework error"),
     }
@@ -66,7 +73,7 @@ async fn report_command_error(ctx: Context<'_>, error: &Error) {
         tracing::info!(%command, user_id = ctx.author().id.get(), "command refused");
         reply(ctx, &refusal.0).await;
     } else {
-        tracing::error!(%command, error.cause_chain = ?error, "command failed");
+        tracing::error!(%command, error.cause_chain = %crate::bot::redact::loggable(error), "command failed");
         reply(ctx, GENERIC_FAILURE).await;
     }
 }
@@ -74,7 +81,7 @@ async fn report_command_error(ctx: Context<'_>, error: &Error) {
 async fn reply(ctx: Context<'_>, text: &str) {
     let message = CreateReply::default().content(text).ephemeral(true);
     if let Err(e) = ctx.send(message).await {
-        tracing::warn!(error = %e, "could not deliver an error reply");
+        tracing::warn!(error = %crate::bot::redact::redact_tokens(&e.to_string()), "could not deliver an error reply");
     }
 }
 
@@ -95,6 +102,6 @@ pub async fn reply_to_interaction(
         .create_interaction_response(interaction_id, token, &response, Vec::new())
         .await
     {
-        tracing::warn!(error = %e, "could not answer an interaction");
+        tracing::warn!(error = %crate::bot::redact::redact_tokens(&e.to_string()), "could not answer an interaction");
     }
 }

@@ -65,16 +65,30 @@ async fn route_component(
     let user = press.user.id.get();
     let guild = press.guild_id.map(serenity::GuildId::get);
     let action = ComponentAction::parse(&press.data.custom_id);
+    // These post to a channel or delete several things: acknowledge first (3-second deadline).
+    match action {
+        Some(ComponentAction::ConfirmShare { reflection }) => {
+            return answer_slowly(
+                ctx,
+                press,
+                reflect::share(data, &ctx.http, user, reflection),
+            )
+            .await;
+        }
+        Some(ComponentAction::ConfirmDelete) => {
+            return answer_slowly(ctx, press, privacy::delete(data, &ctx.http, user)).await;
+        }
+        _ => {}
+    }
     let result = match action {
         None => Ok(Answer::text(STALE_BUTTON).into()),
-        Some(action) => component_outcome(ctx, data, guild, user, action).await,
+        Some(action) => component_outcome(data, guild, user, action).await,
     };
     tracing::info!(user_id = user, ok = result.is_ok(), "button");
     respond(ctx, press.id, &press.token, result).await;
 }
 
 async fn component_outcome(
-    ctx: &serenity::Context,
     data: &Data,
     guild: Option<u64>,
     user: u64,
@@ -91,10 +105,6 @@ async fn component_outcome(
         A::ShareReflection { reflection } => {
             said(reflect::offer_share(data, user, reflection).await)
         }
-        A::ConfirmShare { reflection } => {
-            said(reflect::share(data, &ctx.http, user, reflection).await)
-        }
-        A::ConfirmDelete => said(privacy::delete(data, user).await),
         A::QuizFromNudge { .. } => {
             Ok(Answer::text("Quizzes from the nudge are coming soon.").into())
         }
@@ -158,6 +168,34 @@ pub fn field(submit: &serenity::ModalInteraction, custom_id: &str) -> Option<Str
     })
 }
 
+/// Acknowledges at once ("thinking...", only the clicker sees it), then fills in the answer.
+async fn answer_slowly(
+    ctx: &serenity::Context,
+    press: &serenity::ComponentInteraction,
+    work: impl std::future::Future<Output = Result<Answer, Error>>,
+) {
+    let defer = serenity::CreateInteractionResponse::Defer(
+        serenity::CreateInteractionResponseMessage::new().ephemeral(true),
+    );
+    if let Err(e) = press.create_response(&ctx.http, defer).await {
+        tracing::warn!(error = %crate::bot::redact::redact_tokens(&e.to_string()), "could not acknowledge an interaction");
+        return;
+    }
+    let answer = match work.await {
+        Ok(answer) => answer,
+        Err(error) => match error.downcast_ref::<UserError>() {
+            Some(refusal) => Answer::text(refusal.0.clone()),
+            None => {
+                tracing::error!(error.cause_chain = %crate::bot::redact::loggable(&error), "interaction failed");
+                Answer::text(GENERIC_FAILURE)
+            }
+        },
+    };
+    if let Err(e) = press.edit_response(&ctx.http, answer.into_edit()).await {
+        tracing::warn!(error = %crate::bot::redact::redact_tokens(&e.to_string()), "could not answer an interaction");
+    }
+}
+
 /// Sends an outcome (or the error's user-facing text) as the interaction's response.
 async fn respond(
     ctx: &serenity::Context,
@@ -170,7 +208,7 @@ async fn respond(
         Err(error) => Outcome::from(match error.downcast_ref::<UserError>() {
             Some(refusal) => Answer::text(refusal.0.clone()),
             None => {
-                tracing::error!(error.cause_chain = ?error, "interaction failed");
+                tracing::error!(error.cause_chain = %crate::bot::redact::loggable(&error), "interaction failed");
                 Answer::text(GENERIC_FAILURE)
             }
         }),
@@ -180,6 +218,6 @@ async fn respond(
         .create_interaction_response(id, token, &outcome.into_response(), Vec::new())
         .await
     {
-        tracing::warn!(error = %e, "could not answer an interaction");
+        tracing::warn!(error = %crate::bot::redact::redact_tokens(&e.to_string()), "could not answer an interaction");
     }
 }

@@ -9,7 +9,8 @@ pub mod flows;
 mod in_flight;
 pub mod outbound;
 pub mod pacer;
-mod permissions;
+pub mod permissions;
+mod redact;
 pub mod render;
 pub mod seam;
 mod zones;
@@ -70,6 +71,8 @@ pub fn framework(data: Data) -> poise::Framework<Data, Error> {
             post_command: |ctx| Box::pin(async move { ctx.data().in_flight.leave() }),
             // No owner-only commands: skip the extra application-info call at start-up.
             initialize_owners: false,
+            // Nobody is ever pinged, whatever a reply's text holds.
+            allowed_mentions: Some(serenity::CreateAllowedMentions::new()),
             ..Default::default()
         })
         // poise runs this once, on the first READY, and holds every event until it returns.
@@ -102,7 +105,7 @@ async fn register_commands(
                 return;
             }
             Err(e) => {
-                tracing::warn!(attempt, error = %e, "command registration failed");
+                tracing::warn!(attempt, error = %crate::bot::redact::redact_tokens(&e.to_string()), "command registration failed");
                 tokio::time::sleep(Duration::from_secs(u64::from(attempt))).await;
             }
         }

@@ -6,12 +6,13 @@ use poise::serenity_prelude as serenity;
 
 use super::components::ComponentAction;
 use super::pacer::Pacer;
+use super::permissions::bot_permissions;
 use super::render::{self, NudgeView};
 use crate::content::model::Curriculum;
 use crate::scheduler::{NudgeOut, Outbound, PostError};
 
 /// How far back reconciliation looks in a channel for a nudge posted before a crash.
-const RECENT_MESSAGES: u8 = 50;
+const RECENT_MESSAGES: u8 = 100;
 
 pub struct DiscordOutbound {
     pub http: Arc<serenity::Http>,
@@ -60,6 +61,21 @@ impl Outbound for DiscordOutbound {
         Ok(posted.id.get())
     }
 
+    async fn delete_message(&self, channel: u64, message: u64) -> Result<(), PostError> {
+        let channel = serenity::ChannelId::new(channel);
+        let message = serenity::MessageId::new(message);
+        match self
+            .pacer
+            .call(None, || channel.delete_message(&self.http, message))
+            .await
+        {
+            // Already gone (deleted by a moderator, or the channel with it): nothing to do.
+            Err(PostError::DeadTarget { .. }) | Ok(()) => Ok(()),
+            Err(PostError::Rejected { code: 10008, .. }) => Ok(()),
+            Err(e) => Err(e),
+        }
+    }
+
     async fn find_nudge(&self, channel: u64, delivery: i64) -> Result<Option<u64>, PostError> {
         let channel = serenity::ChannelId::new(channel);
         let recent = self
@@ -72,20 +88,39 @@ impl Outbound for DiscordOutbound {
             })
             .await?;
         let marker = ComponentAction::TriedIt { delivery }.to_string();
-        let carries_marker = |message: &serenity::Message| {
-            message
-                .components
-                .iter()
-                .flat_map(|row| &row.components)
-                .any(|component| {
-                    matches!(component, serenity::ActionRowComponent::Button(serenity::Button {
-                    data: serenity::ButtonKind::NonLink { custom_id, .. }, ..
-                }) if *custom_id == marker)
-                })
-        };
-        Ok(recent
-            .iter()
-            .find(|m| carries_marker(m))
-            .map(|m| m.id.get()))
+        if let Some(found) = recent.iter().find(|m| carries(m, &marker)) {
+            return Ok(Some(found.id.get()));
+        }
+        if recent.is_empty() {
+            // Discord answers an empty list when the bot may not read the history: then
+            // "not found" would be a guess, and a wrong guess posts the nudge twice.
+            let me = self
+                .pacer
+                .call(None, || self.http.get_current_user())
+                .await?;
+            let permissions = bot_permissions(&self.http, &self.pacer, channel, me.id).await?;
+            if !permissions.is_some_and(|p| p.read_message_history()) {
+                return Err(PostError::Transient {
+                    code: None,
+                    detail:
+                        "the bot cannot read the channel's history to check for an earlier post"
+                            .into(),
+                    retry_after: None,
+                });
+            }
+        }
+        Ok(None)
     }
+}
+
+fn carries(message: &serenity::Message, custom_id: &str) -> bool {
+    message
+        .components
+        .iter()
+        .flat_map(|row| &row.components)
+        .any(|component| {
+            matches!(component, serenity::ActionRowComponent::Button(serenity::Button {
+            data: serenity::ButtonKind::NonLink { custom_id: id, .. }, ..
+        }) if id == custom_id)
+        })
 }

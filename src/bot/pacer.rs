@@ -89,13 +89,19 @@ impl Pacer {
                     retry_after: None,
                 },
             };
-            let backoff = Duration::from_secs(1 << attempt);
-            match &error {
-                PostError::Transient {
-                    code: Some(429), ..
-                } => self.pause_everyone(backoff),
-                PostError::Transient { .. } => tokio::time::sleep(backoff).await,
-                _ => return Err(error),
+            if !matches!(error, PostError::Transient { .. }) {
+                return Err(error);
+            }
+            if attempt + 1 < ATTEMPTS {
+                // serenity does not expose Retry-After on an unsuccessful request, so back off
+                // exponentially: 1, 2, 4 s. A 429 pauses every caller, not just this one.
+                let backoff = Duration::from_secs(1 << attempt);
+                match error {
+                    PostError::Transient {
+                        code: Some(429), ..
+                    } => self.pause_everyone(backoff),
+                    _ => tokio::time::sleep(backoff).await,
+                }
             }
             last = error;
         }
@@ -122,7 +128,7 @@ pub fn classify(error: &serenity::Error) -> PostError {
                     detail: "rate limited".into(),
                     retry_after: None,
                 },
-                (_, 10003) | (404, _) => PostError::DeadTarget {
+                (_, 10003) => PostError::DeadTarget {
                     code: 10003,
                     reason: "The channel no longer exists".into(),
                 },
@@ -132,6 +138,13 @@ pub fn classify(error: &serenity::Error) -> PostError {
                 },
                 (_, 50013) => PostError::MissingPermissions,
                 (_, 50007) => PostError::DmClosed,
+                // A 404 without Discord's code (a misrouted proxy) or a 401 (a token problem)
+                // says nothing about the channel: try again later rather than stop cohorts.
+                (404 | 401, _) => PostError::Transient {
+                    code: Some(u32::from(status)),
+                    detail: format!("Discord answered {status}"),
+                    retry_after: None,
+                },
                 (500.., _) => PostError::Transient {
                     code: Some(u32::from(status)),
                     detail: format!("Discord answered {status}"),

@@ -5,6 +5,7 @@ use poise::serenity_prelude as serenity;
 
 use super::commands::support::guild_of;
 use super::errors::user_error;
+use super::pacer::Pacer;
 use super::{Context, Error};
 use crate::scheduler::PostError;
 
@@ -20,6 +21,23 @@ pub const NEEDED: [(serenity::Permissions, &str); 5] = [
     ),
 ];
 
+/// The bot's effective permissions in `channel` (which must be a guild channel).
+pub async fn bot_permissions(
+    http: &serenity::Http,
+    pacer: &Pacer,
+    channel: serenity::ChannelId,
+    bot: serenity::UserId,
+) -> Result<Option<serenity::Permissions>, PostError> {
+    let found = pacer.call(None, || channel.to_channel(http)).await?;
+    let Some(channel) = found.guild() else {
+        return Ok(None);
+    };
+    let guild_id = channel.guild_id;
+    let guild = pacer.call(None, || guild_id.to_partial_guild(http)).await?;
+    let me = pacer.call(None, || guild_id.member(http, bot)).await?;
+    Ok(Some(guild.user_permissions_in(&channel, &me)))
+}
+
 fn unreachable_channel(error: PostError) -> Error {
     match error {
         PostError::DeadTarget { .. } | PostError::MissingPermissions => user_error(
@@ -34,29 +52,24 @@ pub async fn missing_in_channel(
     ctx: Context<'_>,
     channel: u64,
 ) -> Result<Vec<&'static str>, Error> {
-    let data = ctx.data();
-    let http = ctx.http();
-    let guild_id = serenity::GuildId::new(guild_of(ctx)?);
+    let guild = guild_of(ctx)?;
     let bot = ctx.serenity_context().cache.current_user().id;
-    let guild = data
+    let channel_id = serenity::ChannelId::new(channel);
+    let in_this_guild = ctx
+        .data()
         .pacer
-        .call(None, || guild_id.to_partial_guild(http))
+        .call(None, || channel_id.to_channel(ctx.http()))
         .await
-        .map_err(unreachable_channel)?;
-    let channel = data
-        .pacer
-        .call(None, || serenity::ChannelId::new(channel).to_channel(http))
-        .await
-        .map_err(unreachable_channel)?;
-    let Some(channel) = channel.guild().filter(|c| c.guild_id == guild_id) else {
+        .map_err(unreachable_channel)?
+        .guild()
+        .is_some_and(|c| c.guild_id.get() == guild);
+    if !in_this_guild {
         return Err(user_error("Pick a text channel in this server."));
-    };
-    let me = data
-        .pacer
-        .call(None, || guild_id.member(http, bot))
+    }
+    let granted = bot_permissions(ctx.http(), &ctx.data().pacer, channel_id, bot)
         .await
-        .map_err(unreachable_channel)?;
-    let granted = guild.user_permissions_in(&channel, &me);
+        .map_err(unreachable_channel)?
+        .unwrap_or_else(serenity::Permissions::empty);
     Ok(NEEDED
         .iter()
         .filter(|(p, _)| !granted.contains(*p))

@@ -30,7 +30,8 @@ pub fn parse_zone(input: &str) -> Option<Tz> {
 /// Up to `limit` zone names closest to `partial`: names containing it first (a city or region
 /// starting with it before other matches), then the most similar names.
 pub fn suggest(partial: &str, limit: usize) -> Vec<&'static str> {
-    let wanted = partial.trim().replace(' ', "_").to_ascii_lowercase();
+    let clipped: String = partial.trim().chars().take(40).collect();
+    let wanted = clipped.replace(' ', "_").to_ascii_lowercase();
     if wanted.is_empty() {
         return COMMON.iter().copied().take(limit).collect();
     }

@@ -82,7 +82,7 @@ impl PracticeCalendar {
     pub fn date_of_day(&self, number: u32) -> Option<NaiveDate> {
         let mut seen = 0;
         let mut day = self.start;
-        for _ in 0..(number.saturating_mul(7) + SEARCH_DAYS) {
+        for _ in 0..number.saturating_mul(7).saturating_add(SEARCH_DAYS) {
             if self.is_practice_day(day) {
                 seen += 1;
                 if seen == number {

@@ -19,7 +19,8 @@ impl SendTime {
     pub fn parse(text: &str) -> Result<Self, SendTimeError> {
         let error = || SendTimeError(text.to_owned());
         let (hours, minutes) = text.trim().split_once(':').ok_or_else(error)?;
-        if hours.is_empty() || hours.len() > 2 || minutes.len() != 2 {
+        let digits = |part: &str| !part.is_empty() && part.bytes().all(|b| b.is_ascii_digit());
+        if !digits(hours) || hours.len() > 2 || !digits(minutes) || minutes.len() != 2 {
             return Err(error());
         }
         let (h, m): (u32, u32) = (
@@ -84,7 +85,9 @@ mod tests {
     fn times_parse_strictly() {
         assert_eq!(SendTime::parse("9:05").unwrap().to_string(), "09:05");
         assert_eq!(SendTime::parse(" 17:30 ").unwrap().to_string(), "17:30");
-        for bad in ["25:00", "12:60", "1200", "12:5", "noon", "-1:00", ""] {
+        for bad in [
+            "25:00", "12:60", "1200", "12:5", "noon", "-1:00", "", "+9:00", "09:+5",
+        ] {
             assert!(SendTime::parse(bad).is_err(), "{bad:?}");
         }
     }

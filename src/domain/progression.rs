@@ -87,18 +87,33 @@ impl Plan {
     /// What practice day `day` (1-based) brings, at `days_per_module`. `None` only for an
     /// empty plan.
     pub fn day(&self, day: u32, days_per_module: u32) -> Option<DayPlan> {
+        self.day_among(day, days_per_module, |_| true)
+    }
+
+    /// Like [`Plan::day`], using only prompts for which `known` holds: a prompt removed from
+    /// the curriculum after the plan was made is passed over, as if already used.
+    pub fn day_among(
+        &self,
+        day: u32,
+        days_per_module: u32,
+        known: impl Fn(&str) -> bool,
+    ) -> Option<DayPlan> {
         let pace = days_per_module.max(1);
         let target = day.max(1);
-        let mut used: HashSet<&str> = HashSet::new();
+        let mut used: HashSet<&str> = self
+            .review
+            .iter()
+            .map(String::as_str)
+            .filter(|id| !known(id))
+            .collect();
+        let review: Vec<&String> = self.review.iter().filter(|id| known(id)).collect();
         let mut review_position = 0usize;
         for current in 1..=target {
             let stage = self.stage(current, pace);
             let (id, repeat) = match self.first_unused(stage, &used) {
                 Some(id) => (id, false),
                 None => {
-                    let id = self
-                        .review
-                        .get(review_position % self.review.len().max(1))?;
+                    let id = review.get(review_position % review.len().max(1))?;
                     review_position += 1;
                     (id.as_str(), true)
                 }
@@ -241,6 +256,19 @@ mod tests {
         assert!(!after.repeat, "unseen leftovers come first");
         let much_later = plan.day(40, 5).unwrap();
         assert!(much_later.repeat, "then the track again");
+    }
+
+    #[test]
+    fn a_prompt_removed_from_the_curriculum_is_passed_over() {
+        let plan = Plan::build(&track(&[8]), 2);
+        let first = plan.day(1, 5).unwrap().prompt_id;
+        let without = plan.day_among(1, 5, |id| id != first).unwrap();
+        assert_ne!(without.prompt_id, first);
+        assert_eq!(
+            without.prompt_id,
+            plan.day(2, 5).unwrap().prompt_id,
+            "the next one moves up"
+        );
     }
 
     #[test]

@@ -69,9 +69,22 @@ impl WorkWeek {
     }
 }
 
+/// "mon", "monday", "tues", "thurs"...: a day's abbreviation or a prefix of its full name.
 fn day_named(name: &str) -> Option<Weekday> {
+    const FULL: [&str; 7] = [
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+    ];
     let short = name.get(..3)?;
-    NAMES.iter().find(|(n, _)| *n == short).map(|(_, d)| *d)
+    let (_, day) = NAMES.iter().find(|(n, _)| *n == short)?;
+    FULL[day.num_days_from_monday() as usize]
+        .starts_with(name)
+        .then_some(*day)
 }
 
 impl Default for WorkWeek {
@@ -124,7 +137,7 @@ mod tests {
 
     #[test]
     fn nonsense_is_refused() {
-        for bad in ["", "weekdays", "mon-xyz", ",", "m"] {
+        for bad in ["", "weekdays", "mon-xyz", ",", "m", "monkey", "fried"] {
             assert!(WorkWeek::parse(bad).is_err(), "{bad:?}");
         }
     }

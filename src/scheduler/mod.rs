@@ -1,28 +1,34 @@
 //! The delivery loop: due practice days -> outbox claim -> post -> mark. It depends on a small
 //! [`Outbound`] trait, not on serenity, and is started once per process by `app::start`, never
-//! from a gateway `ready` (which fires again on every reconnect).
+//! from a gateway `ready` (which fires again on every reconnect); a second loop on the same
+//! database in one process is refused.
 //!
-//! Each round ("tick") reconciles nothing twice: claims are rows with UNIQUE(cohort, date), so a
-//! second process, a restart or a double tick cannot post a day twice. Between rounds the loop
-//! sleeps until the next due instant (or an hour), or until woken by a schedule change.
+//! Claims are rows with UNIQUE(cohort, date), so a second process, a restart or a double round
+//! cannot post a day twice. A claim that is not confirmed (a crash, an error mid-round) is
+//! settled by the recovery path: after Discord may have forgotten the nonce, the channel is
+//! searched before anything is posted again.
 
 mod deliver;
 mod maintenance;
 pub mod outbound;
 pub mod planning;
 mod reconcile;
+mod registry;
 mod tick;
 
-use std::sync::Arc;
+use std::collections::HashSet;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use tokio::sync::{watch, Notify};
 use tokio::task::JoinHandle;
 
 use crate::clock::SharedClock;
+use crate::content::model::Curriculum;
 use crate::store::Store;
 
 pub use outbound::{NudgeOut, Outbound, PostError};
+pub use registry::{running_schedulers, AlreadyRunning};
 
 /// The longest the loop sleeps without looking again (schedules can change meanwhile, and a
 /// wake-up is cheap).
@@ -54,8 +60,11 @@ impl SchedulerSettings {
 pub struct Scheduler<O: Outbound> {
     pub(crate) store: Store,
     pub(crate) clock: SharedClock,
+    pub(crate) curriculum: Arc<Curriculum>,
     pub(crate) outbound: Arc<O>,
     pub(crate) settings: SchedulerSettings,
+    /// Deliveries this process is posting right now (the recovery path leaves them alone).
+    pub(crate) in_flight: Mutex<HashSet<i64>>,
 }
 
 #[derive(Debug, Clone, Copy, Default)]
@@ -76,29 +85,41 @@ impl<O: Outbound> Scheduler<O> {
     pub fn new(
         store: Store,
         clock: SharedClock,
+        curriculum: Arc<Curriculum>,
         outbound: Arc<O>,
         settings: SchedulerSettings,
     ) -> Self {
         Self {
             store,
             clock,
+            curriculum,
             outbound,
             settings,
+            in_flight: Mutex::new(HashSet::new()),
         }
     }
 
-    /// Starts the loop; `wake` is how commands ask for a round after a change. Call once per
-    /// process.
-    pub fn spawn(self, wake: Arc<Notify>) -> SchedulerHandle {
+    /// Starts the loop for the database `database` (its URL); `wake` is how commands ask for
+    /// a round after a change. Refused if this process already runs one on that database.
+    pub fn spawn(
+        self,
+        wake: Arc<Notify>,
+        database: &str,
+    ) -> Result<SchedulerHandle, AlreadyRunning> {
+        let registration = registry::register(database)?;
         let (progress_tx, progress) = watch::channel(Progress::default());
         let (stop, stop_rx) = watch::channel(false);
-        let task = tokio::spawn(self.run(wake.clone(), progress_tx, stop_rx));
-        SchedulerHandle {
+        let loop_wake = Arc::clone(&wake);
+        let task = tokio::spawn(async move {
+            let _registration = registration; // unregisters when the loop ends or is aborted
+            self.run(loop_wake, progress_tx, stop_rx).await;
+        });
+        Ok(SchedulerHandle {
             wake,
             progress,
             stop,
             task,
-        }
+        })
     }
 
     async fn run(

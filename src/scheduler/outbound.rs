@@ -62,6 +62,13 @@ pub trait Outbound: Send + Sync + 'static {
     /// Posts a nudge; returns the message id.
     fn post_nudge(&self, nudge: &NudgeOut) -> impl Future<Output = Result<u64, PostError>> + Send;
 
+    /// Deletes a message the bot posted (an anonymous share whose reflection is gone).
+    fn delete_message(
+        &self,
+        channel: u64,
+        message: u64,
+    ) -> impl Future<Output = Result<(), PostError>> + Send;
+
     /// Looks through the channel's recent messages for the nudge of `delivery` (after a crash
     /// longer ago than Discord remembers nonces).
     fn find_nudge(

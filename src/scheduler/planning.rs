@@ -49,7 +49,9 @@ pub enum SkipReason {
 
 #[derive(Debug, Clone, Copy)]
 pub struct Lateness {
-    /// A nudge more than this late is skipped.
+    /// A nudge more than this late is skipped. A grace shorter than `late_after` counts as
+    /// `late_after`: a round always runs a moment after the due instant, so a grace of zero
+    /// must not skip everything.
     pub grace: Duration,
     /// A nudge more than this late is marked late (fan-out and retries take a little while).
     pub late_after: Duration,
@@ -140,7 +142,7 @@ pub fn decide(
                     due,
                     why: SkipReason::Superseded,
                 }
-            } else if delay > lateness.grace {
+            } else if delay > lateness.grace.max(lateness.late_after) {
                 Decision::Skip {
                     date,
                     due,

@@ -1,4 +1,8 @@
-//! One round of the scheduler: retries, then each deliverable cohort's due practice days.
+//! One round of the scheduler: housekeeping, recovery of unconfirmed claims, then each
+//! deliverable cohort's due practice days. A failure for one cohort is logged and the round goes
+//! on; whatever was claimed in the round is always posted.
+
+use std::collections::HashMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use futures::StreamExt;
@@ -6,7 +10,7 @@ use futures::StreamExt;
 use super::deliver::Job;
 use super::planning::{decide, Decision, Lateness, SkipReason, Timing};
 use super::{nonce_for, Outbound, Scheduler, MAX_SLEEP};
-use crate::domain::PracticeCalendar;
+use crate::domain::{DayPlan, PracticeCalendar};
 use crate::store::{Claim, Cohort};
 
 impl<O: Outbound> Scheduler<O> {
@@ -19,54 +23,102 @@ impl<O: Outbound> Scheduler<O> {
 
     /// Handles everything due at `now`; returns when the next round is needed.
     pub(crate) async fn tick(&self, now: DateTime<Utc>) -> anyhow::Result<DateTime<Utc>> {
-        self.purge_expired(now).await?;
-        let mut jobs = self.retry_jobs(now).await?;
-        let cohorts = self.store.deliverable_cohorts().await?;
-        let latest = self.store.latest_due_by_cohort().await?;
-        let mut next = now + MAX_SLEEP;
-        for cohort in &cohorts {
-            let Some(channel_set) = cohort.channel_set_at else {
-                continue;
-            };
-            let calendar = self.store.calendar(cohort).await?;
-            let timing = Timing {
-                calendar: &calendar,
-                time: cohort.send_time,
-                zone: cohort.timezone,
-            };
-            let handled = latest
-                .get(&cohort.id)
-                .map_or(channel_set, |due| (*due).max(channel_set));
-            for decision in decide(&timing, handled, now, self.lateness()) {
-                match decision {
-                    Decision::Post { date, due, late } => {
-                        jobs.extend(self.claim(cohort, &calendar, date, due, late, now).await?);
-                    }
-                    Decision::Skip { date, due, why } => {
-                        self.skip(cohort, &calendar, date, due, why, now).await?
-                    }
-                }
-            }
-            if let Some((_, due)) = timing.next_due(now.max(handled)) {
-                next = next.min(due);
-            }
+        if let Err(e) = self.purge_expired(now).await {
+            tracing::error!(error.cause_chain = ?e, "purging expired texts failed");
         }
+        let mut jobs = match self.recovery_jobs(now).await {
+            Ok(jobs) => jobs,
+            Err(e) => {
+                tracing::error!(error.cause_chain = ?e, "finding deliveries to retry failed");
+                Vec::new()
+            }
+        };
+        let planned = self.plan_cohorts(now, &mut jobs).await;
         let concurrency = self.settings.concurrency.max(1);
         futures::stream::iter(jobs)
             .for_each_concurrent(concurrency, |job| self.deliver(job))
             .await;
+        let mut next = planned?;
         if let Some(retry) = self.store.next_retry_at().await? {
             next = next.min(retry);
         }
         Ok(next)
     }
 
+    /// Claims every cohort's due days into `jobs`; returns the earliest next due instant.
+    async fn plan_cohorts(
+        &self,
+        now: DateTime<Utc>,
+        jobs: &mut Vec<Job>,
+    ) -> anyhow::Result<DateTime<Utc>> {
+        let cohorts = self.store.deliverable_cohorts().await?;
+        let latest = self.store.latest_due_by_cohort().await?;
+        let mut next = now + MAX_SLEEP;
+        for cohort in &cohorts {
+            match self.plan_cohort(cohort, &latest, now, jobs).await {
+                Ok(Some(due)) => next = next.min(due),
+                Ok(None) => {}
+                Err(e) => {
+                    tracing::error!(cohort_id = cohort.id, error.cause_chain = ?e, "planning a cohort failed")
+                }
+            }
+        }
+        Ok(next)
+    }
+
+    async fn plan_cohort(
+        &self,
+        cohort: &Cohort,
+        latest: &HashMap<i64, DateTime<Utc>>,
+        now: DateTime<Utc>,
+        jobs: &mut Vec<Job>,
+    ) -> anyhow::Result<Option<DateTime<Utc>>> {
+        let Some(channel_set) = cohort.channel_set_at else {
+            return Ok(None);
+        };
+        let calendar = self.store.calendar(cohort).await?;
+        let timing = Timing {
+            calendar: &calendar,
+            time: cohort.send_time,
+            zone: cohort.timezone,
+        };
+        let handled = latest
+            .get(&cohort.id)
+            .map_or(channel_set, |due| (*due).max(channel_set));
+        for decision in decide(&timing, handled, now, self.lateness()) {
+            match decision {
+                Decision::Post { date, due, late } => {
+                    jobs.extend(self.claim(cohort, &calendar, date, due, late, now).await?);
+                }
+                Decision::Skip { date, due, why } => {
+                    self.skip(cohort, &calendar, date, due, why, now).await?
+                }
+            }
+        }
+        Ok(timing.next_due(now.max(handled)).map(|(_, due)| due))
+    }
+
+    /// The effective grace period, in words ("6 hours", "15 minutes").
+    pub(crate) fn grace_text(&self) -> String {
+        let seconds = self.settings.grace.max(self.settings.late_after).as_secs();
+        if seconds >= 3600 {
+            format!("{} hours", seconds / 3600)
+        } else {
+            format!("{} minutes", seconds / 60)
+        }
+    }
+
+    /// The prompt of practice day `day`, passing over any the loaded curriculum no longer has.
+    pub(crate) fn day_plan(&self, cohort: &Cohort, day: u32) -> Option<DayPlan> {
+        let track = self.curriculum.track(&cohort.track);
+        let known = |id: &str| track.is_some_and(|t| t.prompt(id).is_some());
+        cohort.plan.day_among(day, cohort.days_per_module, known)
+    }
+
     fn claim_for<'a>(
         cohort: &Cohort,
         calendar: &PracticeCalendar,
-        date: NaiveDate,
-        due: DateTime<Utc>,
-        late: bool,
+        (date, due, late): (NaiveDate, DateTime<Utc>, bool),
         nonce: &'a str,
         prompt_id: &'a str,
     ) -> Option<Claim<'a>> {
@@ -95,13 +147,16 @@ impl<O: Outbound> Scheduler<O> {
         let Some(day) = calendar.day_number(date) else {
             return Ok(None);
         };
-        let Some(plan) = cohort.plan.day(day, cohort.days_per_module) else {
-            tracing::error!(cohort_id = cohort.id, "cohort has an empty prompt plan");
+        let Some(plan) = self.day_plan(cohort, day) else {
+            tracing::error!(
+                cohort_id = cohort.id,
+                "no prompt of this cohort's track is in the curriculum"
+            );
             return Ok(None);
         };
         let nonce = nonce_for(cohort.id, date);
         let Some(claim) =
-            Self::claim_for(cohort, calendar, date, due, late, &nonce, &plan.prompt_id)
+            Self::claim_for(cohort, calendar, (date, due, late), &nonce, &plan.prompt_id)
         else {
             return Ok(None);
         };
@@ -128,8 +183,8 @@ impl<O: Outbound> Scheduler<O> {
     ) -> anyhow::Result<()> {
         let reason = match why {
             SkipReason::TooLate => format!(
-                "skipped: more than {} hours late after downtime",
-                self.settings.grace.as_secs() / 3600
+                "skipped: more than {} late after downtime",
+                self.grace_text()
             ),
             SkipReason::Superseded => {
                 "skipped: a later day was due too, and only the latest is sent".to_owned()
@@ -137,11 +192,12 @@ impl<O: Outbound> Scheduler<O> {
         };
         let prompt_id = calendar
             .day_number(date)
-            .and_then(|day| cohort.plan.day(day, cohort.days_per_module))
+            .and_then(|day| self.day_plan(cohort, day))
             .map(|plan| plan.prompt_id)
             .unwrap_or_default();
         let nonce = nonce_for(cohort.id, date);
-        if let Some(claim) = Self::claim_for(cohort, calendar, date, due, false, &nonce, &prompt_id)
+        if let Some(claim) =
+            Self::claim_for(cohort, calendar, (date, due, false), &nonce, &prompt_id)
         {
             if self.store.record_skipped(&claim, &reason, now).await? {
                 tracing::warn!(cohort_id = cohort.id, practice_date = %date, %reason, "nudge skipped");

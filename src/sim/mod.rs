@@ -367,6 +367,12 @@ impl Simulator {
             .read(|s| s.requests.iter().find(|r| matches(r)).cloned())
     }
 
+    /// Forgets every nonce, as Discord does after "a few minutes": a re-post with an old nonce
+    /// then creates a second message. Tests use it to model a restart long after a crash.
+    pub fn forget_nonces(&self) {
+        self.shared.with(|s| s.nonces.clear());
+    }
+
     pub fn inject(&self, fault: Fault) {
         self.shared.with(|s| s.faults.push(fault));
     }

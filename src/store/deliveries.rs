@@ -219,11 +219,12 @@ impl Store {
         Ok(())
     }
 
-    /// Takes a failed delivery back for another attempt. False if someone else already did.
+    /// Takes a failed delivery back for another attempt (its first claim time is kept: it says
+    /// how long ago a post may have reached Discord). False if someone else already did.
     pub async fn reclaim_failed(&self, delivery: i64, now: DateTime<Utc>) -> StoreResult<bool> {
         let done = sqlx::query(
-            "UPDATE deliveries SET status = 'sending', attempts = attempts + 1, retry_at = NULL, claimed_at = ?2
-             WHERE delivery_id = ?1 AND status = 'failed' AND retry_at IS NOT NULL",
+            "UPDATE deliveries SET status = 'sending', attempts = attempts + 1, retry_at = NULL
+             WHERE delivery_id = ?1 AND status = 'failed' AND retry_at IS NOT NULL AND retry_at <= ?2",
         )
         .bind(delivery)
         .bind(to_db_time(now))

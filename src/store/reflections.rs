@@ -123,6 +123,47 @@ impl Store {
         Ok(done.rows_affected() == 1)
     }
 
+    /// Records where the shared post went, so deleting the reflection can remove it too.
+    pub async fn record_shared_post(&self, id: i64, channel: u64, message: u64) -> StoreResult<()> {
+        sqlx::query("UPDATE reflections SET shared_channel_id = ?2, shared_message_id = ?3 WHERE reflection_id = ?1")
+            .bind(id)
+            .bind(super::convert::id_to_db(channel))
+            .bind(super::convert::id_to_db(message))
+            .execute(self.pool())
+            .await?;
+        Ok(())
+    }
+
+    /// Shared posts (channel, message) of `user`'s reflections.
+    pub async fn shared_posts_of(&self, user: u64) -> StoreResult<Vec<(u64, u64)>> {
+        self.shared_posts("user_id = ?1", id_to_db(user)).await
+    }
+
+    /// Shared posts (channel, message) of reflections written before `cutoff`.
+    pub async fn shared_posts_before(&self, cutoff: DateTime<Utc>) -> StoreResult<Vec<(u64, u64)>> {
+        self.shared_posts("created_at < ?1", to_db_time(cutoff))
+            .await
+    }
+
+    async fn shared_posts(
+        &self,
+        condition: &'static str,
+        value: i64,
+    ) -> StoreResult<Vec<(u64, u64)>> {
+        // `condition` is one of the constant clauses above; the value is bound.
+        let sql = sqlx::AssertSqlSafe(format!(
+            "SELECT shared_channel_id, shared_message_id FROM reflections WHERE {condition} AND shared_message_id IS NOT NULL"
+        ));
+        let rows: Vec<(i64, i64)> = sqlx::query_as(sql)
+            .bind(value)
+            .fetch_all(self.pool())
+            .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(c, m)| (c as u64, m as u64))
+            .collect())
+    }
+
     /// Undoes a claim to share (the post failed), so the author can try again.
     pub async fn unmark_reflection_shared(&self, id: i64) -> StoreResult<()> {
         sqlx::query("UPDATE reflections SET shared_at = NULL WHERE reflection_id = ?1")

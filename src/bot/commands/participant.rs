@@ -22,7 +22,7 @@ pub async fn join(
         .ok_or_else(|| {
             user_error(format!(
                 "There's no cohort called **{}** here. Start typing to see the ones you can join.",
-                cohort.trim()
+                crate::bot::render::clip(cohort.trim(), 60)
             ))
         })?;
     let answer = membership::join(ctx.data(), guild, ctx.author().id.get(), &found).await?;

@@ -59,7 +59,7 @@ pub async fn respond(ctx: Context<'_>, outcome: crate::bot::flows::Outcome) -> R
 /// An ephemeral, mention-free reply.
 pub async fn reply(ctx: Context<'_>, text: impl Into<String>) -> Result<(), Error> {
     let message = CreateReply::default()
-        .content(text)
+        .content(crate::bot::render::clip(&text.into(), 2000))
         .ephemeral(true)
         .allowed_mentions(serenity::CreateAllowedMentions::new());
     ctx.send(message).await?;
@@ -70,13 +70,23 @@ pub async fn reply(ctx: Context<'_>, text: impl Into<String>) -> Result<(), Erro
 /// stopped, so an admin learns of it on their next /cohort command.
 pub async fn admin_reply(ctx: Context<'_>, text: impl Into<String>) -> Result<(), Error> {
     let mut text = text.into();
-    for cohort in ctx.data().store.cohorts_in_guild(guild_of(ctx)?).await? {
-        if let Some(reason) = cohort.stopped_reason {
-            text.push_str(&format!(
-                "\n\n⚠️ **{}**: nudges have stopped. {reason}",
-                cohort.name
-            ));
-        }
+    let cohorts = ctx.data().store.cohorts_in_guild(guild_of(ctx)?).await?;
+    let stopped: Vec<_> = cohorts
+        .into_iter()
+        .filter(|c| c.stopped_reason.is_some())
+        .collect();
+    for cohort in stopped.iter().take(3) {
+        let reason = cohort.stopped_reason.as_deref().unwrap_or_default();
+        text.push_str(&format!(
+            "\n\n⚠️ **{}**: nudges have stopped. {reason}",
+            cohort.name
+        ));
+    }
+    if stopped.len() > 3 {
+        text.push_str(&format!(
+            "\n\n⚠️ {} more cohorts have stopped; `/cohort status` says why.",
+            stopped.len() - 3
+        ));
     }
     reply(ctx, text).await
 }
@@ -89,7 +99,7 @@ pub async fn cohort_named(ctx: Context<'_>, name: &str) -> Result<Cohort, Error>
         .ok_or_else(|| {
             user_error(format!(
                 "There's no cohort called **{}** in this server. `/cohort list` shows them.",
-                name.trim()
+                crate::bot::render::clip(name.trim(), 60)
             ))
         })
 }
@@ -123,7 +133,7 @@ pub async fn autocomplete_cohort(
                 .filter(|name| name.to_lowercase().contains(&wanted)),
         ),
         Err(e) => {
-            tracing::warn!(error = %e, "cohort autocomplete failed");
+            tracing::warn!(error = %crate::bot::redact::redact_tokens(&e.to_string()), "cohort autocomplete failed");
             suggestions(Vec::new())
         }
     }
@@ -133,7 +143,7 @@ pub fn parse_date(text: &str) -> Result<NaiveDate, Error> {
     NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").map_err(|_| {
         user_error(format!(
             "`{}` is not a date. Write dates as YYYY-MM-DD, like 2026-12-24.",
-            text.trim()
+            crate::bot::render::clip(text.trim(), 40)
         ))
     })
 }

@@ -7,7 +7,7 @@ use crate::bot::components::ComponentAction;
 use crate::bot::{Data, Error};
 use crate::store::{Cohort, JoinOutcome};
 
-fn welcome(cohort: &Cohort) -> String {
+fn welcome(data: &Data, cohort: &Cohort) -> String {
     let channel = cohort
         .channel_id
         .map_or("your cohort's channel".to_owned(), |c| format!("<#{c}>"));
@@ -15,11 +15,12 @@ fn welcome(cohort: &Cohort) -> String {
         "Welcome to **{}**! Each practice day a short prompt appears in {channel} at {} ({}).\n\n\
          **What allybot keeps:** that you joined, what you click, your quiz answers, and any reflections or \
          commitments you write. Reflections and notes are encrypted and only you can read them; admins only \
-         ever see group totals from at least five people.\n\
+         ever see group totals from at least {} people.\n\
          `/leave` leaves the cohort · `/privacy export` gives you all of it · `/privacy delete` removes it.",
         cohort.name,
         cohort.send_time,
-        cohort.timezone.name()
+        cohort.timezone.name(),
+        data.settings.privacy.min_group_size
     )
 }
 
@@ -32,7 +33,7 @@ pub async fn join(data: &Data, guild: u64, user: u64, cohort: &Cohort) -> Result
     {
         JoinOutcome::Joined => {
             tracing::info!(cohort_id = cohort.id, user_id = user, "joined cohort");
-            Ok(Answer::text(welcome(cohort)))
+            Ok(Answer::text(welcome(data, cohort)))
         }
         JoinOutcome::AlreadyIn => Ok(Answer::text(format!(
             "You're already in **{}**. See you at the next nudge!",
@@ -68,7 +69,7 @@ pub async fn switch(data: &Data, guild: u64, user: u64, cohort: &Cohort) -> Resu
         .switch_cohort(guild, cohort.id, user, data.clock.now())
         .await?;
     tracing::info!(cohort_id = cohort.id, user_id = user, "switched cohort");
-    Ok(Answer::text(welcome(cohort)))
+    Ok(Answer::text(welcome(data, cohort)))
 }
 
 pub async fn leave(data: &Data, guild: u64, user: u64) -> Result<Answer, Error> {

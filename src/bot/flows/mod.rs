@@ -56,6 +56,20 @@ impl Answer {
     }
 }
 
+impl Answer {
+    /// The answer as an edit of a deferred response ("thinking..." filled in).
+    pub fn into_edit(self) -> serenity::EditInteractionResponse {
+        let mut edit = serenity::EditInteractionResponse::new()
+            .content(self.text)
+            .components(self.components)
+            .allowed_mentions(serenity::CreateAllowedMentions::new());
+        if let Some(embed) = self.embed {
+            edit = edit.embed(embed);
+        }
+        edit
+    }
+}
+
 /// A reply, or a form to fill in. A form can only be the first response to an interaction.
 pub enum Outcome {
     Say(Box<Answer>),

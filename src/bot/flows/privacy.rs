@@ -65,17 +65,40 @@ pub fn confirm_delete() -> Answer {
         .style(serenity::ButtonStyle::Danger);
     Answer::text(
         "This deletes everything allybot keeps about you, in every cohort: memberships, clicks, quiz answers, \
-         reflections, commitments, check-ins and settings. It cannot be undone. (Want a copy first? \
+         reflections (and the posts of any you shared anonymously), commitments, check-ins and settings. It cannot be undone. (Want a copy first? \
          `/privacy export`.)",
     )
     .with_button(delete)
 }
 
-pub async fn delete(data: &Data, user: u64) -> Result<Answer, Error> {
+pub async fn delete(data: &Data, http: &serenity::Http, user: u64) -> Result<Answer, Error> {
+    // Anonymous shares were posted in a channel: take those posts down too.
+    let mut kept = 0;
+    for (channel, message) in data.store.shared_posts_of(user).await? {
+        let (channel, message) = (
+            serenity::ChannelId::new(channel),
+            serenity::MessageId::new(message),
+        );
+        if let Err(e) = data
+            .pacer
+            .call(None, || channel.delete_message(http, message))
+            .await
+        {
+            if !matches!(e, crate::scheduler::PostError::DeadTarget { .. }) {
+                kept += 1;
+                tracing::warn!(error = %e, "could not remove a shared reflection");
+            }
+        }
+    }
     let removed = data.store.delete_person(user).await?;
     tracing::info!(user_id = user, removed, "personal data deleted");
+    let leftover = if kept > 0 {
+        format!(" {kept} anonymous post(s) could not be removed from their channel; ask an admin to delete them.")
+    } else {
+        String::new()
+    };
     Ok(Answer::text(format!(
-        "Done: {removed} record(s) about you were deleted, and you have left your cohorts. \
-         You're welcome back any time with `/join`."
+        "Done: {removed} record(s) about you were deleted, including anything you shared anonymously, and you \
+         have left your cohorts.{leftover} You're welcome back any time with `/join`."
     )))
 }

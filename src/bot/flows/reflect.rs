@@ -259,21 +259,30 @@ pub async fn share(
     let text = data
         .cipher
         .open(&reflection.sealed_text, &seal_context(user))?;
+    // A nonce, so a retry after a lost answer cannot post the reflection twice.
     let message = serenity::CreateMessage::new()
         .embed(shared_embed(&text))
-        .allowed_mentions(serenity::CreateAllowedMentions::new());
+        .allowed_mentions(serenity::CreateAllowedMentions::new())
+        .nonce(serenity::Nonce::String(format!("r{id}")))
+        .enforce_nonce(true);
     let target = serenity::ChannelId::new(channel);
-    if let Err(e) = data
+    let posted = match data
         .pacer
         .call(Some(channel), || target.send_message(http, message.clone()))
         .await
     {
-        data.store.unmark_reflection_shared(id).await?;
-        tracing::warn!(reflection_id = id, error = %e, "sharing a reflection failed");
-        return Ok(Answer::text(
-            "I couldn't post it just now; nothing was shared. Try again in a little while.",
-        ));
-    }
+        Ok(posted) => posted,
+        Err(e) => {
+            data.store.unmark_reflection_shared(id).await?;
+            tracing::warn!(reflection_id = id, error = %e, "sharing a reflection failed");
+            return Ok(Answer::text(
+                "I couldn't post it just now; nothing was shared. Try again in a little while.",
+            ));
+        }
+    };
+    data.store
+        .record_shared_post(id, channel, posted.id.get())
+        .await?;
     tracing::info!(reflection_id = id, "reflection shared anonymously");
     Ok(Answer::text(format!(
         "Shared in <#{channel}>, without your name. Thank you for adding to the cohort's learning."

@@ -46,7 +46,7 @@ pub fn nudge_embed(view: &NudgeView<'_>) -> serenity::CreateEmbed {
     }
     if let Some(due) = view.late_due {
         description.push_str(&format!(
-            "\n\n*This nudge is running late: it was due <t:{}:t>.*",
+            "\n\n*This nudge is running late: it was due <t:{}:f>.*",
             due.timestamp()
         ));
     }

@@ -32,16 +32,14 @@ pub(super) fn route(call: Call<'_>) -> RouteResult {
         (&Method::GET, ["channels", channel]) => {
             let channel = parse_id(channel)?;
             call.admit(None)?;
-            let found = call.shared.read(|s| {
-                s.world
-                    .channels
-                    .get(&channel)
-                    .filter(|c| !c.deleted)
-                    .map(payloads::channel)
-            });
-            found
-                .map(|c| Answer::Json(StatusCode::OK, c))
-                .ok_or_else(|| ApiError::unknown("Channel", 10003))
+            call.shared.read(|s| {
+                let found = s.world.channels.get(&channel).filter(|c| !c.deleted);
+                let found = found.ok_or_else(|| ApiError::unknown("Channel", 10003))?;
+                if s.world.channel_permissions(channel, s.world.bot_user_id) & VIEW_CHANNEL == 0 {
+                    return Err(ApiError::new(403, 50001, "Missing Access"));
+                }
+                Ok(Answer::Json(StatusCode::OK, payloads::channel(found)))
+            })
         }
         _ => Err(ApiError::new(404, 0, "404: Not Found")),
     }
@@ -224,8 +222,12 @@ fn recent(call: &Call<'_>, channel: u64) -> RouteResult {
         let target = s.world.channels.get(&channel).filter(|c| !c.deleted);
         let target = target.ok_or_else(|| ApiError::unknown("Channel", 10003))?;
         let perms = s.world.channel_permissions(target.id, s.world.bot_user_id);
-        if perms & VIEW_CHANNEL == 0 || perms & READ_MESSAGE_HISTORY == 0 {
+        if perms & VIEW_CHANNEL == 0 {
             return Err(ApiError::new(403, 50001, "Missing Access"));
+        }
+        // Without Read Message History Discord answers with an empty list, not an error.
+        if perms & READ_MESSAGE_HISTORY == 0 {
+            return Ok(Answer::Json(StatusCode::OK, Value::Array(Vec::new())));
         }
         let messages: Vec<Value> = s
             .world

@@ -5,6 +5,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 
 use super::setup::next_nudges_line;
 use crate::bot::commands::support::{admin_reply, autocomplete_cohort, cohort_named, parse_date};
+use crate::bot::errors::user_error;
 use crate::bot::{Context, Error};
 use crate::domain::local_time::{local_date, resolve};
 use crate::store::Cohort;
@@ -79,13 +80,29 @@ pub async fn holiday(
     #[description = "The cohort"]
     #[autocomplete = "autocomplete_cohort"]
     cohort: String,
-    #[description = "The date, YYYY-MM-DD"] date: String,
+    #[description = "The date, YYYY-MM-DD"]
+    #[max_length = 20]
+    date: String,
     #[description = "Remove this holiday instead"] remove: Option<bool>,
 ) -> Result<(), Error> {
     let found = cohort_named(ctx, &cohort).await?;
     let date = parse_date(&date)?;
     let data = ctx.data();
     let day = date.format("%a %-d %b %Y");
+    // Changing a day that already had its nudge would renumber the days since, and repeat or
+    // skip prompts people have seen.
+    let latest = data
+        .store
+        .recent_deliveries(found.id, 1)
+        .await?
+        .first()
+        .map(|d| d.practice_date);
+    if latest.is_some_and(|latest| date <= latest) {
+        return Err(user_error(format!(
+            "{day} is on or before **{}**'s latest nudge, so it can't change any more. Pick a later date.",
+            found.name
+        )));
+    }
     let text = if remove.unwrap_or(false) {
         if data.store.remove_holiday(found.id, date).await? {
             format!("{day} is a practice day again for **{}**.", found.name)

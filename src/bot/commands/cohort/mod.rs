@@ -57,7 +57,9 @@ pub async fn create(
     #[description = "The certification track"]
     #[choices("accomplice", "organization")]
     track: &'static str,
-    #[description = "First practice day, YYYY-MM-DD (default: today)"] start: Option<String>,
+    #[description = "First practice day, YYYY-MM-DD (default: today)"]
+    #[max_length = 20]
+    start: Option<String>,
 ) -> Result<(), Error> {
     let data = ctx.data();
     let guild = guild_of(ctx)?;
@@ -66,10 +68,16 @@ pub async fn create(
         return Err(user_error("Cohort names are 1 to 50 characters."));
     }
     let now = data.clock.now();
+    let today = local_date(now, chrono_tz::UTC);
     let start = match start {
         Some(text) => parse_date(&text)?,
-        None => local_date(now, chrono_tz::UTC),
+        None => today,
     };
+    if (start - today).num_days().abs() > 366 {
+        return Err(user_error(
+            "Pick a start date within a year of today (YYYY-MM-DD). Nothing was created.",
+        ));
+    }
     let track = data.curriculum.track(track).ok_or_else(|| {
         user_error(format!(
             "The {track} track isn't loaded on this bot. Ask whoever runs it."

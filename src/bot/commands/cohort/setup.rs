@@ -69,13 +69,16 @@ pub async fn schedule(
     #[description = "The cohort"]
     #[autocomplete = "autocomplete_cohort"]
     cohort: String,
-    #[description = "Time of day, HH:MM on a 24-hour clock"] time: String,
+    #[description = "Time of day, HH:MM on a 24-hour clock"]
+    #[max_length = 10]
+    time: String,
     #[description = "IANA time zone, like Europe/London"]
     #[autocomplete = "autocomplete_timezone"]
+    #[max_length = 64]
     timezone: String,
-    #[description = "mon-fri (default), sun-thu, daily, or days like mon,wed,fri"] days: Option<
-        String,
-    >,
+    #[description = "mon-fri (default), sun-thu, daily, or days like mon,wed,fri"]
+    #[max_length = 60]
+    days: Option<String>,
 ) -> Result<(), Error> {
     let found = cohort_named(ctx, &cohort).await?;
     let time =
@@ -83,7 +86,7 @@ pub async fn schedule(
     let zone = parse_zone(&timezone).ok_or_else(|| {
         user_error(format!(
             "`{}` isn't an IANA time zone. Did you mean {}? Nothing was changed.",
-            timezone.trim(),
+            crate::bot::render::clip(timezone.trim(), 60),
             suggest(&timezone, 3)
                 .iter()
                 .map(|z| format!("`{z}`"))
