@@ -194,7 +194,18 @@ impl Store {
         ))
         .fetch_all(self.pool())
         .await?;
-        rows.into_iter().map(Cohort::try_from).collect()
+        // One unreadable row (say, a time zone a tz-database update removed) must not stop
+        // every other cohort's nudges: it is logged and left out.
+        Ok(rows
+            .into_iter()
+            .filter_map(|row| match Cohort::try_from(row) {
+                Ok(cohort) => Some(cohort),
+                Err(e) => {
+                    tracing::error!(error = %e, "a cohort cannot be read and gets no nudges until fixed");
+                    None
+                }
+            })
+            .collect())
     }
 
     /// Sets the nudge channel; this also restarts deliveries that had stopped.
