@@ -8,7 +8,7 @@ use poise::FrameworkContext;
 
 use super::components::ComponentAction;
 use super::errors::{reply_to_interaction, UserError, GENERIC_FAILURE};
-use super::flows::{membership, nudge, Answer};
+use super::flows::{membership, nudge, quiz, Answer};
 use super::{Data, Error};
 
 pub const STALE_BUTTON: &str =
@@ -80,10 +80,20 @@ async fn route_component(
             join_button(data, guild, user, cohort, true).await
         }
         Some(ComponentAction::TriedIt { delivery }) => nudge::tried(data, user, delivery).await,
-        Some(ComponentAction::ReflectOnNudge { .. } | ComponentAction::QuizFromNudge { .. }) => {
-            Ok(Answer::text(
-                "Reflections and quizzes from the nudge are coming soon. Thanks for practising!",
-            ))
+        Some(ComponentAction::ReflectOnNudge { .. }) => Ok(Answer::text(
+            "Reflections from the nudge are coming soon. Thanks for practising!",
+        )),
+        Some(ComponentAction::QuizFromNudge { delivery }) => {
+            quiz::from_nudge(data, user, delivery).await
+        }
+        Some(
+            action @ (ComponentAction::Answer { .. }
+            | ComponentAction::Confidence { .. }
+            | ComponentAction::NextQuestion { .. }),
+        ) => {
+            let result = quiz::on_button(data, user, action).await;
+            tracing::info!(user_id = user, ok = result.is_ok(), "quiz button");
+            return respond_in_place(ctx, press, result).await;
         }
         Some(_) => Ok(Answer::text(STALE_BUTTON)),
     };
@@ -144,5 +154,25 @@ async fn respond(
         .await
     {
         tracing::warn!(error = %e, "could not answer an interaction");
+    }
+}
+
+/// Shows an answer in place of the message whose button was clicked. A refusal or failure
+/// comes as a separate ephemeral message, leaving that message as it was.
+async fn respond_in_place(
+    ctx: &serenity::Context,
+    press: &serenity::ComponentInteraction,
+    result: Result<Answer, Error>,
+) {
+    let answer = match result {
+        Ok(answer) => answer,
+        Err(error) => return respond(ctx, press.id, &press.token, Err(error)).await,
+    };
+    if let Err(e) = ctx
+        .http
+        .create_interaction_response(press.id, &press.token, &answer.into_update(), Vec::new())
+        .await
+    {
+        tracing::warn!(error = %e, "could not update a message in place");
     }
 }

@@ -7,4 +7,6 @@ mod cohorts;
 mod crash;
 mod delivery;
 mod harness;
+mod quiz;
+mod quizzer;
 mod simulator;

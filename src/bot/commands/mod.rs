@@ -3,6 +3,7 @@
 mod about;
 mod cohort;
 mod participant;
+mod quiz;
 pub mod support;
 
 use crate::bot::{Data, Error};
@@ -15,5 +16,6 @@ pub fn all() -> Vec<poise::Command<Data, Error>> {
         participant::join(),
         participant::leave(),
         participant::today(),
+        quiz::quiz(),
     ]
 }

@@ -3,6 +3,7 @@
 
 pub mod membership;
 pub mod nudge;
+pub mod quiz;
 
 use poise::serenity_prelude as serenity;
 use poise::CreateReply;
@@ -51,5 +52,19 @@ impl Answer {
             message = message.embed(embed);
         }
         serenity::CreateInteractionResponse::Message(message)
+    }
+}
+
+impl Answer {
+    /// The answer shown in place of the message whose button was clicked (UpdateMessage).
+    /// Every part is set, so nothing of the previous message lingers.
+    pub fn into_update(self) -> serenity::CreateInteractionResponse {
+        serenity::CreateInteractionResponse::UpdateMessage(
+            serenity::CreateInteractionResponseMessage::new()
+                .content(self.text)
+                .embeds(self.embed.into_iter().collect())
+                .components(self.components)
+                .allowed_mentions(serenity::CreateAllowedMentions::new()),
+        )
     }
 }
