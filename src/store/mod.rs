@@ -11,6 +11,7 @@ mod deliveries;
 mod engagements;
 mod guilds;
 mod memberships;
+mod quiz_answers;
 mod quiz_progress;
 mod quizzes;
 
@@ -25,10 +26,9 @@ pub use cohorts::{Cohort, CreateOutcome, NewCohort};
 pub use convert::{from_db_time, to_db_time};
 pub use deliveries::{Claim, Delivery, DeliveryStatus};
 pub use memberships::{JoinOutcome, Membership};
+pub use quiz_answers::{NewAnswer, QuizAnswer, Rated, Recorded};
 pub use quiz_progress::{DueReview, ModuleAccuracy, QuizProgress};
-pub use quizzes::{
-    NewAnswer, NewQuiz, QuizAnswer, QuizAttempt, QuizQuestion, QuizSource, Rated, Recorded,
-};
+pub use quizzes::{NewQuiz, QuizAttempt, QuizQuestion, QuizSource};
 
 /// How long a statement waits for another connection's write lock, and how long a caller waits
 /// for a pooled connection. Together they leave more than a second of the 3 s deadline.
