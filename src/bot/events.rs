@@ -8,7 +8,7 @@ use poise::FrameworkContext;
 
 use super::components::{ComponentAction, ModalKind};
 use super::errors::{UserError, GENERIC_FAILURE};
-use super::flows::{membership, nudge, privacy, reflect, Answer, Outcome};
+use super::flows::{membership, nudge, privacy, quiz, reflect, Answer, Outcome};
 use super::{Data, Error};
 
 pub const STALE_BUTTON: &str =
@@ -78,6 +78,16 @@ async fn route_component(
         Some(ComponentAction::ConfirmDelete) => {
             return answer_slowly(ctx, press, privacy::delete(data, &ctx.http, user)).await;
         }
+        // Quiz steps replace the quiz message in place.
+        Some(
+            step @ (ComponentAction::Answer { .. }
+            | ComponentAction::Confidence { .. }
+            | ComponentAction::NextQuestion { .. }),
+        ) => {
+            let result = quiz::on_button(data, user, step).await;
+            tracing::info!(user_id = user, ok = result.is_ok(), "quiz button");
+            return respond_in_place(ctx, press, result).await;
+        }
         _ => {}
     }
     let result = match action {
@@ -105,9 +115,7 @@ async fn component_outcome(
         A::ShareReflection { reflection } => {
             said(reflect::offer_share(data, user, reflection).await)
         }
-        A::QuizFromNudge { .. } => {
-            Ok(Answer::text("Quizzes from the nudge are coming soon.").into())
-        }
+        A::QuizFromNudge { delivery } => said(quiz::from_nudge(data, user, delivery).await),
         _ => Ok(Answer::text(STALE_BUTTON).into()),
     }
 }
@@ -219,5 +227,25 @@ async fn respond(
         .await
     {
         tracing::warn!(error = %crate::bot::redact::redact_tokens(&e.to_string()), "could not answer an interaction");
+    }
+}
+
+/// Shows an answer in place of the message whose button was clicked. A refusal or failure
+/// comes as a separate ephemeral message, leaving that message as it was.
+async fn respond_in_place(
+    ctx: &serenity::Context,
+    press: &serenity::ComponentInteraction,
+    result: Result<Answer, Error>,
+) {
+    let answer = match result {
+        Ok(answer) => answer,
+        Err(error) => return respond(ctx, press.id, &press.token, Err(error)).await,
+    };
+    if let Err(e) = ctx
+        .http
+        .create_interaction_response(press.id, &press.token, &answer.into_update(), Vec::new())
+        .await
+    {
+        tracing::warn!(error = %crate::bot::redact::redact_tokens(&e.to_string()), "could not update a message in place");
     }
 }

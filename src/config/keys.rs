@@ -52,6 +52,10 @@ const fn integer(
     }
 }
 
+/// The most questions one quiz may have (`quiz.questions`); the renderer measures quiz messages
+/// at this length, so raising it is checked against Discord's limits too.
+pub const MAX_QUIZ_QUESTIONS: i64 = 10;
+
 /// Every key of design/INTERFACE.md, with the defaults of `config/default.toml`.
 pub const KEYS: &[KeySpec] = &[
     text("discord", "token_file", ""),
@@ -62,6 +66,7 @@ pub const KEYS: &[KeySpec] = &[
     // Discord's global limit is 50/s; above that every post risks a 429.
     integer("outbound", "max_requests_per_second", 45, 1, 50),
     integer("schedule", "grace_hours", 6, 0, 48),
+    integer("quiz", "questions", 3, 1, MAX_QUIZ_QUESTIONS),
     integer("privacy", "min_group_size", 5, 3, 10),
     integer("privacy", "reflection_retention_days", 180, 1, 3650),
     text("privacy", "data_key_file", "data/allybot.key"),

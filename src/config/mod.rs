@@ -8,7 +8,7 @@ mod secret;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-pub use keys::{KeySpec, Kind, KEYS};
+pub use keys::{KeySpec, Kind, KEYS, MAX_QUIZ_QUESTIONS};
 pub use secret::Secret;
 
 use keys::DefaultValue;
@@ -42,6 +42,7 @@ pub struct Settings {
     pub content: ContentSettings,
     pub outbound: OutboundSettings,
     pub schedule: ScheduleSettings,
+    pub quiz: QuizSettings,
     pub privacy: PrivacySettings,
     pub log: LogSettings,
 }
@@ -79,6 +80,12 @@ pub struct OutboundSettings {
 #[derive(Debug, Clone)]
 pub struct ScheduleSettings {
     pub grace_hours: u32,
+}
+
+#[derive(Debug, Clone)]
+pub struct QuizSettings {
+    /// Questions per quiz (1 to [`MAX_QUIZ_QUESTIONS`]).
+    pub questions: u32,
 }
 
 #[derive(Debug, Clone)]
@@ -370,6 +377,9 @@ fn build(values: &Values) -> Result<Settings, ConfigError> {
         },
         schedule: ScheduleSettings {
             grace_hours: integer(values, "schedule.grace_hours"),
+        },
+        quiz: QuizSettings {
+            questions: integer(values, "quiz.questions"),
         },
         privacy: PrivacySettings {
             min_group_size: integer(values, "privacy.min_group_size"),

@@ -5,6 +5,8 @@ pub mod calendar;
 pub mod four_a;
 pub mod local_time;
 pub mod progression;
+pub mod quiz;
+pub mod spacing;
 pub mod streak;
 pub mod weekdays;
 

@@ -591,14 +591,15 @@ fn option_value(
         }
         4 => {
             let number: i64 = raw.parse().map_err(|_| invalid("not an integer"))?;
+            // Bounds may be sent as floats (poise sends `7.0`); Discord compares the values.
             if spec
                 .get("min_value")
-                .and_then(Value::as_i64)
-                .is_some_and(|min| number < min)
+                .and_then(Value::as_f64)
+                .is_some_and(|min| (number as f64) < min)
                 || spec
                     .get("max_value")
-                    .and_then(Value::as_i64)
-                    .is_some_and(|max| number > max)
+                    .and_then(Value::as_f64)
+                    .is_some_and(|max| (number as f64) > max)
             {
                 return Err(invalid("outside the registered range"));
             }

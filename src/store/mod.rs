@@ -12,6 +12,9 @@ mod engagements;
 mod guilds;
 mod memberships;
 mod privacy;
+mod quiz_answers;
+mod quiz_progress;
+mod quizzes;
 mod reflections;
 
 use std::str::FromStr;
@@ -26,6 +29,9 @@ pub use convert::{from_db_time, to_db_time};
 pub use deliveries::{Claim, Delivery, DeliveryStatus};
 pub use memberships::{JoinOutcome, Membership};
 pub use privacy::PersonalRows;
+pub use quiz_answers::{NewAnswer, QuizAnswer, Rated, Recorded};
+pub use quiz_progress::{DueReview, ModuleAccuracy, QuizProgress};
+pub use quizzes::{NewQuiz, QuizAttempt, QuizQuestion, QuizSource};
 pub use reflections::{NewReflection, StoredReflection};
 
 /// How long a statement waits for another connection's write lock, and how long a caller waits

@@ -9,6 +9,10 @@ use super::{Store, StoreResult};
 
 /// (table, column) pairs whose rows belong to the person in that column.
 const PERSONAL_ROWS: &[(&str, &str)] = &[
+    ("quiz_answers", "user_id"),
+    ("quiz_reviews", "user_id"),
+    // Deleting an attempt also deletes its questions (ON DELETE CASCADE).
+    ("quiz_attempts", "user_id"),
     ("engagements", "user_id"),
     ("reflections", "user_id"),
     ("reflection_consents", "user_id"),
@@ -44,6 +48,10 @@ impl Store {
             .into_iter()
             .collect();
         rows.tables.push(("reflection_consent".into(), consents));
+        rows.tables
+            .push(("quiz_answers".into(), self.export_quiz_answers(user).await?));
+        rows.tables
+            .push(("quiz_reviews".into(), self.export_quiz_reviews(user).await?));
         Ok(rows)
     }
 
@@ -60,6 +68,40 @@ impl Store {
             .map(|(cohort, guild, joined, left)| {
                 json!({"cohort": cohort, "guild_id": (guild as u64).to_string(),
                        "joined_at": from_db_time(joined), "left_at": left.map(from_db_time)})
+            })
+            .collect())
+    }
+
+    async fn export_quiz_answers(&self, user: u64) -> StoreResult<Vec<Value>> {
+        type Row = (String, String, i64, i64, bool, Option<i64>, String, i64);
+        let rows: Vec<Row> = sqlx::query_as(
+            "SELECT track, item_id, module, choice, correct, confidence, practice_date, answered_at
+             FROM quiz_answers WHERE user_id = ?1 ORDER BY answered_at",
+        )
+        .bind(id_to_db(user))
+        .fetch_all(self.pool())
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(track, item, module, choice, correct, confidence, date, at)| {
+                json!({"track": track, "item": item, "module": module, "chosen_option": choice + 1,
+                       "best_answer": correct, "confidence": confidence, "practice_date": date,
+                       "answered_at": from_db_time(at)})
+            })
+            .collect())
+    }
+
+    async fn export_quiz_reviews(&self, user: u64) -> StoreResult<Vec<Value>> {
+        let rows: Vec<(String, String, i64, i64, Option<String>)> = sqlx::query_as(
+            "SELECT track, item_id, module, step, due_date FROM quiz_reviews WHERE user_id = ?1 ORDER BY item_id",
+        )
+        .bind(id_to_db(user))
+        .fetch_all(self.pool())
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(track, item, module, step, due)| {
+                json!({"track": track, "item": item, "module": module, "retired": step == 0, "comes_back_on": due})
             })
             .collect())
     }

@@ -8,5 +8,7 @@ mod crash;
 mod delivery;
 mod harness;
 mod privacy;
+mod quiz;
+mod quizzer;
 mod reflections;
 mod simulator;

@@ -4,6 +4,7 @@ mod about;
 mod cohort;
 mod participant;
 mod privacy;
+mod quiz;
 mod reflect;
 pub mod support;
 
@@ -19,5 +20,6 @@ pub fn all() -> Vec<poise::Command<Data, Error>> {
         participant::today(),
         reflect::reflect(),
         privacy::privacy(),
+        quiz::quiz(),
     ]
 }

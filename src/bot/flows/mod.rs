@@ -4,6 +4,7 @@
 pub mod membership;
 pub mod nudge;
 pub mod privacy;
+pub mod quiz;
 pub mod reflect;
 
 use poise::serenity_prelude as serenity;
@@ -67,6 +68,18 @@ impl Answer {
             edit = edit.embed(embed);
         }
         edit
+    }
+
+    /// The answer shown in place of the message whose button was clicked (UpdateMessage).
+    /// Every part is set, so nothing of the previous message lingers.
+    pub fn into_update(self) -> serenity::CreateInteractionResponse {
+        serenity::CreateInteractionResponse::UpdateMessage(
+            serenity::CreateInteractionResponseMessage::new()
+                .content(self.text)
+                .embeds(self.embed.into_iter().collect())
+                .components(self.components)
+                .allowed_mentions(serenity::CreateAllowedMentions::new()),
+        )
     }
 }
 

@@ -8,15 +8,15 @@ use serde::Serialize;
 
 use super::{
     commitment_modal, feedback, nudge_message, question, reflection_modal, FeedbackView, NudgeView,
-    QuestionView,
+    QuestionView, Revisit,
 };
 use crate::content::fit::ItemFit;
 use crate::content::model::{CommitmentTemplate, Module, Prompt, QuizItem, Reflection, Track};
 use crate::discord_limits::{self, FormErrors};
 use crate::domain::Stage;
 
-/// The longest quiz the bot runs, for measuring "Question N of M".
-pub const LONGEST_QUIZ: u8 = 10;
+/// The longest quiz the bot runs (the top of `quiz.questions`), for measuring "Question N of M".
+pub const LONGEST_QUIZ: u8 = crate::config::MAX_QUIZ_QUESTIONS as u8;
 
 pub struct DiscordFit;
 
@@ -99,7 +99,8 @@ impl ItemFit for DiscordFit {
                 order: &order,
                 chosen,
                 attempt: i64::MAX,
-                comes_back: Some("in 7 practice days".into()),
+                revisit: Revisit::Back("in 7 practice days, on Wed 30 Dec".into()),
+                rated: None,
             };
             let (embed, rows) = feedback(&answered);
             problems.extend(message_problems(

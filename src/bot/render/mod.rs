@@ -6,12 +6,16 @@ mod fit;
 mod modals;
 mod nudge;
 mod quiz;
+mod quiz_summary;
 
 pub use about::about;
 pub use fit::DiscordFit;
 pub use modals::{commitment_modal, reflection_modal, REFLECTION_MAX};
 pub use nudge::{nudge_buttons, nudge_embed, nudge_message, NudgeView};
-pub use quiz::{feedback, question, FeedbackView, QuestionView, LETTERS};
+pub use quiz::{
+    confidence_label, feedback, question, FeedbackView, QuestionView, Revisit, LETTERS,
+};
+pub use quiz_summary::{quiz_summary, SummaryView};
 
 use crate::domain::FourA;
 

@@ -81,6 +81,17 @@ pub fn question(
     (embed, vec![serenity::CreateActionRow::Buttons(buttons)])
 }
 
+/// What happens to an item next, as the feedback tells it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Revisit {
+    /// It comes back `when` ("in 3 practice days, on Wed 2 Dec").
+    Back(String),
+    /// Right and sure: it will not come back.
+    Retired,
+    /// Right, not rated yet: the rating decides.
+    AskRating,
+}
+
 pub struct FeedbackView<'a> {
     pub item: &'a QuizItem,
     pub number: u8,
@@ -89,53 +100,62 @@ pub struct FeedbackView<'a> {
     /// The displayed position the person chose.
     pub chosen: usize,
     pub attempt: i64,
-    /// When the item comes back, if it does ("in 1 practice day").
-    pub comes_back: Option<String>,
+    pub revisit: Revisit,
+    /// The 1-4 rating, once given: it is acknowledged and the rating buttons go away.
+    pub rated: Option<u8>,
 }
 
-pub fn feedback(
-    view: &FeedbackView<'_>,
-) -> (serenity::CreateEmbed, Vec<serenity::CreateActionRow>) {
+fn feedback_text(view: &FeedbackView<'_>) -> String {
     let item = view.item;
     let chosen = &item.options[view.order[view.chosen]];
-    let best_shown = view
-        .order
-        .iter()
-        .position(|o| *o == item.correct_index())
-        .unwrap_or(0);
-    let best = &item.options[item.correct_index()];
-    let right = chosen.correct;
-    let mut description = format!(
+    let mut text = format!(
         "**You chose {}.** {}",
         LETTERS[view.chosen],
         chosen.explanation.trim()
     );
-    if !right {
-        description.push_str(&format!(
+    if !chosen.correct {
+        let best = &item.options[item.correct_index()];
+        let best_shown = view
+            .order
+            .iter()
+            .position(|o| *o == item.correct_index())
+            .unwrap_or(0);
+        text.push_str(&format!(
             "\n\n**The best answer is {}:** {}\n{}",
             LETTERS[best_shown],
             best.text.trim(),
             best.explanation.trim()
         ));
     }
-    if let Some(when) = &view.comes_back {
-        description.push_str(&format!("\n\n*This one comes back {when}.*"));
+    match &view.revisit {
+        Revisit::Back(when) => text.push_str(&format!("\n\n*This one comes back {when}.*")),
+        Revisit::Retired => {
+            text.push_str("\n\n*Right, and you were sure: this one is retired from review.*")
+        }
+        Revisit::AskRating => {}
     }
-    description.push_str("\n\nHow sure were you? (It helps decide when this comes back.)");
-    let title = if right {
-        "That's the best answer"
-    } else {
-        "A common choice, and here is a better one"
-    };
-    let embed = serenity::CreateEmbed::new()
-        .title(format!("{title} · {} of {}", view.number, view.total))
-        .description(description)
-        .colour(if right { ACCENT } else { 0x6C757D })
-        .footer(serenity::CreateEmbedFooter::new(format!(
-            "Source: {}",
-            item.sources.join("; ")
-        )));
-    let confidence = CONFIDENCE
+    match view.rated {
+        Some(level) => text.push_str(&format!(
+            "\n\nYou rated this **{}**. Thanks!",
+            confidence_label(level)
+        )),
+        None if chosen.correct => text.push_str(
+            "\n\nHow sure were you? 3 or 4 retires this one; 1 or 2 brings it back for practice.",
+        ),
+        None => text.push_str(
+            "\n\nHow sure were you? Noticing when you felt sure and missed shows where practice helps most.",
+        ),
+    }
+    text
+}
+
+/// The label of confidence `level` (1-4).
+pub fn confidence_label(level: u8) -> &'static str {
+    CONFIDENCE[usize::from(level.clamp(1, 4)) - 1]
+}
+
+fn confidence_row(view: &FeedbackView<'_>) -> serenity::CreateActionRow {
+    let buttons = CONFIDENCE
         .iter()
         .enumerate()
         .map(|(i, label)| {
@@ -149,6 +169,27 @@ pub fn feedback(
                 .style(serenity::ButtonStyle::Secondary)
         })
         .collect();
+    serenity::CreateActionRow::Buttons(buttons)
+}
+
+pub fn feedback(
+    view: &FeedbackView<'_>,
+) -> (serenity::CreateEmbed, Vec<serenity::CreateActionRow>) {
+    let item = view.item;
+    let right = item.options[view.order[view.chosen]].correct;
+    let title = if right {
+        "That's the best answer"
+    } else {
+        "A common choice, and here is a better one"
+    };
+    let embed = serenity::CreateEmbed::new()
+        .title(format!("{title} · {} of {}", view.number, view.total))
+        .description(feedback_text(view))
+        .colour(if right { ACCENT } else { 0x6C757D })
+        .footer(serenity::CreateEmbedFooter::new(format!(
+            "Source: {}",
+            item.sources.join("; ")
+        )));
     let next_label = if view.number >= view.total {
         "Finish"
     } else {
@@ -162,11 +203,10 @@ pub fn feedback(
     )
     .label(next_label)
     .style(serenity::ButtonStyle::Primary);
-    (
-        embed,
-        vec![
-            serenity::CreateActionRow::Buttons(confidence),
-            serenity::CreateActionRow::Buttons(vec![next]),
-        ],
-    )
+    let mut rows = Vec::new();
+    if view.rated.is_none() {
+        rows.push(confidence_row(view));
+    }
+    rows.push(serenity::CreateActionRow::Buttons(vec![next]));
+    (embed, rows)
 }
