@@ -28,6 +28,8 @@ pub struct Harness {
     pub owner: u64,
     pub general: u64,
     bot: Option<RunningBot>,
+    /// Changes to the default settings this test runs with.
+    tweak: fn(&mut Settings),
 }
 
 impl Harness {
@@ -38,6 +40,14 @@ impl Harness {
 
     pub async fn start_with(options: SimOptions) -> Self {
         let mut harness = Self::world(options).await;
+        harness.boot().await;
+        harness
+    }
+
+    /// A world with the bot running on settings changed by `tweak`.
+    pub async fn start_tweaked(tweak: fn(&mut Settings)) -> Self {
+        let mut harness = Self::world(SimOptions::default()).await;
+        harness.tweak = tweak;
         harness.boot().await;
         harness
     }
@@ -56,6 +66,7 @@ impl Harness {
             owner,
             general,
             bot: None,
+            tweak: |_| {},
         }
     }
 
@@ -67,6 +78,7 @@ impl Harness {
         settings.discord.proxy_url = Some(self.sim.base_url());
         settings.discord.command_scope = CommandScope::Guild(self.guild);
         settings.privacy.data_key_file = self.dir.path().join("allybot.key");
+        (self.tweak)(&mut settings);
         settings
     }
 
@@ -154,4 +166,18 @@ pub fn allybot() -> std::process::Command {
         }
     }
     command
+}
+
+impl Drop for Harness {
+    /// Every test also checks that the simulator never had to refuse a payload serenity could
+    /// not parse (it would have been dropped silently at Discord).
+    fn drop(&mut self) {
+        if !std::thread::panicking() {
+            let refused = self.sim.violations();
+            assert!(
+                refused.is_empty(),
+                "the simulator refused payloads: {refused:?}"
+            );
+        }
+    }
 }

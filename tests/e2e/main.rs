@@ -1,6 +1,7 @@
 //! End-to-end tests: the real bot (library or binary) against the in-repo Discord simulator,
 //! with a real SQLite file. One test binary, so the heavy dependencies link once.
 
+mod admin;
 mod boot;
 mod cli;
 mod cohorts;
@@ -10,5 +11,6 @@ mod harness;
 mod privacy;
 mod quiz;
 mod quizzer;
+mod recovery;
 mod reflections;
 mod simulator;

@@ -133,8 +133,17 @@ pub async fn list(ctx: Context<'_>) -> Result<(), Error> {
     if cohorts.is_empty() {
         return admin_reply(ctx, "No cohorts yet. Start one with `/cohort create`.").await;
     }
-    let mut lines = Vec::new();
-    for cohort in &cohorts {
+    // Room is kept for the stopped-cohort warnings admin_reply adds under the list.
+    const LIST_BUDGET: usize = 1300;
+    let mut lines: Vec<String> = Vec::new();
+    for (shown, cohort) in cohorts.iter().enumerate() {
+        if lines.iter().map(|l| l.chars().count() + 1).sum::<usize>() > LIST_BUDGET {
+            lines.push(format!(
+                "…and {} more. `/cohort status` shows any one of them.",
+                cohorts.len() - shown
+            ));
+            break;
+        }
         let members = data.store.member_count(cohort.id).await?;
         let channel = cohort
             .channel_id
