@@ -118,5 +118,116 @@ async fn practice_day(stage: &mut Stage, date: NaiveDate, number: u32) -> anyhow
             stage.click(*user, nudge.id, "I tried this").await?;
         }
     }
+    match number {
+        1 => {
+            quiz_from_nudge(stage, members[0].1, nudge.id).await?;
+            reflect_and_share(stage, members[1].1, nudge.id, false).await?;
+        }
+        2 => {
+            let elif = members[3].1;
+            stage
+                .transcript
+                .note("Elif takes a quiz on her own, from the command.");
+            let first = stage.command(elif, "quiz", &[]).await?;
+            take_quiz(stage, elif, first.message().id).await?;
+            reflect_and_share(stage, members[2].1, nudge.id, true).await?;
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
+/// Clicks Quiz me on the nudge and takes the quiz.
+async fn quiz_from_nudge(stage: &mut Stage, user: u64, nudge: u64) -> anyhow::Result<()> {
+    let first = stage.click(user, nudge, "Quiz me").await?;
+    take_quiz(stage, user, first.message().id).await
+}
+
+/// Answers every question (the first option shown each time, so some are right and some not),
+/// rates how sure they were, and moves on.
+async fn take_quiz(stage: &mut Stage, user: u64, quiz: u64) -> anyhow::Result<()> {
+    for round in 0..10 {
+        let shown = stage.sim.message(quiz).context("the quiz message")?;
+        let Some(letter) = shown
+            .buttons()
+            .into_iter()
+            .find(|b| b.label == "A" || b.label == "B")
+        else {
+            break;
+        };
+        let letter = if round % 2 == 0 {
+            "A"
+        } else {
+            letter.label.as_str()
+        }
+        .to_owned();
+        stage.click(user, quiz, &letter).await?;
+        let rating = if round % 2 == 0 {
+            "2 · Unsure"
+        } else {
+            "4 · Certain"
+        };
+        stage.click(user, quiz, rating).await?;
+        let after = stage.sim.message(quiz).context("the quiz message")?;
+        let next = if after.button("Finish").is_some() {
+            "Finish"
+        } else {
+            "Next question"
+        };
+        stage.click(user, quiz, next).await?;
+        if next == "Finish" {
+            break;
+        }
+    }
+    Ok(())
+}
+
+/// Reflect on the nudge: consent the first time, write, and maybe share without a name.
+async fn reflect_and_share(
+    stage: &mut Stage,
+    user: u64,
+    nudge: u64,
+    share: bool,
+) -> anyhow::Result<()> {
+    let notice = stage.click(user, nudge, "Reflect").await?;
+    let agree = notice
+        .message()
+        .button("I understand, continue")
+        .context("consent")?;
+    let who = stage.name(user).to_owned();
+    stage
+        .transcript
+        .action(&who, "clicks [I understand, continue]");
+    let form = stage
+        .sim
+        .click(user, notice.message().id, &agree.custom_id)?;
+    let modal = form.reply().await?;
+    stage.transcript.reply(&who, &modal);
+    let text = if share {
+        "In our planning meeting I noticed two people never got a word in. Next time I'll ask them first."
+    } else {
+        "I realised I usually speak first in stand-up. I tried waiting, and heard an idea I'd have missed."
+    };
+    stage
+        .transcript
+        .action(&who, format!("writes (privately): \"{text}\""));
+    let saved = stage
+        .sim
+        .submit_modal(&form, &[("text", text)])?
+        .reply()
+        .await?;
+    stage.transcript.reply(&who, &saved);
+    if share {
+        let offer = saved.message().id;
+        let preview = stage
+            .click(user, offer, "Share anonymously with my cohort")
+            .await?;
+        stage
+            .click(user, preview.message().id, "Yes, share it without my name")
+            .await?;
+        let posted = stage.sim.channel_messages(stage.cast.practice);
+        let post = posted.last().context("the shared reflection")?;
+        stage.transcript.message("#allyship-practice", post);
+    }
     Ok(())
 }

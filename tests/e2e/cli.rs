@@ -279,6 +279,13 @@ fn the_demo_sets_a_cohort_up_by_commands_plays_its_days_and_exits_0() {
         "Practice day 3",
         "[I tried this] [Reflect] [Quiz me]",
         "Counted. Nice work!",
+        "Bao › clicks [Quiz me]",
+        "Question 3 of 3",
+        "Quiz done:",
+        "clicks [I understand, continue]",
+        "Saved, privately",
+        "Yes, share it without my name",
+        "A reflection from someone in the cohort",
         "Last nudges:",
     ] {
         assert!(
