@@ -6,7 +6,7 @@
 use poise::serenity_prelude as serenity;
 use poise::FrameworkContext;
 
-use super::components::ComponentAction;
+use super::components::{ComponentAction, ModalKind};
 use super::errors::{reply_to_interaction, UserError, GENERIC_FAILURE};
 use super::flows::{membership, nudge, Answer};
 use super::{Data, Error};
@@ -73,6 +73,9 @@ async fn route_component(
     let guild = press.guild_id.map(serenity::GuildId::get);
     let result = match ComponentAction::parse(&press.data.custom_id) {
         None => Ok(Answer::text(STALE_BUTTON)),
+        Some(action @ (ComponentAction::Checkin { .. } | ComponentAction::CheckinNote { .. })) => {
+            return super::checkin_routes::button(ctx, data, press, action).await;
+        }
         Some(ComponentAction::Join { cohort }) => {
             join_button(data, guild, user, cohort, false).await
         }
@@ -116,13 +119,19 @@ async fn join_button(
     }
 }
 
-async fn route_modal(ctx: &serenity::Context, _data: &Data, submit: &serenity::ModalInteraction) {
+async fn route_modal(ctx: &serenity::Context, data: &Data, submit: &serenity::ModalInteraction) {
+    if let Some(
+        kind @ (ModalKind::Commitment | ModalKind::CheckinNote { .. } | ModalKind::NewDate { .. }),
+    ) = ModalKind::parse(&submit.data.custom_id)
+    {
+        return super::checkin_routes::modal(ctx, data, submit, kind).await;
+    }
     tracing::info!(user_id = submit.user.id.get(), "unknown modal");
     reply_to_interaction(&ctx.http, submit.id, &submit.token, STALE_BUTTON).await;
 }
 
 /// Sends an answer (or the error's user-facing text) as the ephemeral response.
-async fn respond(
+pub(super) async fn respond(
     ctx: &serenity::Context,
     id: serenity::InteractionId,
     token: &str,

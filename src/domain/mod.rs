@@ -5,10 +5,13 @@ pub mod calendar;
 pub mod four_a;
 pub mod local_time;
 pub mod progression;
+pub mod quiet_hours;
+pub mod reminders;
 pub mod weekdays;
 
 pub use calendar::{Pause, PracticeCalendar};
 pub use four_a::FourA;
 pub use local_time::{resolve, SendTime};
 pub use progression::{DayPlan, Plan, Stage};
+pub use quiet_hours::QuietHours;
 pub use weekdays::WorkWeek;

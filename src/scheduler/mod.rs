@@ -6,6 +6,7 @@
 //! second process, a restart or a double tick cannot post a day twice. Between rounds the loop
 //! sleeps until the next due instant (or an hour), or until woken by a schedule change.
 
+mod checkins;
 mod deliver;
 pub mod outbound;
 pub mod planning;
@@ -21,7 +22,7 @@ use tokio::task::JoinHandle;
 use crate::clock::SharedClock;
 use crate::store::Store;
 
-pub use outbound::{NudgeOut, Outbound, PostError};
+pub use outbound::{CheckinOut, NudgeOut, Outbound, PostError};
 
 /// The longest the loop sleeps without looking again (schedules can change meanwhile, and a
 /// wake-up is cheap).

@@ -1,4 +1,5 @@
-//! One round of the scheduler: retries, then each deliverable cohort's due practice days.
+//! One round of the scheduler: retries, then each deliverable cohort's due practice days,
+//! then the check-ins that have come due.
 
 use chrono::{DateTime, NaiveDate, Utc};
 use futures::StreamExt;
@@ -56,6 +57,14 @@ impl<O: Outbound> Scheduler<O> {
             .await;
         if let Some(retry) = self.store.next_retry_at().await? {
             next = next.min(retry);
+        }
+        // Check-ins have their own outbox; a failure there must not hold up tomorrow's nudges.
+        match self.checkins(now).await {
+            Ok(checkin) => next = next.min(checkin),
+            Err(e) => {
+                tracing::error!(error.cause_chain = ?e, "check-in round failed; trying again shortly");
+                next = next.min(now + chrono::Duration::minutes(1));
+            }
         }
         Ok(next)
     }

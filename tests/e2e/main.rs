@@ -4,7 +4,10 @@
 mod boot;
 mod cli;
 mod cohorts;
+mod commit_support;
+mod commitments;
 mod crash;
 mod delivery;
 mod harness;
+mod reminders;
 mod simulator;

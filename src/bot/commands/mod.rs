@@ -2,7 +2,9 @@
 
 mod about;
 mod cohort;
+mod commit;
 mod participant;
+mod settings;
 pub mod support;
 
 use crate::bot::{Data, Error};
@@ -15,5 +17,8 @@ pub fn all() -> Vec<poise::Command<Data, Error>> {
         participant::join(),
         participant::leave(),
         participant::today(),
+        commit::commit(),
+        commit::checkin(),
+        settings::settings(),
     ]
 }
