@@ -52,12 +52,13 @@ pub async fn start(options: BotOptions) -> anyhow::Result<RunningBot> {
     let in_flight = InFlight::default();
     let pacer = Arc::new(Pacer::new(settings.outbound.max_requests_per_second));
     let wake = Arc::new(Notify::new());
+    let cipher = Arc::new(cipher);
     let data = Data {
         store: store.clone(),
         clock: options.clock.clone(),
         settings: settings.clone(),
         curriculum: options.curriculum.clone(),
-        cipher: Arc::new(cipher),
+        cipher: cipher.clone(),
         pacer: pacer.clone(),
         scheduler_wake: wake.clone(),
         in_flight: in_flight.clone(),
@@ -70,6 +71,7 @@ pub async fn start(options: BotOptions) -> anyhow::Result<RunningBot> {
         http: client.http.clone(),
         curriculum: options.curriculum.clone(),
         pacer,
+        cipher,
     });
     let scheduler = Scheduler::new(
         store.clone(),

@@ -78,6 +78,9 @@ async fn route_component(
         Some(ComponentAction::ConfirmDelete) => {
             return answer_slowly(ctx, press, privacy::delete(data, &ctx.http, user)).await;
         }
+        Some(action @ (ComponentAction::Checkin { .. } | ComponentAction::CheckinNote { .. })) => {
+            return super::checkin_routes::button(ctx, data, press, action).await;
+        }
         // Quiz steps replace the quiz message in place.
         Some(
             step @ (ComponentAction::Answer { .. }
@@ -149,6 +152,13 @@ async fn route_modal(ctx: &serenity::Context, data: &Data, submit: &serenity::Mo
     let user = submit.user.id.get();
     let guild = submit.guild_id.map(serenity::GuildId::get);
     let result = match ModalKind::parse(&submit.data.custom_id) {
+        Some(
+            kind @ (ModalKind::Commitment
+            | ModalKind::CheckinNote { .. }
+            | ModalKind::NewDate { .. }),
+        ) => {
+            return super::checkin_routes::modal(ctx, data, submit, kind).await;
+        }
         Some(ModalKind::Reflection { delivery }) => {
             let text = field(submit, "text").unwrap_or_default();
             reflect::save(data, guild, user, delivery, &text)
@@ -205,7 +215,7 @@ async fn answer_slowly(
 }
 
 /// Sends an outcome (or the error's user-facing text) as the interaction's response.
-async fn respond(
+pub(super) async fn respond(
     ctx: &serenity::Context,
     id: serenity::InteractionId,
     token: &str,

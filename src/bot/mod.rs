@@ -1,6 +1,7 @@
 //! Everything that knows Discord: the poise framework, commands, component routing, rendering
 //! and the outbound side. The rest of the crate never imports serenity.
 
+mod checkin_routes;
 pub mod commands;
 pub mod components;
 pub mod errors;
@@ -68,7 +69,12 @@ pub fn framework(data: Data) -> poise::Framework<Data, Error> {
                     );
                 })
             },
-            post_command: |ctx| Box::pin(async move { ctx.data().in_flight.leave() }),
+            post_command: |ctx| {
+                Box::pin(async move {
+                    checkin_routes::show_waiting(ctx).await;
+                    ctx.data().in_flight.leave()
+                })
+            },
             // No owner-only commands: skip the extra application-info call at start-up.
             initialize_owners: false,
             // Nobody is ever pinged, whatever a reply's text holds.

@@ -9,7 +9,8 @@ use super::pacer::Pacer;
 use super::permissions::bot_permissions;
 use super::render::{self, NudgeView};
 use crate::content::model::Curriculum;
-use crate::scheduler::{NudgeOut, Outbound, PostError};
+use crate::crypto::Cipher;
+use crate::scheduler::{CheckinOut, NudgeOut, Outbound, PostError};
 
 /// How far back reconciliation looks in a channel for a nudge posted before a crash.
 const RECENT_MESSAGES: u8 = 100;
@@ -18,6 +19,8 @@ pub struct DiscordOutbound {
     pub http: Arc<serenity::Http>,
     pub curriculum: Arc<Curriculum>,
     pub pacer: Arc<Pacer>,
+    /// Opens commitment text at the moment a check-in DM is rendered.
+    pub cipher: Arc<Cipher>,
 }
 
 impl DiscordOutbound {
@@ -49,6 +52,29 @@ impl DiscordOutbound {
 }
 
 impl Outbound for DiscordOutbound {
+    async fn send_checkin(&self, checkin: &CheckinOut) -> Result<u64, PostError> {
+        let lines = crate::bot::flows::checkin::lines(&self.cipher, &checkin.items, |_| None)
+            .map_err(|_| PostError::Rejected {
+                code: 0,
+                message: "a commitment could not be decrypted".into(),
+            })?;
+        let message = render::checkin_dm(&lines)
+            .nonce(serenity::Nonce::String(checkin.nonce.clone()))
+            .enforce_nonce(true);
+        let user = serenity::UserId::new(checkin.user_id);
+        let channel = self
+            .pacer
+            .call(None, || user.create_dm_channel(&self.http))
+            .await?;
+        let posted = self
+            .pacer
+            .call(Some(channel.id.get()), || {
+                channel.id.send_message(&self.http, message.clone())
+            })
+            .await?;
+        Ok(posted.id.get())
+    }
+
     async fn post_nudge(&self, nudge: &NudgeOut) -> Result<u64, PostError> {
         let message = self.message(nudge)?;
         let channel = serenity::ChannelId::new(nudge.channel_id);

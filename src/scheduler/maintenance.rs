@@ -1,5 +1,5 @@
-//! Housekeeping done on the scheduler's rounds: deleting what people wrote once it is older than
-//! `privacy.reflection_retention_days`.
+//! Housekeeping done on the scheduler's rounds: deleting what people wrote (reflections, and
+//! check-in notes) once it is older than `privacy.reflection_retention_days`.
 
 use chrono::{DateTime, Utc};
 
@@ -14,8 +14,9 @@ impl<O: Outbound> Scheduler<O> {
             }
         }
         let reflections = self.store.purge_reflections_before(cutoff).await?;
-        if reflections > 0 {
-            tracing::info!(reflections, "purged texts past the retention period");
+        let notes = self.store.purge_checkin_notes(cutoff).await?;
+        if reflections + notes > 0 {
+            tracing::info!(reflections, notes, "purged texts past the retention period");
         }
         Ok(())
     }

@@ -8,6 +8,7 @@
 //! settled by the recovery path: after Discord may have forgotten the nonce, the channel is
 //! searched before anything is posted again.
 
+mod checkins;
 mod deliver;
 mod maintenance;
 pub mod outbound;
@@ -27,7 +28,7 @@ use crate::clock::SharedClock;
 use crate::content::model::Curriculum;
 use crate::store::Store;
 
-pub use outbound::{NudgeOut, Outbound, PostError};
+pub use outbound::{CheckinOut, NudgeOut, Outbound, PostError};
 pub use registry::{running_schedulers, AlreadyRunning};
 
 /// The longest the loop sleeps without looking again (schedules can change meanwhile, and a

@@ -7,6 +7,7 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 
 use crate::domain::Stage;
+use crate::store::Commitment;
 
 /// A nudge ready to post.
 #[derive(Debug, Clone)]
@@ -21,6 +22,17 @@ pub struct NudgeOut {
     pub day: u32,
     /// When the nudge was due, if it goes out late.
     pub late_due: Option<DateTime<Utc>>,
+}
+
+/// A check-in DM ready to send: who gets it and the commitments it asks about. Their text is
+/// still sealed; only the Discord side opens it, at the moment of rendering.
+#[derive(Debug, Clone)]
+pub struct CheckinOut {
+    pub reminder_id: i64,
+    pub user_id: u64,
+    /// Deterministic per person and local day; sent with `enforce_nonce`.
+    pub nonce: String,
+    pub items: Vec<Commitment>,
 }
 
 /// Why a post failed, in the terms the scheduler acts on.
@@ -76,4 +88,11 @@ pub trait Outbound: Send + Sync + 'static {
         channel: u64,
         delivery: i64,
     ) -> impl Future<Output = Result<Option<u64>, PostError>> + Send;
+
+    /// Sends a check-in by DM; returns the message id. `PostError::DmClosed` when the person
+    /// does not accept DMs from the bot.
+    fn send_checkin(
+        &self,
+        checkin: &CheckinOut,
+    ) -> impl Future<Output = Result<u64, PostError>> + Send;
 }

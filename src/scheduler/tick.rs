@@ -1,6 +1,6 @@
-//! One round of the scheduler: housekeeping, recovery of unconfirmed claims, then each
-//! deliverable cohort's due practice days. A failure for one cohort is logged and the round goes
-//! on; whatever was claimed in the round is always posted.
+//! One round of the scheduler: housekeeping, recovery of unconfirmed claims, each deliverable
+//! cohort's due practice days, then the check-ins that have come due. A failure for one cohort
+//! is logged and the round goes on; whatever was claimed in the round is always posted.
 
 use std::collections::HashMap;
 
@@ -38,9 +38,19 @@ impl<O: Outbound> Scheduler<O> {
         futures::stream::iter(jobs)
             .for_each_concurrent(concurrency, |job| self.deliver(job))
             .await;
+        // Check-ins have their own outbox; a failure there must not hold up the nudges, nor a
+        // failure to plan the nudges hold up the check-ins.
+        let checkins = self.checkins(now).await;
         let mut next = planned?;
         if let Some(retry) = self.store.next_retry_at().await? {
             next = next.min(retry);
+        }
+        match checkins {
+            Ok(checkin) => next = next.min(checkin),
+            Err(e) => {
+                tracing::error!(error.cause_chain = ?e, "check-in round failed; trying again shortly");
+                next = next.min(now + chrono::Duration::minutes(1));
+            }
         }
         Ok(next)
     }

@@ -104,6 +104,20 @@ impl InteractionHandle {
         })
     }
 
+    /// Waits until at least `count` followups arrived (or `wait` passed); returns them all.
+    pub async fn wait_for_followups(&self, count: usize, wait: Duration) -> Vec<SimMessage> {
+        let id = self.id;
+        self.shared
+            .wait_until(wait, |s| {
+                s.world
+                    .interactions
+                    .get(&id)
+                    .is_some_and(|r| r.followups.len() >= count)
+            })
+            .await;
+        self.followups()
+    }
+
     /// Time from dispatch to the bot's first acknowledgement.
     pub fn ack_latency(&self) -> Option<Duration> {
         self.shared.read(|s| {

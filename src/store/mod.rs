@@ -6,16 +6,21 @@
 //! lock and pool waits are capped well under Discord's 3-second interaction deadline.
 
 mod cohorts;
+mod commitment_progress;
+mod commitments;
 mod convert;
 mod deliveries;
 mod engagements;
 mod guilds;
 mod memberships;
+mod participant_settings;
 mod privacy;
 mod quiz_answers;
 mod quiz_progress;
 mod quizzes;
 mod reflections;
+mod reminders;
+mod waiting;
 
 use std::str::FromStr;
 use std::time::Duration;
@@ -25,14 +30,18 @@ use sqlx::sqlite::{
 };
 
 pub use cohorts::{Cohort, CreateOutcome, NewCohort};
+pub use commitment_progress::{CheckinAnswer, CommitmentProgress};
+pub use commitments::{CommitOutcome, Commitment, CommitmentStatus, NewCommitment};
 pub use convert::{from_db_time, to_db_time};
 pub use deliveries::{Claim, Delivery, DeliveryStatus};
 pub use memberships::{JoinOutcome, Membership};
+pub use participant_settings::ParticipantSettings;
 pub use privacy::PersonalRows;
 pub use quiz_answers::{NewAnswer, QuizAnswer, Rated, Recorded};
 pub use quiz_progress::{DueReview, ModuleAccuracy, QuizProgress};
 pub use quizzes::{NewQuiz, QuizAttempt, QuizQuestion, QuizSource};
 pub use reflections::{NewReflection, StoredReflection};
+pub use reminders::{PendingCheckin, ReminderClaim, Undelivered};
 
 /// How long a statement waits for another connection's write lock, and how long a caller waits
 /// for a pooled connection. Together they leave more than a second of the 3 s deadline.

@@ -9,6 +9,11 @@ use super::{Store, StoreResult};
 
 /// (table, column) pairs whose rows belong to the person in that column.
 const PERSONAL_ROWS: &[(&str, &str)] = &[
+    ("checkin_answers", "user_id"),
+    ("commitments", "user_id"),
+    // After commitments, which point at the DM that carried their check-in.
+    ("reminder_dms", "user_id"),
+    ("participant_settings", "user_id"),
     ("quiz_answers", "user_id"),
     ("quiz_reviews", "user_id"),
     // Deleting an attempt also deletes its questions (ON DELETE CASCADE).

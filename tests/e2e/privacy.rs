@@ -46,6 +46,30 @@ async fn active_member(harness: &Harness, channel: u64) -> u64 {
         .reply()
         .await
         .unwrap();
+    // A quiz answer and a commitment too.
+    let quiz = harness.command(member, "quiz", &[]).await;
+    let first_option = quiz.message().button("A").unwrap();
+    harness
+        .sim
+        .click(member, quiz.message().id, &first_option.custom_id)
+        .unwrap()
+        .reply()
+        .await
+        .unwrap();
+    let form = harness
+        .sim
+        .slash(harness.in_general(member), "commit", &[])
+        .unwrap();
+    form.reply().await.unwrap();
+    let when = "When someone is talked over in stand-up,";
+    let will = "I will hand the floor back to them.";
+    harness
+        .sim
+        .submit_modal(&form, &[("when", when), ("will", will), ("days", "3")])
+        .unwrap()
+        .reply()
+        .await
+        .unwrap();
     member
 }
 
@@ -88,6 +112,12 @@ async fn export_returns_everything_about_the_person_with_reflections_readable() 
         "Exported in full, deleted in full."
     );
     assert!(data["reflection_consent"][0]["given_at"].is_string());
+    assert_eq!(data["quiz_answers"].as_array().map(Vec::len), Some(1));
+    assert_eq!(
+        data["commitments"][0]["i_will"],
+        "I will hand the floor back to them."
+    );
+    assert_eq!(data["settings"]["reminders"], "on");
 }
 
 #[tokio::test]

@@ -2,10 +2,12 @@
 
 mod about;
 mod cohort;
+mod commit;
 mod participant;
 mod privacy;
 mod quiz;
 mod reflect;
+mod settings;
 pub mod support;
 
 use crate::bot::{Data, Error};
@@ -21,5 +23,8 @@ pub fn all() -> Vec<poise::Command<Data, Error>> {
         reflect::reflect(),
         privacy::privacy(),
         quiz::quiz(),
+        commit::commit(),
+        commit::checkin(),
+        settings::settings(),
     ]
 }

@@ -46,10 +46,15 @@ pub async fn respond(ctx: Context<'_>, outcome: crate::bot::flows::Outcome) -> R
             ctx.send(answer.into_reply()).await?;
         }
         (crate::bot::flows::Outcome::Form(modal), poise::Context::Application(app)) => {
+            // The submission arrives later as its own interaction, routed by custom_id, so it
+            // survives a restart (no in-memory collector).
             let response = serenity::CreateInteractionResponse::Modal(modal);
             app.interaction
                 .create_response(ctx.http(), response)
                 .await?;
+            // Tell poise the command has answered, so nothing tries to answer it again.
+            app.has_sent_initial_response
+                .store(true, std::sync::atomic::Ordering::SeqCst);
         }
         (crate::bot::flows::Outcome::Form(_), poise::Context::Prefix(_)) => {}
     }

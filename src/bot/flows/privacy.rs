@@ -5,6 +5,8 @@ use serde_json::{json, Map, Value};
 
 use super::Answer;
 use crate::bot::components::ComponentAction;
+use crate::bot::flows::checkin::note_context;
+use crate::bot::flows::commitments::commitment_context;
 use crate::bot::flows::reflect::seal_context;
 use crate::bot::{Data, Error};
 
@@ -49,6 +51,23 @@ pub async fn export(data: &Data, user: u64) -> Result<Vec<u8>, Error> {
         }));
     }
     tables.insert("reflections".into(), Value::Array(reflections));
+    tables.insert(
+        "commitments".into(),
+        Value::Array(commitments(data, user).await?),
+    );
+    tables.insert(
+        "checkin_answers".into(),
+        Value::Array(checkin_answers(data, user).await?),
+    );
+    let settings = data.store.participant_settings(user).await?;
+    tables.insert(
+        "settings".into(),
+        json!({
+            "timezone": settings.timezone.map(|z| z.name()),
+            "reminders": if settings.reminders_on { "on" } else { "off" },
+            "quiet_hours": settings.quiet.map(|q| q.to_string()),
+        }),
+    );
     let document = json!({
         "format": EXPORT_FORMAT,
         "user_id": user.to_string(),
@@ -57,6 +76,41 @@ pub async fn export(data: &Data, user: u64) -> Result<Vec<u8>, Error> {
     });
     tracing::info!(user_id = user, "data exported");
     Ok(serde_json::to_vec_pretty(&document)?)
+}
+
+async fn commitments(data: &Data, user: u64) -> Result<Vec<Value>, Error> {
+    let context = commitment_context(user);
+    let mut out = Vec::new();
+    for commitment in data.store.commitments_of(user).await? {
+        out.push(json!({
+            "when": data.cipher.open(&commitment.when_sealed, &context)?,
+            "i_will": data.cipher.open(&commitment.will_sealed, &context)?,
+            "follow_up_days": commitment.follow_up_days,
+            "next_check_in": commitment.due_date,
+            "status": commitment.status.as_db(),
+        }));
+    }
+    Ok(out)
+}
+
+async fn checkin_answers(data: &Data, user: u64) -> Result<Vec<Value>, Error> {
+    let context = note_context(user);
+    let mut out = Vec::new();
+    for answer in data.store.checkin_answers_of(user).await? {
+        let note = match &answer.note_sealed {
+            Some(sealed) => Some(data.cipher.open(sealed, &context)?),
+            None => None,
+        };
+        out.push(json!({
+            "commitment": answer.commitment_id,
+            "check_in_date": answer.round_date,
+            "answer": answer.outcome,
+            "new_date": answer.new_due_date,
+            "note": note,
+            "answered_at": answer.answered_at,
+        }));
+    }
+    Ok(out)
 }
 
 pub fn confirm_delete() -> Answer {

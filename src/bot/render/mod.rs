@@ -2,6 +2,7 @@
 //! output against Discord's limits, so a message Discord would refuse fails a test here first.
 
 mod about;
+mod checkin;
 mod fit;
 mod modals;
 mod nudge;
@@ -9,6 +10,10 @@ mod quiz;
 mod quiz_summary;
 
 pub use about::about;
+pub use checkin::{
+    checkin_buttons, checkin_dm, checkin_embed, commitment_text, new_date_modal, note_modal,
+    CheckinLine, NOTE_MAX,
+};
 pub use fit::DiscordFit;
 pub use modals::{commitment_modal, reflection_modal, REFLECTION_MAX};
 pub use nudge::{nudge_buttons, nudge_embed, nudge_message, NudgeView};

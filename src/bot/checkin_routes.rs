@@ -1,0 +1,115 @@
+//! Discord glue for commitments and check-ins: the buttons and forms routed here by custom_id
+//! from `events`, and the check-ins shown after a person's command when they waited (DMs
+//! closed, reminders off). Who acted always comes from the interaction.
+
+use poise::serenity_prelude as serenity;
+
+use super::components::{ComponentAction, ModalKind};
+use super::events::{respond, STALE_BUTTON};
+use super::flows::checkin;
+use super::flows::Outcome;
+use super::flows::{commitments, Answer};
+use super::{Context, Data};
+
+/// Commands whose own answer already covers waiting check-ins (or is a form, which cannot be
+/// followed by a message).
+const SHOWS_NO_WAITING: [&str; 2] = ["commit", "checkin"];
+
+/// A check-in button was pressed.
+pub(super) async fn button(
+    ctx: &serenity::Context,
+    data: &Data,
+    press: &serenity::ComponentInteraction,
+    action: ComponentAction,
+) {
+    let user = press.user.id.get();
+    let result = match action {
+        ComponentAction::Checkin {
+            commitment,
+            outcome,
+        } => checkin::answer(data, user, commitment, outcome).await,
+        ComponentAction::CheckinNote { commitment } => {
+            checkin::note_form(data, user, commitment).await
+        }
+        _ => Ok(Answer::text(STALE_BUTTON).into()),
+    };
+    tracing::info!(user_id = user, ok = result.is_ok(), "check-in button");
+    respond(ctx, press.id, &press.token, result).await;
+}
+
+/// A commitment, note or new-date form was sent.
+pub(super) async fn modal(
+    ctx: &serenity::Context,
+    data: &Data,
+    submit: &serenity::ModalInteraction,
+    kind: ModalKind,
+) {
+    let user = submit.user.id.get();
+    let guild = submit.guild_id.map(serenity::GuildId::get);
+    let field = |name: &str| field(submit, name);
+    let result = match kind {
+        ModalKind::Commitment => {
+            commitments::submit(
+                data,
+                guild,
+                user,
+                &field("when"),
+                &field("will"),
+                &field("days"),
+            )
+            .await
+        }
+        ModalKind::CheckinNote { commitment } => {
+            checkin::save_note(data, user, commitment, &field("note")).await
+        }
+        ModalKind::NewDate { commitment } => {
+            checkin::new_date(data, user, commitment, &field("days")).await
+        }
+        ModalKind::Reflection { .. } => Ok(Answer::text(STALE_BUTTON)),
+    };
+    tracing::info!(user_id = user, ok = result.is_ok(), "commitment form");
+    respond(ctx, submit.id, &submit.token, result.map(Outcome::from)).await;
+}
+
+/// The value of a form field (empty when absent).
+fn field(submit: &serenity::ModalInteraction, name: &str) -> String {
+    submit
+        .data
+        .components
+        .iter()
+        .flat_map(|row| &row.components)
+        .find_map(|component| match component {
+            serenity::ActionRowComponent::InputText(input) if input.custom_id == name => {
+                Some(input.value.clone().unwrap_or_default())
+            }
+            _ => None,
+        })
+        .unwrap_or_default()
+}
+
+/// After a command: check-ins that waited for this person appear as a private followup.
+pub(super) async fn show_waiting(ctx: Context<'_>) {
+    if SHOWS_NO_WAITING.contains(&&*ctx.command().name) {
+        return;
+    }
+    let data = ctx.data();
+    let user = ctx.author().id.get();
+    match checkin::take_waiting(data, user).await {
+        Ok(None) => {}
+        Ok(Some((answer, shown))) => match ctx.send(answer.into_reply()).await {
+            Ok(_) => tracing::info!(
+                user_id = user,
+                count = shown.len(),
+                "waiting check-ins shown"
+            ),
+            Err(e) => {
+                tracing::warn!(error = %e, "could not show waiting check-ins; they keep waiting");
+                let now = data.clock.now();
+                if let Err(e) = data.store.restore_waiting(user, &shown, now).await {
+                    tracing::error!(error.cause_chain = ?e, "could not put check-ins back to wait");
+                }
+            }
+        },
+        Err(e) => tracing::error!(error.cause_chain = ?e, "could not load waiting check-ins"),
+    }
+}

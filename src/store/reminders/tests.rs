@@ -1,0 +1,167 @@
+use chrono::{DateTime, NaiveDate, Utc};
+
+use super::*;
+use crate::domain::{FourA, Plan};
+use crate::store::{CommitOutcome, CreateOutcome, NewCohort, NewCommitment};
+
+fn date(text: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(text, "%Y-%m-%d").unwrap()
+}
+
+fn now() -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339("2026-11-23T08:00:00Z")
+        .unwrap()
+        .to_utc()
+}
+
+/// A store with one cohort and `count` open commitments of user 7, all due on 24 November.
+async fn store_with_commitments(count: usize) -> (tempfile::TempDir, Store, Vec<i64>) {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("t.db").display());
+    let store = Store::open(&url).await.unwrap();
+    store.upsert_guild(1, now()).await.unwrap();
+    let plan = Plan::build(&[vec![("p1".to_owned(), FourA::Action)]], 1);
+    let new = NewCohort {
+        guild_id: 1,
+        name: "Blue",
+        track: "accomplice",
+        track_version: "1",
+        plan: &plan,
+        seed: 1,
+        start: date("2026-11-23"),
+        created_by: 1,
+    };
+    let CreateOutcome::Created(cohort) = store.create_cohort(new, now()).await.unwrap() else {
+        panic!("created")
+    };
+    let mut ids = Vec::new();
+    for _ in 0..count {
+        let new = NewCommitment {
+            user_id: 7,
+            guild_id: 1,
+            cohort_id: cohort.id,
+            when_sealed: b"sealed",
+            will_sealed: b"sealed",
+            follow_up_days: 1,
+            due_date: date("2026-11-24"),
+        };
+        let CommitOutcome::Created(id) = store.create_commitment(new, 5, now()).await.unwrap()
+        else {
+            panic!("created")
+        };
+        ids.push(id);
+    }
+    (dir, store, ids)
+}
+
+fn claim<'a>(day: &str, items: &'a [(i64, NaiveDate)]) -> ReminderClaim<'a> {
+    let local_date = date(day);
+    ReminderClaim {
+        user_id: 7,
+        local_date,
+        window_start: local_date - chrono::Duration::days(6),
+        max_in_window: 3,
+        nonce: "n",
+        items,
+    }
+}
+
+#[tokio::test]
+async fn a_check_in_is_claimed_once_and_a_day_holds_one_reminder() {
+    let (_dir, store, ids) = store_with_commitments(2).await;
+    let first = [(ids[0], date("2026-11-24"))];
+    let second = [(ids[1], date("2026-11-24"))];
+
+    assert!(store
+        .claim_reminder(&claim("2026-11-24", &first), now())
+        .await
+        .unwrap()
+        .is_some());
+    assert!(
+        store
+            .claim_reminder(&claim("2026-11-25", &first), now())
+            .await
+            .unwrap()
+            .is_none(),
+        "already handed out"
+    );
+    assert!(
+        store
+            .claim_reminder(&claim("2026-11-24", &second), now())
+            .await
+            .unwrap()
+            .is_none(),
+        "one reminder a day"
+    );
+    let pending = store.pending_checkins(date("2026-11-30")).await.unwrap();
+    assert_eq!(
+        pending.iter().map(|p| p.commitment_id).collect::<Vec<_>>(),
+        vec![ids[1]],
+        "the refused claim left its check-in pending"
+    );
+}
+
+#[tokio::test]
+async fn a_fourth_reminder_in_seven_days_is_refused_in_sql() {
+    let (_dir, store, ids) = store_with_commitments(4).await;
+    for (i, day) in ["2026-11-24", "2026-11-25", "2026-11-26"]
+        .iter()
+        .enumerate()
+    {
+        let items = [(ids[i], date("2026-11-24"))];
+        assert!(store
+            .claim_reminder(&claim(day, &items), now())
+            .await
+            .unwrap()
+            .is_some());
+    }
+    let items = [(ids[3], date("2026-11-24"))];
+    assert!(store
+        .claim_reminder(&claim("2026-11-27", &items), now())
+        .await
+        .unwrap()
+        .is_none());
+    assert!(
+        store
+            .claim_reminder(&claim("2026-12-01", &items), now())
+            .await
+            .unwrap()
+            .is_some(),
+        "the window has moved past the first"
+    );
+}
+
+#[tokio::test]
+async fn an_interrupted_reminder_is_never_resent_and_its_check_in_waits() {
+    let (_dir, store, ids) = store_with_commitments(1).await;
+    let items = [(ids[0], date("2026-11-24"))];
+    store
+        .claim_reminder(&claim("2026-11-24", &items), now())
+        .await
+        .unwrap();
+
+    let later = now() + chrono::Duration::minutes(30);
+    assert_eq!(
+        store
+            .settle_stale_reminders(now() + chrono::Duration::minutes(10), later)
+            .await
+            .unwrap(),
+        1
+    );
+    assert!(store
+        .pending_checkins(date("2026-11-30"))
+        .await
+        .unwrap()
+        .is_empty());
+    let waiting = store.take_waiting_checkins(7).await.unwrap();
+    assert_eq!(waiting.len(), 1);
+    assert!(
+        store.take_waiting_checkins(7).await.unwrap().is_empty(),
+        "taken once"
+    );
+    assert_eq!(
+        store.reminder_dates(7, date("2026-11-20")).await.unwrap(),
+        vec![date("2026-11-24")],
+        "still counted"
+    );
+}
