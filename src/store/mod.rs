@@ -5,6 +5,7 @@
 //! start with `BEGIN IMMEDIATE`, so a read-then-write never fails with SQLITE_BUSY half-way, and
 //! lock and pool waits are capped well under Discord's 3-second interaction deadline.
 
+mod activity;
 mod cohorts;
 mod commitment_progress;
 mod commitments;

@@ -11,6 +11,7 @@ mod crash;
 mod delivery;
 mod harness;
 mod privacy;
+mod progress;
 mod quiz;
 mod quizzer;
 mod recovery;

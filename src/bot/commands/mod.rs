@@ -5,6 +5,7 @@ mod cohort;
 mod commit;
 mod participant;
 mod privacy;
+mod progress;
 mod quiz;
 mod reflect;
 mod settings;
@@ -22,6 +23,7 @@ pub fn all() -> Vec<poise::Command<Data, Error>> {
         participant::today(),
         reflect::reflect(),
         privacy::privacy(),
+        progress::progress(),
         quiz::quiz(),
         commit::commit(),
         commit::checkin(),

@@ -6,6 +6,7 @@ pub mod commitments;
 pub mod membership;
 pub mod nudge;
 pub mod privacy;
+pub mod progress;
 pub mod quiz;
 pub mod reflect;
 
