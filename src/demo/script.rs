@@ -105,13 +105,16 @@ async fn practice_day(stage: &mut Stage, date: NaiveDate, number: u32) -> anyhow
     ));
     let before = stage.sim.channel_messages(stage.cast.practice).len();
     stage.clock.set(due);
+    stage.transcript.set_now(due);
     stage.bot.scheduler().settle().await;
     let posted = stage.sim.channel_messages(stage.cast.practice);
     let nudge = posted.get(before).context("the day's nudge")?.clone();
     stage.transcript.message("#allyship-practice", &nudge);
+    answer_checkins(stage).await?;
 
     // Later in the day, a few people say they tried it (a different few each day).
     stage.clock.set(due + chrono::Duration::hours(6));
+    stage.transcript.set_now(due + chrono::Duration::hours(6));
     let members = stage.cast.members.clone();
     for (index, (_, user)) in members.iter().enumerate().take(4) {
         if !(index as u32 + number).is_multiple_of(3) {
@@ -122,6 +125,7 @@ async fn practice_day(stage: &mut Stage, date: NaiveDate, number: u32) -> anyhow
         1 => {
             quiz_from_nudge(stage, members[0].1, nudge.id).await?;
             reflect_and_share(stage, members[1].1, nudge.id, false).await?;
+            commit(stage, members[0].1).await?;
         }
         2 => {
             let elif = members[3].1;
@@ -228,6 +232,55 @@ async fn reflect_and_share(
         let posted = stage.sim.channel_messages(stage.cast.practice);
         let post = posted.last().context("the shared reflection")?;
         stage.transcript.message("#allyship-practice", post);
+    }
+    Ok(())
+}
+
+/// A "When…, I will…" commitment with a check-in two practice days on.
+async fn commit(stage: &mut Stage, user: u64) -> anyhow::Result<()> {
+    let who = stage.name(user).to_owned();
+    stage.transcript.action(&who, "/commit");
+    let form = stage.sim.slash(stage.actor(user), "commit", &[])?;
+    let opened = form.reply().await?;
+    stage.transcript.reply(&who, &opened);
+    let (when, will) = (
+        "When someone is talked over in stand-up,",
+        "I will hand the floor back to them by name.",
+    );
+    stage.transcript.action(
+        &who,
+        format!("fills in: \"{when} {will}\" (check in after 2 days)"),
+    );
+    let saved = stage
+        .sim
+        .submit_modal(&form, &[("when", when), ("will", will), ("days", "2")])?
+        .reply()
+        .await?;
+    stage.transcript.reply(&who, &saved);
+    Ok(())
+}
+
+/// Any check-in DMs that arrived with this round: shown, and answered "Tried it".
+async fn answer_checkins(stage: &mut Stage) -> anyhow::Result<()> {
+    let members = stage.cast.members.clone();
+    for (name, user) in members {
+        let Some(dm) = stage.sim.dm_messages(user).into_iter().last() else {
+            continue;
+        };
+        if stage.transcript.seen(dm.id) || dm.button("Tried it").is_none() {
+            continue;
+        }
+        stage
+            .transcript
+            .message(&format!("a private message to {name}"), &dm);
+        stage.click(user, dm.id, "Tried it").await?;
+        stage.transcript.action(name, "/progress");
+        let progress = stage
+            .sim
+            .slash(stage.actor(user), "progress", &[])?
+            .reply()
+            .await?;
+        stage.transcript.reply(name, &progress);
     }
     Ok(())
 }

@@ -17,6 +17,10 @@ pub struct Transcript {
     zone: Tz,
     /// The last answer shown, so a repeat can say "the same as above".
     last_answer: Option<String>,
+    /// Messages already written out in full.
+    shown: std::collections::HashSet<u64>,
+    /// The demo clock's time, for relative timestamps ("in 2 days").
+    now: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 impl Default for Transcript {
@@ -26,11 +30,17 @@ impl Default for Transcript {
             channels: HashMap::new(),
             zone: chrono_tz::Europe::London,
             last_answer: None,
+            shown: Default::default(),
+            now: None,
         }
     }
 }
 
 impl Transcript {
+    pub fn set_now(&mut self, now: chrono::DateTime<chrono::Utc>) {
+        self.now = Some(now);
+    }
+
     pub fn name_channel(&mut self, id: u64, name: &str) {
         self.channels.insert(id, format!("#{name}"));
     }
@@ -72,7 +82,7 @@ impl Transcript {
             DateTime::from_timestamp(parts.next()?.parse().ok()?, 0)?.with_timezone(&self.zone);
         Some(match parts.next() {
             Some("t") => instant.format("%H:%M").to_string(),
-            Some("R") => format!("at {}", instant.format("%H:%M %Z")),
+            Some("R") => relative(instant.to_utc() - self.now?),
             _ => instant.format("%a %-d %b %Y %H:%M %Z").to_string(),
         })
     }
@@ -127,8 +137,14 @@ impl Transcript {
         self.message(to, message);
     }
 
+    /// Whether `message` was already written out.
+    pub fn seen(&self, message: u64) -> bool {
+        self.shown.contains(&message)
+    }
+
     /// A message as its readers see it, with its buttons.
     pub fn message(&mut self, audience: &str, message: &SimMessage) {
+        self.shown.insert(message.id);
         let who = if message.ephemeral {
             format!("(only {audience} sees this)")
         } else {
@@ -156,5 +172,21 @@ impl Transcript {
         let path = folder.join("transcript.txt");
         std::fs::write(&path, &self.text)?;
         Ok(path)
+    }
+}
+
+/// "in 2 days", "3 hours ago": as Discord shows a relative timestamp.
+fn relative(delta: chrono::Duration) -> String {
+    // Discord's thresholds: minutes under an hour, hours under about a day, then rounded days.
+    let (amount, unit) = match delta.num_minutes().abs() {
+        m if m < 60 => (m, "minute"),
+        m if m < 22 * 60 => ((m + 30) / 60, "hour"),
+        m => ((m + 12 * 60) / (24 * 60), "day"),
+    };
+    let plural = if amount == 1 { "" } else { "s" };
+    if delta >= chrono::Duration::zero() {
+        format!("in {amount} {unit}{plural}")
+    } else {
+        format!("{amount} {unit}{plural} ago")
     }
 }

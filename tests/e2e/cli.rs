@@ -286,6 +286,10 @@ fn the_demo_sets_a_cohort_up_by_commands_plays_its_days_and_exits_0() {
         "Saved, privately",
         "Yes, share it without my name",
         "A reflection from someone in the cohort",
+        "Bao › /commit",
+        "(in a private message to Bao)",
+        "Bao › clicks [Tried it]",
+        "Your practice in Northwind Allies",
         "Last nudges:",
     ] {
         assert!(

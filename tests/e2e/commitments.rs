@@ -51,8 +51,14 @@ async fn a_commitment_is_checked_in_on_once_at_the_cohorts_time_in_the_persons_o
     )
     .await;
     assert!(saved.message().ephemeral);
+    // Thursday 26 November, 09:00 in Berlin (08:00 UTC), shown in each reader's own zone.
+    let thursday_nine_berlin = chrono::DateTime::parse_from_rfc3339("2026-11-26T08:00:00Z")
+        .unwrap()
+        .timestamp();
     assert!(
-        saved.text().contains("Check-in: Thu 26 Nov"),
+        saved
+            .text()
+            .contains(&format!("**Check-in:** <t:{thursday_nine_berlin}:F>")),
         "{}",
         saved.text()
     );

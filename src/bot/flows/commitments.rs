@@ -2,7 +2,7 @@
 //! when it is sent: the text is sealed, the check-in day is set in the person's own zone,
 //! and anything refused is handed back so nothing typed is lost.
 
-use chrono::{DateTime, Duration, NaiveDate, Utc};
+use chrono::{DateTime, Duration, Utc};
 
 use super::membership::not_in_a_cohort;
 use super::Answer;
@@ -162,7 +162,6 @@ pub async fn submit(
             let due = resolve(due_date, cohort.send_time, zone);
             Ok(Answer::text(saved(
                 &commitment_text(when, will),
-                due_date,
                 due,
                 settings.reminders_on,
             )))
@@ -170,8 +169,7 @@ pub async fn submit(
     }
 }
 
-fn saved(text: &str, date: NaiveDate, due: DateTime<Utc>, reminders_on: bool) -> String {
-    let day = date.format("%a %-d %b");
+fn saved(text: &str, due: DateTime<Utc>, reminders_on: bool) -> String {
     let how = if reminders_on {
         "I'll check in with you privately by DM on that day (if your DMs are closed, it shows up the \
          next time you use a command here)."
@@ -179,7 +177,7 @@ fn saved(text: &str, date: NaiveDate, due: DateTime<Utc>, reminders_on: bool) ->
         "Your reminders are off, so the check-in waits for you in `/checkin` and on your next command."
     };
     format!(
-        "Saved, and only you can read it:\n> {text}\n\n**Check-in: {day}**, {} ({}). {how}\n\
+        "Saved, and only you can read it:\n> {text}\n\n**Check-in:** {} ({}). {how}\n\
          `/checkin` shows your open commitments any time.",
         timestamp(due, 'F'),
         timestamp(due, 'R')

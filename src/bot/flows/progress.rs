@@ -113,11 +113,14 @@ pub async fn progress(data: &Data, guild: Option<u64>, user: u64) -> Result<Answ
         next.push(format!("Next nudge {}", timestamp(due, 'F')));
     }
     if let Some(review) = reviews.first() {
-        next.push(format!(
-            "{} quiz question(s) come back from {}",
-            reviews.len(),
-            review.due.format("%a %-d %b")
-        ));
+        next.push(if review.due <= today {
+            "Quiz questions are ready for review: `/quiz`".to_owned()
+        } else {
+            format!(
+                "Quiz questions come back on {}",
+                review.due.format("%a %-d %b")
+            )
+        });
     }
     if let Some(checkin) = commitments.next_checkin {
         next.push(if checkin <= now {
