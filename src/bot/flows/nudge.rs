@@ -7,22 +7,28 @@ use crate::bot::errors::user_error;
 use crate::bot::render::{self, NudgeView};
 use crate::bot::{Data, Error};
 use crate::scheduler::planning::Timing;
+use crate::store::Cohort;
 
 pub const STALE: &str =
     "This button is no longer valid. `/today` shows your cohort's current prompt.";
 
-/// Counts that `user` tried the nudge `delivery`: once per person per day.
-pub async fn tried(data: &Data, user: u64, delivery: i64) -> Result<Answer, Error> {
+/// The cohort a nudge's button belongs to, or the friendly `stale` error when the delivery or
+/// its cohort is gone (an old message, a deleted cohort). Each button names its own way back.
+pub async fn cohort_of_nudge(data: &Data, delivery: i64, stale: &str) -> Result<Cohort, Error> {
     let found = data
         .store
         .delivery(delivery)
         .await?
-        .ok_or_else(|| user_error(STALE))?;
-    let cohort = data
-        .store
+        .ok_or_else(|| user_error(stale))?;
+    data.store
         .cohort(found.cohort_id)
         .await?
-        .ok_or_else(|| user_error(STALE))?;
+        .ok_or_else(|| user_error(stale))
+}
+
+/// Counts that `user` tried the nudge `delivery`: once per person per day.
+pub async fn tried(data: &Data, user: u64, delivery: i64) -> Result<Answer, Error> {
+    let cohort = cohort_of_nudge(data, delivery, STALE).await?;
     if !data.store.is_member(cohort.id, user).await? {
         return Ok(Answer::text(format!(
             "This prompt is for the **{}** cohort. Join it (`/join`) to count your practice.",

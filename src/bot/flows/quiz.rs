@@ -46,16 +46,7 @@ pub async fn start(
 
 /// Quiz me on the nudge `delivery`: the same quiz, for a member of the nudge's cohort.
 pub async fn from_nudge(data: &Data, user: u64, delivery: i64) -> Result<Answer, Error> {
-    let found = data
-        .store
-        .delivery(delivery)
-        .await?
-        .ok_or_else(|| user_error(STALE))?;
-    let cohort = data
-        .store
-        .cohort(found.cohort_id)
-        .await?
-        .ok_or_else(|| user_error(STALE))?;
+    let cohort = super::nudge::cohort_of_nudge(data, delivery, STALE).await?;
     if !data.store.is_member(cohort.id, user).await? {
         if data
             .store

@@ -43,16 +43,7 @@ async fn cohort_for(
     delivery: Option<i64>,
 ) -> Result<Option<Cohort>, Error> {
     if let Some(delivery) = delivery {
-        let found = data
-            .store
-            .delivery(delivery)
-            .await?
-            .ok_or_else(|| user_error(STALE))?;
-        let cohort = data
-            .store
-            .cohort(found.cohort_id)
-            .await?
-            .ok_or_else(|| user_error(STALE))?;
+        let cohort = super::nudge::cohort_of_nudge(data, delivery, STALE).await?;
         return Ok(data
             .store
             .is_member(cohort.id, user)
