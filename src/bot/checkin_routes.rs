@@ -4,6 +4,7 @@
 
 use poise::serenity_prelude as serenity;
 
+use super::commands::support::AnsweredWithForm;
 use super::components::{ComponentAction, ModalKind};
 use super::events::{respond, STALE_BUTTON};
 use super::flows::checkin;
@@ -11,9 +12,8 @@ use super::flows::Outcome;
 use super::flows::{commitments, Answer};
 use super::{Context, Data};
 
-/// Commands whose own answer already covers waiting check-ins (or is a form, which cannot be
-/// followed by a message).
-const SHOWS_NO_WAITING: [&str; 2] = ["commit", "checkin"];
+/// The command whose own answer already lists waiting check-ins.
+const LISTS_CHECKINS: &str = "checkin";
 
 /// A check-in button was pressed.
 pub(super) async fn button(
@@ -89,7 +89,9 @@ fn field(submit: &serenity::ModalInteraction, name: &str) -> String {
 
 /// After a command: check-ins that waited for this person appear as a private followup.
 pub(super) async fn show_waiting(ctx: Context<'_>) {
-    if SHOWS_NO_WAITING.contains(&&*ctx.command().name) {
+    if ctx.command().name == LISTS_CHECKINS
+        || ctx.invocation_data::<AnsweredWithForm>().await.is_some()
+    {
         return;
     }
     let data = ctx.data();

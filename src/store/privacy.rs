@@ -57,6 +57,12 @@ impl Store {
             .push(("quiz_answers".into(), self.export_quiz_answers(user).await?));
         rows.tables
             .push(("quiz_reviews".into(), self.export_quiz_reviews(user).await?));
+        rows.tables.push((
+            "quiz_attempts".into(),
+            self.export_quiz_attempts(user).await?,
+        ));
+        rows.tables
+            .push(("reminder_dms".into(), self.export_reminder_dms(user).await?));
         Ok(rows)
     }
 
@@ -108,6 +114,53 @@ impl Store {
             .map(|(track, item, module, step, due)| {
                 json!({"track": track, "item": item, "module": module, "retired": step == 0, "comes_back_on": due})
             })
+            .collect())
+    }
+
+    /// Each quiz started, with its questions in the order asked and the option order shown.
+    async fn export_quiz_attempts(&self, user: u64) -> StoreResult<Vec<Value>> {
+        type Row = (i64, String, Option<i64>, String, i64, Option<i64>);
+        let attempts: Vec<Row> = sqlx::query_as(
+            "SELECT attempt_id, track, module, source, started_at, finished_at
+             FROM quiz_attempts WHERE user_id = ?1 ORDER BY attempt_id",
+        )
+        .bind(id_to_db(user))
+        .fetch_all(self.pool())
+        .await?;
+        let mut out = Vec::with_capacity(attempts.len());
+        for (attempt, track, module, source, started, finished) in attempts {
+            let questions: Vec<(String, i64, String, bool)> = sqlx::query_as(
+                "SELECT item_id, module, option_order, review FROM quiz_questions
+                 WHERE attempt_id = ?1 ORDER BY position",
+            )
+            .bind(attempt)
+            .fetch_all(self.pool())
+            .await?;
+            let questions: Vec<Value> = questions
+                .into_iter()
+                .map(|(item, module, order, review)| {
+                    json!({"item": item, "module": module, "options_shown": shown_order(&order),
+                           "spaced_review": review})
+                })
+                .collect();
+            out.push(json!({"track": track, "module_asked": module, "started_from": source,
+                            "started_at": from_db_time(started), "finished_at": finished.map(from_db_time),
+                            "questions": questions}));
+        }
+        Ok(out)
+    }
+
+    /// The check-in DMs the bot tried to send: the day, and whether it arrived.
+    async fn export_reminder_dms(&self, user: u64) -> StoreResult<Vec<Value>> {
+        let rows: Vec<(String, String, i64)> = sqlx::query_as(
+            "SELECT local_date, status, claimed_at FROM reminder_dms WHERE user_id = ?1 ORDER BY reminder_id",
+        )
+        .bind(id_to_db(user))
+        .fetch_all(self.pool())
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(date, status, at)| json!({"date": date, "status": status, "at": from_db_time(at)}))
             .collect())
     }
 
@@ -188,4 +241,14 @@ impl Store {
         }
         Ok(found)
     }
+}
+
+/// "2,0,3,1" (original option indexes, as stored) to the curriculum's numbering from 1, so it
+/// reads like `chosen_option`: [3, 1, 4, 2].
+fn shown_order(stored: &str) -> Vec<u64> {
+    stored
+        .split(',')
+        .filter_map(|index| index.trim().parse::<u64>().ok())
+        .map(|index| index + 1)
+        .collect()
 }

@@ -15,6 +15,8 @@ pub struct StoredReflection {
     pub sealed_text: Vec<u8>,
     pub created_at: DateTime<Utc>,
     pub shared_at: Option<DateTime<Utc>>,
+    /// The channel the anonymous copy was posted in, once it was posted.
+    pub shared_channel_id: Option<u64>,
 }
 
 pub struct NewReflection<'a> {
@@ -25,10 +27,19 @@ pub struct NewReflection<'a> {
     pub sealed_text: &'a [u8],
 }
 
-type ReflectionRow = (i64, i64, Option<i64>, String, Vec<u8>, i64, Option<i64>);
+type ReflectionRow = (
+    i64,
+    i64,
+    Option<i64>,
+    String,
+    Vec<u8>,
+    i64,
+    Option<i64>,
+    Option<i64>,
+);
 
 fn from_row(row: ReflectionRow) -> StoredReflection {
-    let (id, user, cohort_id, question, sealed_text, created, shared) = row;
+    let (id, user, cohort_id, question, sealed_text, created, shared, channel) = row;
     StoredReflection {
         id,
         user_id: user as u64,
@@ -37,10 +48,11 @@ fn from_row(row: ReflectionRow) -> StoredReflection {
         sealed_text,
         created_at: from_db_time(created),
         shared_at: shared.map(from_db_time),
+        shared_channel_id: channel.map(|c| c as u64),
     }
 }
 
-const COLUMNS: &str = "SELECT reflection_id, user_id, cohort_id, question, sealed_text, created_at, shared_at FROM reflections";
+const COLUMNS: &str = "SELECT reflection_id, user_id, cohort_id, question, sealed_text, created_at, shared_at, shared_channel_id FROM reflections";
 
 impl Store {
     pub async fn has_reflection_consent(&self, user: u64) -> StoreResult<bool> {

@@ -178,6 +178,67 @@ async fn with_dms_closed_the_check_in_waits_for_the_next_command_and_never_reach
 }
 
 #[tokio::test]
+async fn a_command_that_opens_a_form_leaves_waiting_check_ins_for_the_next_command() {
+    let (harness, user, _) = cohort_with_member("Dara").await;
+    harness.sim.set_dms_open(user, false);
+    commit(
+        &harness,
+        user,
+        "a decision is made",
+        "ask who was missing",
+        "1",
+    )
+    .await;
+    // Consent first, so that /reflect answers with its form.
+    let notice = harness.command(user, "reflect", &[]).await;
+    let agree = notice.message().button("I understand, continue").unwrap();
+    harness
+        .sim
+        .click(user, notice.message().id, &agree.custom_id)
+        .unwrap()
+        .reply()
+        .await
+        .unwrap();
+    settle_at(
+        &harness,
+        local("2026-11-24", "09:00", chrono_tz::America::New_York),
+    )
+    .await;
+
+    for form_command in ["reflect", "commit"] {
+        let opened = harness
+            .sim
+            .slash(harness.in_general(user), form_command, &[])
+            .unwrap();
+        let form = opened.reply().await.unwrap();
+        assert!(
+            matches!(form, Reply::Modal(_)),
+            "/{form_command} opens a form"
+        );
+        assert!(
+            opened
+                .wait_for_followups(1, Duration::from_secs(1))
+                .await
+                .is_empty(),
+            "nothing lands behind the open /{form_command} form"
+        );
+    }
+
+    let next = harness
+        .sim
+        .slash(harness.in_general(user), "progress", &[])
+        .unwrap();
+    next.reply().await.unwrap();
+    let shown = next.wait_for_followups(1, WAIT).await;
+    assert_eq!(shown.len(), 1, "the check-in waited for this command");
+    assert!(
+        shown[0].text().contains("ask who was missing"),
+        "{}",
+        shown[0].text()
+    );
+}
+
+#[tokio::test]
 async fn not_yet_asks_for_a_new_date_and_the_check_in_comes_again_then() {
     let (harness, user, _) = cohort_with_member("Chen").await;
     commit(

@@ -3,17 +3,18 @@
 use serde_json::Value;
 
 use crate::cohorts::with_cohort;
+use crate::commit_support::{checkin_dms, click, settle_at};
 use crate::harness::Harness;
+
+fn at(text: &str) -> chrono::DateTime<chrono::Utc> {
+    chrono::DateTime::parse_from_rfc3339(text).unwrap().to_utc()
+}
 
 /// A member of Blue who joined, tried Monday's nudge and wrote a reflection; returns their id.
 async fn active_member(harness: &Harness, channel: u64) -> u64 {
     let member = harness.add_member("Lior");
     harness.command(member, "join", &[("cohort", "Blue")]).await;
-    harness.clock.set(
-        chrono::DateTime::parse_from_rfc3339("2026-11-23T09:00:00Z")
-            .unwrap()
-            .to_utc(),
-    );
+    harness.clock.set(at("2026-11-23T09:00:00Z"));
     harness.bot().scheduler().settle().await;
     let nudge = harness
         .sim
@@ -87,13 +88,36 @@ async fn privacy_info_says_what_is_kept_who_sees_it_and_for_how_long() {
         "{text}"
     );
     assert!(text.contains("at least 5 people"), "{text}");
+    assert!(
+        text.contains(
+            "commitments: **encrypted**, readable only by you; kept until you delete them"
+        ),
+        "{text}"
+    );
     assert!(text.contains("employment"), "{text}");
+}
+
+/// The export's name for each table that holds a person's rows (the same name where absent).
+/// `quiz_questions` has no person column: its rows go out inside `quiz_attempts`.
+fn exported_as(table: &str) -> &str {
+    match table {
+        "reflection_consents" => "reflection_consent",
+        "participant_settings" => "settings",
+        other => other,
+    }
 }
 
 #[tokio::test]
 async fn export_returns_everything_about_the_person_with_reflections_readable() {
     let (harness, channel) = with_cohort(&[("time", "09:00"), ("timezone", "UTC")]).await;
     let member = active_member(&harness, channel).await;
+    harness
+        .command(member, "settings", &[("quiet_hours", "22:00-07:00")])
+        .await;
+    // The commitment's check-in DM on its due day, answered: a reminder row and an answer.
+    settle_at(&harness, at("2026-11-26T09:00:00Z")).await;
+    let dm = checkin_dms(&harness, member).remove(0);
+    click(&harness, member, &dm, "Tried it").await;
 
     let reply = harness.command(member, "privacy export", &[]).await;
 
@@ -113,11 +137,31 @@ async fn export_returns_everything_about_the_person_with_reflections_readable() 
     );
     assert!(data["reflection_consent"][0]["given_at"].is_string());
     assert_eq!(data["quiz_answers"].as_array().map(Vec::len), Some(1));
+    let attempt = &data["quiz_attempts"][0];
+    assert_eq!(attempt["started_from"], "command");
+    let shown = attempt["questions"][0]["options_shown"].as_array().unwrap();
+    assert!(shown.len() >= 2 && shown.iter().all(|o| o.as_u64() >= Some(1)));
     assert_eq!(
         data["commitments"][0]["i_will"],
         "I will hand the floor back to them."
     );
-    assert_eq!(data["settings"]["reminders"], "on");
+    assert_eq!(data["checkin_answers"][0]["answer"], "tried");
+    assert_eq!(data["reminder_dms"][0]["status"], "sent");
+    assert_eq!(data["settings"]["quiet_hours"], "22:00-07:00");
+
+    // Completeness: every table that holds a row with this person's id is in the export.
+    let tables = harness.bot().store().rows_mentioning(member).await.unwrap();
+    for (table, column, count) in tables {
+        let exported = &data[exported_as(&table)];
+        let present = exported
+            .as_array()
+            .map_or(exported.is_object(), |rows| !rows.is_empty());
+        assert!(
+            present,
+            "{count} row(s) of {table}.{column} hold the person's id but the export has no \"{}\"",
+            exported_as(&table)
+        );
+    }
 }
 
 #[tokio::test]
@@ -165,11 +209,7 @@ async fn an_admin_deleting_their_data_leaves_the_cohorts_they_created_running() 
         .reply()
         .await
         .unwrap();
-    harness.clock.set(
-        chrono::DateTime::parse_from_rfc3339("2026-11-23T09:00:00Z")
-            .unwrap()
-            .to_utc(),
-    );
+    harness.clock.set(at("2026-11-23T09:00:00Z"));
     harness.bot().scheduler().settle().await;
 
     assert!(harness

@@ -9,7 +9,10 @@ use crate::bot::{render, Context, Error};
 pub async fn about(ctx: Context<'_>) -> Result<(), Error> {
     ctx.send(
         CreateReply::default()
-            .embed(render::about())
+            .embed(render::about(
+                ctx.data().settings.quiz.questions,
+                ctx.data().settings.privacy.min_group_size,
+            ))
             .ephemeral(true),
     )
     .await?;

@@ -39,6 +39,10 @@ pub fn guild_of(ctx: Context<'_>) -> Result<u64, Error> {
     })
 }
 
+/// Marks a command that answered with a form: nothing may follow it (a message would land
+/// behind the open form), so waiting check-ins keep for the person's next command.
+pub struct AnsweredWithForm;
+
 /// Sends a flow's outcome: an ephemeral reply, or a form as the command's first response.
 pub async fn respond(ctx: Context<'_>, outcome: crate::bot::flows::Outcome) -> Result<(), Error> {
     match (outcome, ctx) {
@@ -55,6 +59,7 @@ pub async fn respond(ctx: Context<'_>, outcome: crate::bot::flows::Outcome) -> R
             // Tell poise the command has answered, so nothing tries to answer it again.
             app.has_sent_initial_response
                 .store(true, std::sync::atomic::Ordering::SeqCst);
+            ctx.set_invocation_data(AnsweredWithForm).await;
         }
         (crate::bot::flows::Outcome::Form(_), poise::Context::Prefix(_)) => {}
     }

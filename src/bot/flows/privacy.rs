@@ -18,12 +18,15 @@ pub fn info(data: &Data) -> Answer {
     Answer::text(format!(
         "**What allybot keeps about you**\n\
          • Which cohort you joined and when, and the \"I tried this\" clicks you made.\n\
-         • Your quiz answers (which option, right or not, how sure you were) to bring questions back at the right time.\n\
-         • Your reflections, commitments and check-in notes: **encrypted**, readable only by you; deleted \
+         • Your quizzes and answers (which option, right or not, how sure you were) to bring questions back at the right time.\n\
+         • Your reflections and check-in notes: **encrypted**, readable only by you; deleted \
          automatically after {days} days.\n\
-         • Your settings (time zone, reminders, quiet hours) and that you agreed to store reflections.\n\n\
-         **Who sees it:** only you. Admins and your cohort see only totals from at least {k} people, never \
-         anything individual, and nothing here is used for employment decisions.\n\
+         • Your commitments: **encrypted**, readable only by you; kept until you delete them.\n\
+         • Your check-in answers, which days a check-in DM was sent to you, your settings (time zone, \
+         reminders, quiet hours) and that you agreed to store reflections.\n\n\
+         **Who sees it:** only you. Admins see how many people are in a cohort, never what any one of \
+         them did; progress totals count only groups of at least {k} people. Nothing here is used for \
+         employment decisions.\n\
          **Not kept:** your messages, your roles, anything you didn't give the bot.\n\
          `/privacy export` sends you all of it as a file; `/privacy delete` removes all of it.",
         days = privacy.reflection_retention_days,
@@ -48,6 +51,7 @@ pub async fn export(data: &Data, user: u64) -> Result<Vec<u8>, Error> {
             "text": text,
             "written_at": reflection.created_at,
             "shared_anonymously_at": reflection.shared_at,
+            "shared_in_channel": reflection.shared_channel_id.map(|c| c.to_string()),
         }));
     }
     tables.insert("reflections".into(), Value::Array(reflections));

@@ -21,17 +21,17 @@ pub fn seal_context(user: u64) -> String {
     format!("reflection:{user}")
 }
 
-fn consent_notice() -> Answer {
+fn consent_notice(retention_days: u32) -> Answer {
     let agree = serenity::CreateButton::new(ComponentAction::ReflectionConsent.to_string())
         .label("I understand, continue")
         .style(serenity::ButtonStyle::Primary);
-    Answer::text(
+    Answer::text(format!(
         "**Before your first reflection:** what you write is stored encrypted, and only you can read it: \
          not admins, not your cohort. It may touch on sensitive things, so write only what you're comfortable \
-         keeping. It is deleted automatically after a while, `/privacy export` gives you a copy, and \
-         `/privacy delete` removes it (and this consent) at any time. Nothing here is used for any \
-         employment decision.",
-    )
+         keeping. It is deleted automatically after {retention_days} days, `/privacy export` gives you a \
+         copy, and `/privacy delete` removes it (and this consent) at any time. Nothing here is used for \
+         any employment decision."
+    ))
     .with_button(agree)
 }
 
@@ -100,7 +100,7 @@ pub async fn open(
         return Ok(not_in_a_cohort().into());
     };
     if !data.store.has_reflection_consent(user).await? {
-        return Ok(consent_notice().into());
+        return Ok(consent_notice(data.settings.privacy.reflection_retention_days).into());
     }
     let question = question_for(data, &cohort, delivery).await?;
     Ok(Outcome::Form(render::reflection_modal(
@@ -141,7 +141,9 @@ pub async fn save(
         return Ok(not_in_a_cohort());
     };
     if !data.store.has_reflection_consent(user).await? {
-        return Ok(consent_notice());
+        return Ok(consent_notice(
+            data.settings.privacy.reflection_retention_days,
+        ));
     }
     let question = question_for(data, &cohort, delivery).await?;
     let sealed = data.cipher.seal(text, &seal_context(user));

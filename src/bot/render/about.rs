@@ -4,19 +4,24 @@ use poise::serenity_prelude as serenity;
 
 use super::ACCENT;
 
-/// The `/about` answer: what the bot does, what it keeps, and how to begin.
-pub fn about() -> serenity::CreateEmbed {
+/// The `/about` answer: what the bot does, what it keeps, and how to begin. `questions` is
+/// `quiz.questions`; summaries will count only groups of at least `min_group_size` people.
+pub fn about(questions: u32, min_group_size: u32) -> serenity::CreateEmbed {
+    let quiz = match questions {
+        1 => "one short scenario question".to_owned(),
+        n => format!("{n} short scenario questions"),
+    };
     serenity::CreateEmbed::new()
         .title("allybot: everyday allyship practice")
         .colour(ACCENT)
-        .description(
+        .description(format!(
             "allybot turns an allyship certification track into a small daily habit, framed by the \
              4 As: **Awareness, Action, Advocacy, Accountability**.\n\n\
              • Each working day your cohort gets one short practice prompt, at your cohort's local time.\n\
-             • `/quiz` asks three short scenario questions and explains every answer.\n\
+             • `/quiz` asks {quiz} and explains every answer.\n\
              • `/reflect` keeps a private note; `/commit` records a \"When…, I will…\" plan and checks in with you later.\n\
              • `/progress` shows your own streak and what's next.",
-        )
+        ))
         .field(
             "How to begin",
             "Click **Join** on your cohort's invite, or run `/join`. Admins (Manage Server) start with \
@@ -25,10 +30,13 @@ pub fn about() -> serenity::CreateEmbed {
         )
         .field(
             "Your privacy",
-            "Only you can see your reflections, notes and answers; admins see only group totals from \
-             at least five people. `/privacy info` says exactly what is kept, `/privacy export` gives \
-             you all of it, and `/privacy delete` removes it. Nothing here is ever used for \
-             employment decisions.",
+            format!(
+                "Only you can see your reflections, notes and answers. Admins see how many people are \
+                 in a cohort, never what any one of them did; progress totals count only groups of \
+                 at least {min_group_size} people. `/privacy info` says exactly what is kept, \
+                 `/privacy export` gives you all of it, and `/privacy delete` removes it. Nothing \
+                 here is ever used for employment decisions."
+            ),
             false,
         )
         .footer(serenity::CreateEmbedFooter::new("Practice, not perfection: a missed day is fine."))
