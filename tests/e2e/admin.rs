@@ -2,14 +2,9 @@
 //! happens with a guild full of cohorts or odd dates.
 
 use allybot::sim::SimMessage;
-use chrono::{DateTime, Utc};
 
 use crate::cohorts::with_cohort;
-use crate::harness::Harness;
-
-fn at(text: &str) -> DateTime<Utc> {
-    DateTime::parse_from_rfc3339(text).unwrap().to_utc()
-}
+use crate::harness::{at, Harness};
 
 fn nudges(messages: &[SimMessage]) -> Vec<&SimMessage> {
     messages
@@ -131,12 +126,8 @@ async fn the_invites_join_button_joins_and_today_shows_the_latest_prompt() {
     let member = harness.add_member("Oren");
 
     let joined = harness
-        .sim
-        .click(member, invite.id, &invite.button("Join").unwrap().custom_id)
-        .unwrap()
-        .reply()
-        .await
-        .unwrap();
+        .press(member, invite.id, &invite.button("Join").unwrap().custom_id)
+        .await;
     let before = harness.command(member, "today", &[]).await;
     harness.clock.set(at("2026-11-23T09:00:00Z"));
     harness.bot().scheduler().settle().await;

@@ -7,7 +7,7 @@ use allybot::sim::permissions::SEND_MESSAGES;
 use allybot::sim::{Overwrite, OverwriteTarget, SimError, SimMessage};
 use chrono::{Duration as Days, NaiveDate};
 
-use crate::harness::Harness;
+use crate::harness::{at, Harness};
 
 fn date(text: &str) -> NaiveDate {
     NaiveDate::parse_from_str(text, "%Y-%m-%d").unwrap()
@@ -277,17 +277,9 @@ async fn a_deleted_channel_stops_deliveries_after_one_failure_and_status_says_wh
     let scheduler = harness.bot().scheduler();
     harness.sim.delete_channel(channel);
 
-    harness.clock.set(
-        chrono::DateTime::parse_from_rfc3339("2026-11-23T09:00:00Z")
-            .unwrap()
-            .to_utc(),
-    );
+    harness.clock.set(at("2026-11-23T09:00:00Z"));
     scheduler.settle().await;
-    harness.clock.set(
-        chrono::DateTime::parse_from_rfc3339("2026-11-24T09:00:00Z")
-            .unwrap()
-            .to_utc(),
-    );
+    harness.clock.set(at("2026-11-24T09:00:00Z"));
     scheduler.settle().await;
 
     let posts = harness
@@ -401,12 +393,8 @@ async fn joining_a_second_cohort_offers_a_switch_and_the_button_switches() {
         .button("Switch to Red")
         .expect("a switch button");
     let switched = harness
-        .sim
-        .click(member, offer.message().id, &switch.custom_id)
-        .unwrap()
-        .reply()
-        .await
-        .unwrap();
+        .press(member, offer.message().id, &switch.custom_id)
+        .await;
 
     assert!(
         switched.text().contains("Welcome to **Red**"),
@@ -437,44 +425,16 @@ async fn i_tried_this_counts_once_per_person_and_keeps_working_after_a_restart()
     let member = harness.add_member("Bao");
     let outsider = harness.add_member("Femi");
     harness.command(member, "join", &[("cohort", "Blue")]).await;
-    harness.clock.set(
-        chrono::DateTime::parse_from_rfc3339("2026-11-23T09:00:00Z")
-            .unwrap()
-            .to_utc(),
-    );
+    harness.clock.set(at("2026-11-23T09:00:00Z"));
     harness.bot().scheduler().settle().await;
     let nudge = nudges(&harness.sim.channel_messages(channel))[0].clone();
     let tried = nudge.button("I tried this").unwrap();
 
-    let first = harness
-        .sim
-        .click(member, nudge.id, &tried.custom_id)
-        .unwrap()
-        .reply()
-        .await
-        .unwrap();
-    let second = harness
-        .sim
-        .click(member, nudge.id, &tried.custom_id)
-        .unwrap()
-        .reply()
-        .await
-        .unwrap();
-    let stranger = harness
-        .sim
-        .click(outsider, nudge.id, &tried.custom_id)
-        .unwrap()
-        .reply()
-        .await
-        .unwrap();
+    let first = harness.press(member, nudge.id, &tried.custom_id).await;
+    let second = harness.press(member, nudge.id, &tried.custom_id).await;
+    let stranger = harness.press(outsider, nudge.id, &tried.custom_id).await;
     harness.restart().await;
-    let after_restart = harness
-        .sim
-        .click(member, nudge.id, &tried.custom_id)
-        .unwrap()
-        .reply()
-        .await
-        .unwrap();
+    let after_restart = harness.press(member, nudge.id, &tried.custom_id).await;
 
     assert!(first.text().starts_with("Counted"), "{}", first.text());
     assert!(first.message().ephemeral);
@@ -587,7 +547,6 @@ async fn status_shows_the_next_three_nudges_and_the_member_count() {
 async fn pausing_holds_the_content_and_resuming_picks_up_where_it_left_off() {
     let (harness, channel) = with_cohort(&[("time", "09:00"), ("timezone", "UTC")]).await;
     let scheduler = harness.bot().scheduler();
-    let at = |text: &str| chrono::DateTime::parse_from_rfc3339(text).unwrap().to_utc();
 
     harness.clock.set(at("2026-11-23T09:00:00Z"));
     scheduler.settle().await;

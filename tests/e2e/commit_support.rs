@@ -88,13 +88,7 @@ pub fn buttons(message: &SimMessage, label: &str) -> Vec<Button> {
 
 pub async fn click(harness: &Harness, user: u64, message: &SimMessage, label: &str) -> Reply {
     let button = buttons(message, label).into_iter().next().expect(label);
-    harness
-        .sim
-        .click(user, message.id, &button.custom_id)
-        .unwrap()
-        .reply()
-        .await
-        .unwrap()
+    harness.press(user, message.id, &button.custom_id).await
 }
 
 pub async fn settle_at(harness: &Harness, at: DateTime<Utc>) {

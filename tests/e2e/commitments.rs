@@ -193,12 +193,8 @@ async fn a_command_that_opens_a_form_leaves_waiting_check_ins_for_the_next_comma
     let notice = harness.command(user, "reflect", &[]).await;
     let agree = notice.message().button("I understand, continue").unwrap();
     harness
-        .sim
-        .click(user, notice.message().id, &agree.custom_id)
-        .unwrap()
-        .reply()
-        .await
-        .unwrap();
+        .press(user, notice.message().id, &agree.custom_id)
+        .await;
     settle_at(
         &harness,
         local("2026-11-24", "09:00", chrono_tz::America::New_York),

@@ -12,7 +12,7 @@ use chrono::{DateTime, Utc};
 use rand::{Rng, SeedableRng};
 
 use crate::delivery::seed_cohorts;
-use crate::harness::allybot;
+use crate::harness::{allybot, at};
 
 const COHORTS: usize = 200;
 
@@ -86,9 +86,7 @@ async fn sigkill_at_random_points_of_a_fan_out_never_doubles_or_misses_a_nudge()
         FaultKind::DelayAfter(Duration::from_millis(120)),
     ));
 
-    let due = DateTime::parse_from_rfc3339("2026-11-23T09:00:00Z")
-        .unwrap()
-        .to_utc();
+    let due = at("2026-11-23T09:00:00Z");
     let began = Instant::now();
     let simulated_now = || {
         due - chrono::Duration::seconds(2) + chrono::Duration::from_std(began.elapsed()).unwrap()

@@ -7,14 +7,10 @@ use allybot::domain::{Plan, SendTime, WorkWeek};
 use allybot::sim::permissions::SEND_MESSAGES;
 use allybot::sim::{Fault, FaultKind, Overwrite, OverwriteTarget, SimMessage};
 use allybot::store::{CreateOutcome, NewCohort, Store};
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::NaiveDate;
 
 use crate::cohorts::with_cohort;
-use crate::harness::Harness;
-
-fn at(text: &str) -> DateTime<Utc> {
-    DateTime::parse_from_rfc3339(text).unwrap().to_utc()
-}
+use crate::harness::{at, Harness};
 
 fn nudge_count(messages: &[SimMessage]) -> usize {
     messages

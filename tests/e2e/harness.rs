@@ -13,11 +13,16 @@ use chrono::{DateTime, Utc};
 
 pub const READY: Duration = Duration::from_secs(30);
 
+/// A moment written as RFC 3339 ("2026-11-23T09:00:00Z").
+pub fn at(text: &str) -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339(text)
+        .unwrap_or_else(|e| panic!("{text}: {e}"))
+        .to_utc()
+}
+
 /// Monday 23 November 2026, 08:00 UTC.
 pub fn monday_morning() -> DateTime<Utc> {
-    DateTime::parse_from_rfc3339("2026-11-23T08:00:00Z")
-        .unwrap()
-        .to_utc()
+    at("2026-11-23T08:00:00Z")
 }
 
 pub struct Harness {
@@ -142,6 +147,16 @@ impl Harness {
         let user = self.sim.add_user(name);
         self.sim.add_member(self.guild, user, &[]);
         user
+    }
+
+    /// `user` presses the button `custom_id` on `message` and gets what they see.
+    pub async fn press(&self, user: u64, message: u64, custom_id: &str) -> Reply {
+        self.sim
+            .click(user, message, custom_id)
+            .unwrap_or_else(|e| panic!("pressing {custom_id}: {e}"))
+            .reply()
+            .await
+            .unwrap_or_else(|e| panic!("pressing {custom_id}: {e}"))
     }
 
     /// Runs a slash command in #general and returns what the user sees.

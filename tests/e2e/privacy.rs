@@ -4,11 +4,7 @@ use serde_json::Value;
 
 use crate::cohorts::with_cohort;
 use crate::commit_support::{checkin_dms, click, settle_at};
-use crate::harness::Harness;
-
-fn at(text: &str) -> chrono::DateTime<chrono::Utc> {
-    chrono::DateTime::parse_from_rfc3339(text).unwrap().to_utc()
-}
+use crate::harness::{at, Harness};
 
 /// A member of Blue who joined, tried Monday's nudge and wrote a reflection; returns their id.
 async fn active_member(harness: &Harness, channel: u64) -> u64 {
@@ -23,16 +19,12 @@ async fn active_member(harness: &Harness, channel: u64) -> u64 {
         .find(|m| m.button("I tried this").is_some())
         .unwrap();
     harness
-        .sim
-        .click(
+        .press(
             member,
             nudge.id,
             &nudge.button("I tried this").unwrap().custom_id,
         )
-        .unwrap()
-        .reply()
-        .await
-        .unwrap();
+        .await;
     let notice = harness.command(member, "reflect", &[]).await;
     let agree = notice.message().button("I understand, continue").unwrap();
     let form = harness
@@ -51,12 +43,8 @@ async fn active_member(harness: &Harness, channel: u64) -> u64 {
     let quiz = harness.command(member, "quiz", &[]).await;
     let first_option = quiz.message().button("A").unwrap();
     harness
-        .sim
-        .click(member, quiz.message().id, &first_option.custom_id)
-        .unwrap()
-        .reply()
-        .await
-        .unwrap();
+        .press(member, quiz.message().id, &first_option.custom_id)
+        .await;
     let form = harness
         .sim
         .slash(harness.in_general(member), "commit", &[])
@@ -181,12 +169,8 @@ async fn delete_removes_every_row_keyed_to_the_person_after_confirmation() {
     );
     let button = confirm.message().button("Delete all my data").unwrap();
     let done = harness
-        .sim
-        .click(member, confirm.message().id, &button.custom_id)
-        .unwrap()
-        .reply()
-        .await
-        .unwrap();
+        .press(member, confirm.message().id, &button.custom_id)
+        .await;
 
     assert!(done.text().starts_with("Done:"), "{}", done.text());
     let left = store.rows_mentioning(member).await.unwrap();
@@ -203,12 +187,8 @@ async fn an_admin_deleting_their_data_leaves_the_cohorts_they_created_running() 
     let confirm = harness.command(owner, "privacy delete", &[]).await;
     let button = confirm.message().button("Delete all my data").unwrap();
     harness
-        .sim
-        .click(owner, confirm.message().id, &button.custom_id)
-        .unwrap()
-        .reply()
-        .await
-        .unwrap();
+        .press(owner, confirm.message().id, &button.custom_id)
+        .await;
     harness.clock.set(at("2026-11-23T09:00:00Z"));
     harness.bot().scheduler().settle().await;
 

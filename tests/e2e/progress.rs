@@ -1,14 +1,9 @@
 //! `/progress`: a forgiving streak, consistency, quizzes and commitments, privately.
 
 use allybot::sim::SimMessage;
-use chrono::{DateTime, Utc};
 
 use crate::cohorts::with_cohort;
-use crate::harness::Harness;
-
-fn at(text: &str) -> DateTime<Utc> {
-    DateTime::parse_from_rfc3339(text).unwrap().to_utc()
-}
+use crate::harness::{at, Harness};
 
 fn field(message: &SimMessage, name: &str) -> String {
     let fields = message.embeds[0]["fields"]
@@ -47,27 +42,19 @@ async fn progress_counts_practice_days_forgives_a_missed_one_and_shows_what_is_n
                 .find(|m| m.button("I tried this").is_some())
                 .unwrap();
             harness
-                .sim
-                .click(
+                .press(
                     member,
                     nudge.id,
                     &nudge.button("I tried this").unwrap().custom_id,
                 )
-                .unwrap()
-                .reply()
-                .await
-                .unwrap();
+                .await;
         }
     }
     let quiz = harness.command(member, "quiz", &[]).await;
     let option = quiz.message().button("A").unwrap();
     harness
-        .sim
-        .click(member, quiz.message().id, &option.custom_id)
-        .unwrap()
-        .reply()
-        .await
-        .unwrap();
+        .press(member, quiz.message().id, &option.custom_id)
+        .await;
 
     let shown = harness.command(member, "progress", &[]).await;
 

@@ -6,9 +6,8 @@ use std::time::Duration;
 use allybot::sim::{Reply, SimError};
 
 use crate::cohorts::with_cohort;
-use crate::quizzer::{
-    at, attempt_of, description, forged_message, member_of_cohort_starting, Quizzer,
-};
+use crate::harness::at;
+use crate::quizzer::{attempt_of, description, forged_message, member_of_cohort_starting, Quizzer};
 
 #[tokio::test]
 async fn a_participant_takes_a_three_question_quiz_by_buttons_and_sees_explanations_and_sources() {
@@ -221,13 +220,7 @@ async fn another_user_cannot_answer_someones_quiz() {
     // The quiz is ephemeral; a copy of its button on a shared message is the only way to try.
     let copy = forged_message(&harness, &[("A", &answer_id)]).await;
 
-    let refused = harness
-        .sim
-        .click(other, copy, &answer_id)
-        .unwrap()
-        .reply()
-        .await
-        .unwrap();
+    let refused = harness.press(other, copy, &answer_id).await;
 
     assert!(matches!(refused, Reply::Message(_)), "a separate reply");
     assert!(refused.message().ephemeral);
@@ -331,20 +324,8 @@ async fn quiz_me_on_a_nudge_starts_a_quiz() {
         .expect("a nudge");
     let quiz_me = nudge.button("Quiz me").unwrap().custom_id;
 
-    let started = harness
-        .sim
-        .click(member, nudge.id, &quiz_me)
-        .unwrap()
-        .reply()
-        .await
-        .unwrap();
-    let not_joined = harness
-        .sim
-        .click(stranger, nudge.id, &quiz_me)
-        .unwrap()
-        .reply()
-        .await
-        .unwrap();
+    let started = harness.press(member, nudge.id, &quiz_me).await;
+    let not_joined = harness.press(stranger, nudge.id, &quiz_me).await;
 
     assert!(
         matches!(started, Reply::Message(_)),

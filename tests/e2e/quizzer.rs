@@ -7,13 +7,8 @@ use std::time::Duration;
 use allybot::app;
 use allybot::content::model::{Curriculum, QuizItem};
 use allybot::sim::{Reply, SimMessage};
-use chrono::{DateTime, Utc};
 
 use crate::harness::Harness;
-
-pub fn at(text: &str) -> DateTime<Utc> {
-    DateTime::parse_from_rfc3339(text).unwrap().to_utc()
-}
 
 /// A guild with an accomplice cohort "Blue" starting on `start`, and a member in it.
 pub async fn member_of_cohort_starting(start: &str) -> (Harness, u64) {

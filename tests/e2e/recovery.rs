@@ -6,14 +6,9 @@ use std::time::Duration;
 use allybot::scheduler::running_schedulers;
 use allybot::sim::permissions::READ_MESSAGE_HISTORY;
 use allybot::sim::{Fault, Overwrite, OverwriteTarget, SimMessage};
-use chrono::{DateTime, Utc};
 
 use crate::cohorts::with_cohort;
-use crate::harness::Harness;
-
-fn at(text: &str) -> DateTime<Utc> {
-    DateTime::parse_from_rfc3339(text).unwrap().to_utc()
-}
+use crate::harness::{at, Harness};
 
 fn nudges(messages: &[SimMessage]) -> usize {
     messages

@@ -4,7 +4,7 @@
 use allybot::sim::{Reply, SimMessage};
 
 use crate::cohorts::with_cohort;
-use crate::harness::Harness;
+use crate::harness::{at, Harness};
 
 const SECRET_TEXT: &str =
     "Zebra-quokka canary: I stayed quiet when Priya was talked over and I want to change that.";
@@ -14,11 +14,7 @@ async fn member_with_a_nudge() -> (Harness, u64, u64, SimMessage) {
     let (harness, channel) = with_cohort(&[("time", "09:00"), ("timezone", "UTC")]).await;
     let member = harness.add_member("Imani");
     harness.command(member, "join", &[("cohort", "Blue")]).await;
-    harness.clock.set(
-        chrono::DateTime::parse_from_rfc3339("2026-11-23T09:00:00Z")
-            .unwrap()
-            .to_utc(),
-    );
+    harness.clock.set(at("2026-11-23T09:00:00Z"));
     harness.bot().scheduler().settle().await;
     let nudge = harness
         .sim
@@ -117,13 +113,7 @@ async fn the_nudges_reflect_button_asks_that_days_question() {
     let (harness, member, _, nudge) = member_with_a_nudge().await;
     let reflect = nudge.button("Reflect").unwrap();
 
-    let notice = harness
-        .sim
-        .click(member, nudge.id, &reflect.custom_id)
-        .unwrap()
-        .reply()
-        .await
-        .unwrap();
+    let notice = harness.press(member, nudge.id, &reflect.custom_id).await;
     consent_and_open(&harness, member, &notice).await;
     let form = harness
         .sim
@@ -202,12 +192,8 @@ async fn sharing_anonymously_posts_once_without_a_name_after_confirmation() {
         .button("Share anonymously with my cohort")
         .unwrap();
     let preview = harness
-        .sim
-        .click(member, saved.message().id, &share.custom_id)
-        .unwrap()
-        .reply()
-        .await
-        .unwrap();
+        .press(member, saved.message().id, &share.custom_id)
+        .await;
     assert_eq!(
         harness.sim.channel_messages(channel).len(),
         before,
@@ -218,19 +204,11 @@ async fn sharing_anonymously_posts_once_without_a_name_after_confirmation() {
         .button("Yes, share it without my name")
         .unwrap();
     let shared = harness
-        .sim
-        .click(member, preview.message().id, &confirm.custom_id)
-        .unwrap()
-        .reply()
-        .await
-        .unwrap();
+        .press(member, preview.message().id, &confirm.custom_id)
+        .await;
     let twice = harness
-        .sim
-        .click(member, preview.message().id, &confirm.custom_id)
-        .unwrap()
-        .reply()
-        .await
-        .unwrap();
+        .press(member, preview.message().id, &confirm.custom_id)
+        .await;
 
     assert!(
         shared.text().contains("without your name"),
@@ -282,13 +260,7 @@ async fn someone_else_cannot_share_another_persons_reflection() {
     let message: u64 = message["id"].as_str().unwrap().parse().unwrap();
 
     for custom_id in [format!("rs:{id}"), format!("rsc:{id}")] {
-        let reply = harness
-            .sim
-            .click(other, message, &custom_id)
-            .unwrap()
-            .reply()
-            .await
-            .unwrap();
+        let reply = harness.press(other, message, &custom_id).await;
         assert!(reply.text().contains("no longer valid"), "{}", reply.text());
         assert!(
             !reply.text().contains("Zebra"),
