@@ -5,6 +5,7 @@
 use poise::serenity_prelude as serenity;
 use poise::{CreateReply, FrameworkError};
 
+use super::flows::Answer;
 use super::{Context, Data, Error};
 
 /// A refusal whose message is safe and useful to show to the person who acted.
@@ -18,6 +19,18 @@ pub fn user_error(message: impl Into<String>) -> Error {
 
 pub const GENERIC_FAILURE: &str =
     "Something went wrong on our side and it has been logged. Please try again in a minute.";
+
+/// What the person is shown for a failed button or form: the refusal's own text, or (logged
+/// with its cause chain) the generic apology.
+pub fn answer_for(error: &Error) -> Answer {
+    match error.downcast_ref::<UserError>() {
+        Some(refusal) => Answer::text(refusal.0.clone()),
+        None => {
+            tracing::error!(error.cause_chain = %crate::bot::redact::loggable(error), "interaction failed");
+            Answer::text(GENERIC_FAILURE)
+        }
+    }
+}
 
 pub async fn on_error(error: FrameworkError<'_, Data, Error>) {
     match error {

@@ -7,7 +7,7 @@ use poise::serenity_prelude as serenity;
 use poise::FrameworkContext;
 
 use super::components::{ComponentAction, ModalKind};
-use super::errors::{UserError, GENERIC_FAILURE};
+use super::errors::answer_for;
 use super::flows::{membership, nudge, privacy, quiz, reflect, Answer, Outcome};
 use super::{Data, Error};
 
@@ -199,16 +199,7 @@ async fn answer_slowly(
         tracing::warn!(error = %crate::bot::redact::redact_tokens(&e.to_string()), "could not acknowledge an interaction");
         return;
     }
-    let answer = match work.await {
-        Ok(answer) => answer,
-        Err(error) => match error.downcast_ref::<UserError>() {
-            Some(refusal) => Answer::text(refusal.0.clone()),
-            None => {
-                tracing::error!(error.cause_chain = %crate::bot::redact::loggable(&error), "interaction failed");
-                Answer::text(GENERIC_FAILURE)
-            }
-        },
-    };
+    let answer = work.await.unwrap_or_else(|error| answer_for(&error));
     if let Err(e) = press.edit_response(&ctx.http, answer.into_edit()).await {
         tracing::warn!(error = %crate::bot::redact::redact_tokens(&e.to_string()), "could not answer an interaction");
     }
@@ -221,16 +212,7 @@ pub(super) async fn respond(
     token: &str,
     result: Result<Outcome, Error>,
 ) {
-    let outcome = match result {
-        Ok(outcome) => outcome,
-        Err(error) => Outcome::from(match error.downcast_ref::<UserError>() {
-            Some(refusal) => Answer::text(refusal.0.clone()),
-            None => {
-                tracing::error!(error.cause_chain = %crate::bot::redact::loggable(&error), "interaction failed");
-                Answer::text(GENERIC_FAILURE)
-            }
-        }),
-    };
+    let outcome = result.unwrap_or_else(|error| answer_for(&error).into());
     if let Err(e) = ctx
         .http
         .create_interaction_response(id, token, &outcome.into_response(), Vec::new())

@@ -284,6 +284,56 @@ fn database_bytes(harness: &Harness) -> Vec<u8> {
 }
 
 #[tokio::test]
+async fn an_over_long_note_is_refused_and_handed_back_whole() {
+    let (harness, user, _) = cohort_with_member("Ema").await;
+    commit(
+        &harness,
+        user,
+        "a launch is planned",
+        "ask who reviewed it",
+        "2",
+    )
+    .await;
+    settle_at(
+        &harness,
+        local("2026-11-25", "09:00", chrono_tz::America::New_York),
+    )
+    .await;
+    let dm = checkin_dms(&harness, user).remove(0);
+    let button = buttons(&dm, "Add a note").remove(0);
+    let pressed = harness.sim.click(user, dm.id, &button.custom_id).unwrap();
+    pressed.reply().await.unwrap();
+    // Longer than a note may be (1,000) and than a message's text (2,000 with the refusal).
+    let long = "The review list was the usual four names; I asked who else knew the area. "
+        .repeat(25)
+        .trim()
+        .to_owned();
+    assert!(long.chars().count() > 1800);
+
+    let refused = harness
+        .sim
+        .submit_modal(&pressed, &[("note", &long)])
+        .unwrap()
+        .reply()
+        .await
+        .unwrap();
+
+    assert!(refused.text().contains("up to 1000"), "{}", refused.text());
+    assert_eq!(
+        refused.message().embeds[0]["description"].as_str(),
+        Some(long.as_str()),
+        "nothing is lost"
+    );
+    let answers = harness
+        .bot()
+        .store()
+        .checkin_answers_of(user)
+        .await
+        .unwrap();
+    assert!(answers.iter().all(|a| a.outcome != "note"), "nothing saved");
+}
+
+#[tokio::test]
 async fn a_note_and_the_commitment_are_stored_sealed() {
     let (harness, user, _) = cohort_with_member("Dee").await;
     commit(

@@ -137,6 +137,32 @@ async fn the_nudges_reflect_button_asks_that_days_question() {
 }
 
 #[tokio::test]
+async fn a_reflection_refused_after_the_form_opened_is_handed_back() {
+    let (harness, member, _, _) = member_with_a_nudge().await;
+    let notice = harness.command(member, "reflect", &[]).await;
+    let form = consent_and_open(&harness, member, &notice).await;
+    // While the form is open, the person leaves their cohort.
+    harness.command(member, "leave", &[]).await;
+
+    let reply = harness
+        .sim
+        .submit_modal(&form, &[("text", SECRET_TEXT)])
+        .unwrap()
+        .reply()
+        .await
+        .unwrap();
+
+    assert!(reply.text().contains("/join"), "{}", reply.text());
+    assert_eq!(
+        reply.message().embeds[0]["description"].as_str(),
+        Some(SECRET_TEXT),
+        "nothing is lost"
+    );
+    let kept = harness.bot().store().reflections_of(member).await.unwrap();
+    assert!(kept.is_empty(), "nothing was saved");
+}
+
+#[tokio::test]
 async fn an_over_long_reflection_is_refused_and_handed_back_whole() {
     let (harness, member, _, _) = member_with_a_nudge().await;
     let notice = harness.command(member, "reflect", &[]).await;

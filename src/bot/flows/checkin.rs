@@ -7,12 +7,12 @@ use chrono::{DateTime, Duration, Utc};
 use chrono_tz::Tz;
 use poise::serenity_prelude as serenity;
 
-use super::commitments::{commitment_context, echo, MAX_DAYS};
+use super::commitments::{commitment_context, MAX_DAYS};
 use super::membership::not_in_a_cohort;
 use super::{Answer, Outcome};
 use crate::bot::commands::support::timestamp;
 use crate::bot::components::{CheckinOutcome, ComponentAction};
-use crate::bot::errors::user_error;
+use crate::bot::errors::{answer_for, user_error};
 use crate::bot::events::STALE_BUTTON;
 use crate::bot::render::{self, CheckinLine, NOTE_MAX};
 use crate::bot::{Data, Error};
@@ -149,18 +149,36 @@ pub async fn note_form(data: &Data, user: u64, id: i64) -> Result<Outcome, Error
 /// The note form was sent: sealed and kept with the commitment's current check-in.
 pub async fn save_note(data: &Data, user: u64, id: i64, note: &str) -> Result<Answer, Error> {
     let note = note.trim();
-    if let Err(answer) = owned(data, user, id).await? {
-        return Ok(Answer::text(format!("{}\n\n{}", answer.text, echo(note))));
+    // The form is gone once sent: any refusal or failure hands the note back.
+    Ok(match keep_note(data, user, id, note).await {
+        Ok(Ok(())) => Answer::text(
+            "Note saved. It's encrypted, and only you can read it (`/privacy export`).",
+        ),
+        Ok(Err(refusal)) => refusal.with_text_back(note),
+        Err(error) => answer_for(&error).with_text_back(note),
+    })
+}
+
+async fn keep_note(
+    data: &Data,
+    user: u64,
+    id: i64,
+    note: &str,
+) -> Result<Result<(), Answer>, Error> {
+    if let Err(refusal) = owned(data, user, id).await? {
+        return Ok(Err(refusal));
     }
     if note.is_empty() {
-        return Ok(Answer::text("That note was empty, so nothing was saved."));
-    }
-    if note.chars().count() > NOTE_MAX {
-        return Ok(Answer::text(format!(
-            "Notes can be up to {NOTE_MAX} characters; this one has {}. Shorten it and add it again.\n\n{}",
-            note.chars().count(),
-            echo(note)
+        return Ok(Err(Answer::text(
+            "That note was empty, so nothing was saved.",
         )));
+    }
+    let length = note.chars().count();
+    if length > NOTE_MAX {
+        return Ok(Err(Answer::text(format!(
+            "Notes can be up to {NOTE_MAX} characters; this one has {length}. Here it is, so you can \
+             shorten it and add it again:"
+        ))));
     }
     let sealed = data.cipher.seal(note, &note_context(user));
     data.store
@@ -169,12 +187,10 @@ pub async fn save_note(data: &Data, user: u64, id: i64, note: &str) -> Result<An
     tracing::info!(
         user_id = user,
         commitment_id = id,
-        length = note.chars().count(),
+        length,
         "check-in note saved"
     );
-    Ok(Answer::text(
-        "Note saved. It's encrypted, and only you can read it (`/privacy export`).",
-    ))
+    Ok(Ok(()))
 }
 
 /// "Not yet": the new-date form was sent.

@@ -34,7 +34,7 @@ fn too_many() -> String {
 }
 
 /// Text someone typed, handed back in a code block so it can be copied.
-pub fn echo(text: &str) -> String {
+fn echo(text: &str) -> String {
     let safe = crate::bot::render::clip(text, 1500).replace("```", "`\u{200b}``");
     format!("Here's what you wrote, so you can copy it:\n```\n{safe}\n```")
 }

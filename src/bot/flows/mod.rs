@@ -29,6 +29,17 @@ impl Answer {
         }
     }
 
+    /// Hands the person's own text back whole, so a refusal loses nothing they typed. It goes
+    /// in an embed: a description holds 4,096 characters, more than any of our form fields.
+    pub fn with_text_back(mut self, text: &str) -> Self {
+        if text.is_empty() {
+            return self; // Nothing to hand back, and Discord refuses an empty embed.
+        }
+        let whole = crate::bot::render::clip(text, crate::discord_limits::EMBED_DESCRIPTION_MAX);
+        self.embed = Some(serenity::CreateEmbed::new().description(whole));
+        self
+    }
+
     pub fn with_button(mut self, button: serenity::CreateButton) -> Self {
         self.components
             .push(serenity::CreateActionRow::Buttons(vec![button]));

@@ -7,7 +7,7 @@ use poise::serenity_prelude as serenity;
 use super::membership::not_in_a_cohort;
 use super::{Answer, Outcome};
 use crate::bot::components::ComponentAction;
-use crate::bot::errors::user_error;
+use crate::bot::errors::{answer_for, user_error};
 use crate::bot::render::{self, clip, REFLECTION_MAX};
 use crate::bot::{Data, Error};
 use crate::domain::Stage;
@@ -137,13 +137,29 @@ pub async fn save(
     if length > REFLECTION_MAX {
         return Ok(too_long(text, length));
     }
+    // The form is gone once sent: any refusal or failure from here hands the text back.
+    Ok(match keep(data, guild, user, delivery, text).await {
+        Ok(Ok(id)) => saved(id),
+        Ok(Err(refusal)) => refusal.with_text_back(text),
+        Err(error) => answer_for(&error).with_text_back(text),
+    })
+}
+
+/// Seals and stores the reflection; the id, or why not.
+async fn keep(
+    data: &Data,
+    guild: Option<u64>,
+    user: u64,
+    delivery: Option<i64>,
+    text: &str,
+) -> Result<Result<i64, Answer>, Error> {
     let Some(cohort) = cohort_for(data, guild, user, delivery).await? else {
-        return Ok(not_in_a_cohort());
+        return Ok(Err(not_in_a_cohort()));
     };
     if !data.store.has_reflection_consent(user).await? {
-        return Ok(consent_notice(
+        return Ok(Err(consent_notice(
             data.settings.privacy.reflection_retention_days,
-        ));
+        )));
     }
     let question = question_for(data, &cohort, delivery).await?;
     let sealed = data.cipher.seal(text, &seal_context(user));
@@ -158,31 +174,32 @@ pub async fn save(
     tracing::info!(
         user_id = user,
         reflection_id = id,
-        length,
+        length = text.chars().count(),
         "reflection saved"
     );
+    Ok(Ok(id))
+}
+
+fn saved(id: i64) -> Answer {
     let share = serenity::CreateButton::new(
         ComponentAction::ShareReflection { reflection: id }.to_string(),
     )
     .label("Share anonymously with my cohort")
     .style(serenity::ButtonStyle::Secondary);
-    Ok(Answer::text(
+    Answer::text(
         "Saved, privately: only you can read it. If you'd like others to learn from it, you can share it \
          with your cohort without your name (you'll see it first).",
     )
-    .with_button(share))
+    .with_button(share)
 }
 
 /// Over-long text is refused and handed back whole, so nothing is lost.
 fn too_long(text: &str, length: usize) -> Answer {
-    Answer {
-        text: format!(
-            "Your reflection is {length} characters; the limit is {REFLECTION_MAX}. Nothing was saved. Here is \
-             your text so you can shorten it and run `/reflect` again:"
-        ),
-        embed: Some(serenity::CreateEmbed::new().description(text)),
-        components: Vec::new(),
-    }
+    Answer::text(format!(
+        "Your reflection is {length} characters; the limit is {REFLECTION_MAX}. Nothing was saved. Here is \
+         your text so you can shorten it and run `/reflect` again:"
+    ))
+    .with_text_back(text)
 }
 
 /// "Share anonymously": shows exactly what would be posted, and asks to confirm.
