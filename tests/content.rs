@@ -253,6 +253,26 @@ fn two_correct_answers_are_caught() {
 }
 
 #[test]
+fn a_fifth_option_is_a_problem_line_not_a_crash() {
+    let copy = Copy::new();
+    let last = "[[quiz.options]]\ntext = \"It found psychological safety matters mainly";
+    copy.edit_item(
+        ORG_M3,
+        "org-m3-q02",
+        last,
+        &format!("[[quiz.options]]\ntext = \"A fifth option.\"\nexplanation = \"There is no letter for it.\"\n\n{last}"),
+    );
+    let (code, lines) = copy.check();
+    assert_eq!(code, 1, "a problem, not a panic: {lines:#?}");
+    assert!(
+        lines.contains(&format!(
+            "{ORG_M3}: org-m3-q02: has 5 options; the bot shows at most 4"
+        )),
+        "{lines:#?}"
+    );
+}
+
+#[test]
 fn an_over_long_option_is_caught() {
     let copy = Copy::new();
     let option =

@@ -304,7 +304,7 @@ fn read_module(
 }
 
 /// Moves a file's items into its module, checking what the bot relies on per module and item.
-fn fill(module: &mut Module, items: ModuleFile, file: &str, problems: &mut Vec<Problem>) {
+fn fill(module: &mut Module, mut items: ModuleFile, file: &str, problems: &mut Vec<Problem>) {
     if items.module != module.number {
         let message = format!(
             "says module = {} but its name is for module {}",
@@ -319,17 +319,23 @@ fn fill(module: &mut Module, items: ModuleFile, file: &str, problems: &mut Vec<P
             "has no prompts; every module needs at least one",
         ));
     }
-    for item in &items.quiz {
-        let correct = item.options.iter().filter(|o| o.correct).count();
-        if correct != 1 {
-            let message = format!("{correct} options are marked correct; exactly one must be");
-            problems.push(Problem::new(file, &item.id, message));
-        }
-        if item.options.len() > MAX_OPTIONS {
+    // An item the bot could not show is reported, then left out, so no later check (or the
+    // renderer's lettering) ever meets it.
+    items.quiz.retain(|item| {
+        let shown = item.options.len() <= MAX_OPTIONS;
+        if !shown {
             let message = format!(
                 "has {} options; the bot shows at most {MAX_OPTIONS}",
                 item.options.len()
             );
+            problems.push(Problem::new(file, &item.id, message));
+        }
+        shown
+    });
+    for item in &items.quiz {
+        let correct = item.options.iter().filter(|o| o.correct).count();
+        if correct != 1 {
+            let message = format!("{correct} options are marked correct; exactly one must be");
             problems.push(Problem::new(file, &item.id, message));
         }
     }

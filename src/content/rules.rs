@@ -15,7 +15,7 @@ pub const SOURCE_MAX: usize = 120;
 pub const SCENARIO_MAX: usize = 600;
 pub const OPTION_MAX: usize = 200;
 pub const EXPLANATION_MAX: usize = 400;
-pub const OPTIONS: (usize, usize) = (3, 4);
+pub const OPTIONS: (usize, usize) = (3, super::load::MAX_OPTIONS);
 
 /// Which ids a module's items should have: `<prefix>-m<module>-<kind><NN>`. `prefix` is `None`
 /// for a track that is not one of the two programs: any lowercase prefix is fine there.

@@ -133,7 +133,7 @@ async fn practice_day(stage: &mut Stage, date: NaiveDate, number: u32) -> anyhow
                 .transcript
                 .note("Elif takes a quiz on her own, from the command.");
             let first = stage.command(elif, "quiz", &[]).await?;
-            take_quiz(stage, elif, first.message().id).await?;
+            take_quiz(stage, elif, first.as_message().context("/quiz")?.id).await?;
             reflect_and_share(stage, members[2].1, nudge.id, true).await?;
         }
         _ => {}
@@ -144,7 +144,7 @@ async fn practice_day(stage: &mut Stage, date: NaiveDate, number: u32) -> anyhow
 /// Clicks Quiz me on the nudge and takes the quiz.
 async fn quiz_from_nudge(stage: &mut Stage, user: u64, nudge: u64) -> anyhow::Result<()> {
     let first = stage.click(user, nudge, "Quiz me").await?;
-    take_quiz(stage, user, first.message().id).await
+    take_quiz(stage, user, first.as_message().context("Quiz me")?.id).await
 }
 
 /// Answers every question (the first option shown each time, so some are right and some not),
@@ -194,17 +194,13 @@ async fn reflect_and_share(
     share: bool,
 ) -> anyhow::Result<()> {
     let notice = stage.click(user, nudge, "Reflect").await?;
-    let agree = notice
-        .message()
-        .button("I understand, continue")
-        .context("consent")?;
+    let notice = notice.as_message().context("the consent notice")?;
+    let agree = notice.button("I understand, continue").context("consent")?;
     let who = stage.name(user).to_owned();
     stage
         .transcript
         .action(&who, "clicks [I understand, continue]");
-    let form = stage
-        .sim
-        .click(user, notice.message().id, &agree.custom_id)?;
+    let form = stage.sim.click(user, notice.id, &agree.custom_id)?;
     let modal = form.reply().await?;
     stage.transcript.reply(&who, &modal);
     let text = if share {
@@ -222,12 +218,16 @@ async fn reflect_and_share(
         .await?;
     stage.transcript.reply(&who, &saved);
     if share {
-        let offer = saved.message().id;
+        let offer = saved.as_message().context("the saved reflection")?.id;
         let preview = stage
             .click(user, offer, "Share anonymously with my cohort")
             .await?;
         stage
-            .click(user, preview.message().id, "Yes, share it without my name")
+            .click(
+                user,
+                preview.as_message().context("the share preview")?.id,
+                "Yes, share it without my name",
+            )
             .await?;
         let posted = stage.sim.channel_messages(stage.cast.practice);
         let post = posted.last().context("the shared reflection")?;

@@ -7,7 +7,7 @@
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use futures::StreamExt;
 
-use super::{to_base36, CheckinOut, Outbound, PostError, Scheduler, MAX_SLEEP};
+use super::{to_base36, CheckinOut, Outbound, PostError, Scheduler, MAX_SLEEP, RETRY_SOON};
 use crate::domain::local_time::local_date;
 use crate::domain::reminders::{window_start, ReminderRules, Verdict, PER_WEEK, WINDOW_DAYS};
 use crate::domain::resolve;
@@ -82,10 +82,15 @@ impl<O: Outbound> Scheduler<O> {
         let mut next = now + MAX_SLEEP;
         let mut jobs = Vec::new();
         for person in group_by_person(&pending) {
-            match self.plan_person(&person, now).await? {
-                Step::Send(job) => jobs.push(job),
-                Step::WaitUntil(at) => next = next.min(at),
-                Step::Done => {}
+            // One person's failure must not strand the DMs already claimed for others.
+            match self.plan_person(&person, now).await {
+                Ok(Step::Send(job)) => jobs.push(job),
+                Ok(Step::WaitUntil(at)) => next = next.min(at),
+                Ok(Step::Done) => {}
+                Err(e) => {
+                    tracing::error!(user_id = person.user, error.cause_chain = ?e, "check-in planning failed; retried next round");
+                    next = next.min(now + RETRY_SOON);
+                }
             }
         }
         let concurrency = self.settings.concurrency.max(1);

@@ -208,7 +208,9 @@ impl<O: Outbound> Scheduler<O> {
     /// claims left unconfirmed for `stranded_after` that this process is not posting right now.
     /// Ones past the grace period, or whose cohort stopped, are given up with a reason.
     pub(crate) async fn recovery_jobs(&self, now: DateTime<Utc>) -> anyhow::Result<Vec<Job>> {
-        let mut jobs = Vec::new();
+        // Stranded claims first: a retry reclaimed below is back in `sending` with its first
+        // claim time (the nonce's age), so it would look stranded and be posted twice.
+        let mut jobs = self.stranded_jobs(now, STRANDED_AFTER).await?;
         for delivery in self.store.due_retries(now).await? {
             if let Some(cohort) = self.still_deliverable(&delivery, now).await? {
                 if self.store.reclaim_failed(delivery.id, now).await? {
@@ -220,7 +222,6 @@ impl<O: Outbound> Scheduler<O> {
                 }
             }
         }
-        jobs.extend(self.stranded_jobs(now, STRANDED_AFTER).await?);
         Ok(jobs)
     }
 

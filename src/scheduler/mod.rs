@@ -34,6 +34,8 @@ pub use registry::{running_schedulers, AlreadyRunning};
 /// The longest the loop sleeps without looking again (schedules can change meanwhile, and a
 /// wake-up is cheap).
 const MAX_SLEEP: chrono::Duration = chrono::Duration::hours(1);
+/// How soon a round that failed (the database was busy, say) is tried again.
+const RETRY_SOON: chrono::Duration = chrono::Duration::minutes(1);
 
 #[derive(Debug, Clone, Copy)]
 pub struct SchedulerSettings {

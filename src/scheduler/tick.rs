@@ -9,7 +9,7 @@ use futures::StreamExt;
 
 use super::deliver::Job;
 use super::planning::{decide, Decision, Lateness, SkipReason, Timing};
-use super::{nonce_for, Outbound, Scheduler, MAX_SLEEP};
+use super::{nonce_for, Outbound, Scheduler, MAX_SLEEP, RETRY_SOON};
 use crate::domain::{DayPlan, PracticeCalendar};
 use crate::store::{Claim, Cohort};
 
@@ -49,7 +49,7 @@ impl<O: Outbound> Scheduler<O> {
             Ok(checkin) => next = next.min(checkin),
             Err(e) => {
                 tracing::error!(error.cause_chain = ?e, "check-in round failed; trying again shortly");
-                next = next.min(now + chrono::Duration::minutes(1));
+                next = next.min(now + RETRY_SOON);
             }
         }
         Ok(next)

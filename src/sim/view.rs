@@ -180,12 +180,18 @@ pub enum Reply {
 }
 
 impl Reply {
+    /// The message of a Message or Updated reply.
+    pub fn as_message(&self) -> Option<&SimMessage> {
+        match self {
+            Reply::Message(m) | Reply::Updated(m) => Some(m),
+            _ => None,
+        }
+    }
+
     /// The message of a Message or Updated reply; panics otherwise (for tests).
     pub fn message(&self) -> &SimMessage {
-        match self {
-            Reply::Message(m) | Reply::Updated(m) => m,
-            other => panic!("expected a message reply, got {other:?}"),
-        }
+        self.as_message()
+            .unwrap_or_else(|| panic!("expected a message reply, got {self:?}"))
     }
 
     pub fn modal(&self) -> &ModalView {

@@ -73,19 +73,29 @@ impl Store {
         .bind(due_by.to_string())
         .fetch_all(self.pool())
         .await?;
-        rows.into_iter()
-            .map(|(id, user, due, time, zone, own_zone, on, start, end)| {
-                let corrupt = |what: &str| StoreError::Corrupt(format!("commitment {id}: {what}"));
-                Ok(PendingCheckin {
-                    commitment_id: id,
-                    user_id: id_from_db(user),
-                    due_date: parse_date(&due).ok_or_else(|| corrupt("due_date"))?,
-                    send_time: SendTime::parse(&time).map_err(|_| corrupt("send_time"))?,
-                    cohort_zone: zone.parse().map_err(|_| corrupt("timezone"))?,
-                    settings: settings_from_columns(id_from_db(user), (own_zone, on, start, end))?,
-                })
+        let read = |(id, user, due, time, zone, own_zone, on, start, end): PendingRow| {
+            let corrupt = |what: &str| StoreError::Corrupt(format!("commitment {id}: {what}"));
+            Ok::<_, StoreError>(PendingCheckin {
+                commitment_id: id,
+                user_id: id_from_db(user),
+                due_date: parse_date(&due).ok_or_else(|| corrupt("due_date"))?,
+                send_time: SendTime::parse(&time).map_err(|_| corrupt("send_time"))?,
+                cohort_zone: zone.parse().map_err(|_| corrupt("timezone"))?,
+                settings: settings_from_columns(id_from_db(user), (own_zone, on, start, end))?,
             })
-            .collect()
+        };
+        // One unreadable row (a zone a tz-database update removed) must not hold up everyone
+        // else's check-ins: it is logged and left out, as for cohorts.
+        Ok(rows
+            .into_iter()
+            .filter_map(|row| match read(row) {
+                Ok(pending) => Some(pending),
+                Err(e) => {
+                    tracing::error!(error = %e, "a check-in cannot be read and waits until fixed");
+                    None
+                }
+            })
+            .collect())
     }
 
     /// Local dates since `since` on which the person was (or may have been) sent a reminder.

@@ -252,18 +252,23 @@ async fn missing_permissions_stop_deliveries_after_three_failures_in_a_row() {
     );
     let scheduler = harness.bot().scheduler();
 
+    let posts = || {
+        harness
+            .sim
+            .requests()
+            .into_iter()
+            .filter(|r| r.method == "POST" && r.path.contains(&channel.to_string()))
+            .count()
+    };
+    let mut after_each_round = Vec::new();
     for time in ["09:00", "11:00", "13:00", "15:00"] {
         harness.clock.set(at(&format!("2026-11-23T{time}:00Z")));
         scheduler.settle().await;
+        after_each_round.push(posts());
     }
 
-    let posts = harness
-        .sim
-        .requests()
-        .into_iter()
-        .filter(|r| r.method == "POST" && r.path.contains(&channel.to_string()))
-        .count();
-    assert_eq!(posts, 3, "three tries, two hours apart, then stop");
+    assert_eq!(posts(), 3, "three tries, two hours apart, then stop");
+    assert_eq!(after_each_round, [1, 2, 3, 3], "one try a round");
     let status = harness
         .command(harness.owner, "cohort status", &[("cohort", "Blue")])
         .await

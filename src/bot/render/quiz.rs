@@ -5,9 +5,11 @@ use poise::serenity_prelude as serenity;
 
 use super::{four_a_colour, ACCENT};
 use crate::bot::components::ComponentAction;
+use crate::content::load::MAX_OPTIONS;
 use crate::content::model::{Module, QuizItem};
 
-pub const LETTERS: [&str; 4] = ["A", "B", "C", "D"];
+/// One letter per option: the array's length is the loader's limit, so the two cannot drift.
+pub const LETTERS: [&str; MAX_OPTIONS] = ["A", "B", "C", "D"];
 
 /// Labels of the 1-4 confidence buttons.
 const CONFIDENCE: [&str; 4] = [

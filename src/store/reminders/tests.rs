@@ -165,3 +165,31 @@ async fn an_interrupted_reminder_is_never_resent_and_its_check_in_waits() {
         "still counted"
     );
 }
+
+#[tokio::test]
+async fn an_unreadable_check_in_is_left_out_and_the_others_still_come() {
+    let (_dir, store, ids) = store_with_commitments(1).await;
+    let cohort = store.cohorts_in_guild(1).await.unwrap()[0].id;
+    let new = NewCommitment {
+        user_id: 8,
+        guild_id: 1,
+        cohort_id: cohort,
+        when_sealed: b"sealed",
+        will_sealed: b"sealed",
+        follow_up_days: 1,
+        due_date: date("2026-11-24"),
+    };
+    store.create_commitment(new, 5, now()).await.unwrap();
+    // Person 8's own zone was removed by a tz-database update.
+    sqlx::query(
+        "INSERT INTO participant_settings (user_id, timezone, updated_at) VALUES (8, 'Gone/Zone', 0)",
+    )
+    .execute(store.pool())
+    .await
+    .unwrap();
+
+    let pending = store.pending_checkins(date("2026-11-30")).await.unwrap();
+
+    let ids_pending: Vec<i64> = pending.iter().map(|p| p.commitment_id).collect();
+    assert_eq!(ids_pending, ids, "person 7's check-in still comes");
+}
