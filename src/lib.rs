@@ -20,3 +20,4 @@ pub mod scheduler;
 pub mod sim;
 pub mod store;
 pub mod telemetry;
+pub mod toml_error;

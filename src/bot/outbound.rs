@@ -23,6 +23,26 @@ pub struct DiscordOutbound {
     pub cipher: Arc<Cipher>,
 }
 
+/// Takes down one of the bot's posts. A post that is already gone (deleted by a moderator, or
+/// its channel with it) counts as taken down.
+pub async fn delete_post(
+    pacer: &Pacer,
+    http: &serenity::Http,
+    channel: u64,
+    message: u64,
+) -> Result<(), PostError> {
+    let channel = serenity::ChannelId::new(channel);
+    let message = serenity::MessageId::new(message);
+    match pacer
+        .call(None, || channel.delete_message(http, message))
+        .await
+    {
+        Err(PostError::DeadTarget { .. }) | Ok(()) => Ok(()),
+        Err(PostError::Rejected { code: 10008, .. }) => Ok(()),
+        Err(e) => Err(e),
+    }
+}
+
 impl DiscordOutbound {
     fn message(&self, nudge: &NudgeOut) -> Result<serenity::CreateMessage, PostError> {
         let missing = |what: &str| PostError::Rejected {
@@ -88,18 +108,7 @@ impl Outbound for DiscordOutbound {
     }
 
     async fn delete_message(&self, channel: u64, message: u64) -> Result<(), PostError> {
-        let channel = serenity::ChannelId::new(channel);
-        let message = serenity::MessageId::new(message);
-        match self
-            .pacer
-            .call(None, || channel.delete_message(&self.http, message))
-            .await
-        {
-            // Already gone (deleted by a moderator, or the channel with it): nothing to do.
-            Err(PostError::DeadTarget { .. }) | Ok(()) => Ok(()),
-            Err(PostError::Rejected { code: 10008, .. }) => Ok(()),
-            Err(e) => Err(e),
-        }
+        delete_post(&self.pacer, &self.http, channel, message).await
     }
 
     async fn find_nudge(&self, channel: u64, delivery: i64) -> Result<Option<u64>, PostError> {

@@ -181,13 +181,9 @@ fn merge_file(values: &mut Values, path: &Path, required: bool) -> Result<(), Co
         }
     };
     let table: toml::Table = text.parse().map_err(|e: toml::de::Error| {
-        let line = e.span().map_or(0, |span| {
-            text[..span.start.min(text.len())].lines().count().max(1)
-        });
-        let message = e.message().lines().collect::<Vec<_>>().join(" ");
         ConfigError::new(
             origin.clone(),
-            format!("not valid TOML at line {line}: {message}"),
+            format!("not valid TOML: {}", crate::toml_error::describe(&text, &e)),
             None,
         )
     })?;

@@ -90,6 +90,16 @@ fn a_bad_environment_value_names_the_variable_and_key() {
 }
 
 #[test]
+fn broken_toml_names_the_line_it_is_on() {
+    let file = file_with("[log]\nfilter = \"info\"\n[schedule\ngrace_hours = 6\n");
+    let error = load(Some(file.path()), &[]).unwrap_err();
+    assert!(
+        error.problem.starts_with("not valid TOML: line 3: "),
+        "{error}"
+    );
+}
+
+#[test]
 fn an_unreadable_file_is_a_configuration_error() {
     let error = load(Some(Path::new("/nonexistent/allybot.toml")), &[]).unwrap_err();
     assert_eq!(error.key, "--config");

@@ -9,7 +9,7 @@
 
 use serde::Deserialize;
 
-use super::parse::line_at;
+use crate::toml_error::describe;
 
 /// The shipped list, used when a curriculum folder has no `lint.toml` of its own.
 pub const BUILTIN: &str = include_str!("../../prompts/lint.toml");
@@ -69,10 +69,7 @@ pub struct Hit {
 impl Lint {
     /// Parses a `lint.toml`; `Err` is one line naming the line and what is wrong.
     pub fn parse(text: &str) -> Result<Lint, String> {
-        let file: LintFile = toml::from_str(text).map_err(|e| match e.span() {
-            Some(span) => format!("line {}: {}", line_at(text, span.start), e.message()),
-            None => e.message().to_owned(),
-        })?;
+        let file: LintFile = toml::from_str(text).map_err(|e| describe(text, &e))?;
         let mut terms = Vec::with_capacity(file.terms.len());
         for entry in file.terms {
             terms.push(term(entry)?);

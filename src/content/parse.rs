@@ -9,6 +9,7 @@ use toml::{Spanned, Table, Value};
 
 use super::model::{CommitmentTemplate, Prompt, QuizItem, QuizOption, Reflection};
 use super::problem::{Problem, FILE_LEVEL};
+use crate::toml_error::{describe, line_at};
 
 /// `track.toml`.
 #[derive(Debug, Deserialize)]
@@ -55,24 +56,6 @@ pub struct ModuleFile {
     pub quiz: Vec<QuizItem>,
     pub reflections: Vec<Reflection>,
     pub commitments: Vec<CommitmentTemplate>,
-}
-
-/// The 1-based line of a byte offset, for messages people can jump to.
-pub fn line_at(text: &str, offset: usize) -> usize {
-    let end = offset.min(text.len());
-    text.as_bytes()[..end]
-        .iter()
-        .filter(|b| **b == b'\n')
-        .count()
-        + 1
-}
-
-/// toml's message with its line, on one line.
-fn describe(text: &str, error: &toml::de::Error) -> String {
-    match error.span() {
-        Some(span) => format!("line {}: {}", line_at(text, span.start), error.message()),
-        None => error.message().to_owned(),
-    }
 }
 
 pub fn manifest(file: &str, text: &str) -> Result<Manifest, Problem> {

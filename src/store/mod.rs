@@ -41,7 +41,7 @@ pub use privacy::PersonalRows;
 pub use quiz_answers::{NewAnswer, QuizAnswer, Rated, Recorded};
 pub use quiz_progress::{DueReview, ModuleAccuracy, QuizProgress};
 pub use quizzes::{NewQuiz, QuizAttempt, QuizQuestion, QuizSource};
-pub use reflections::{NewReflection, StoredReflection};
+pub use reflections::{NewReflection, SharedPost, StoredReflection};
 pub use reminders::{PendingCheckin, ReminderClaim, Undelivered};
 
 /// How long a statement waits for another connection's write lock, and how long a caller waits

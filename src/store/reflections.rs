@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, Utc};
 
-use super::convert::{from_db_time, id_to_db, to_db_time};
+use super::convert::{from_db_time, id_from_db, id_to_db, to_db_time};
 use super::{Store, StoreResult};
 
 #[derive(Debug, Clone, PartialEq)]
@@ -17,6 +17,14 @@ pub struct StoredReflection {
     pub shared_at: Option<DateTime<Utc>>,
     /// The channel the anonymous copy was posted in, once it was posted.
     pub shared_channel_id: Option<u64>,
+}
+
+/// A reflection's anonymous copy in a cohort channel.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct SharedPost {
+    pub reflection: i64,
+    pub channel: u64,
+    pub message: u64,
 }
 
 pub struct NewReflection<'a> {
@@ -42,13 +50,13 @@ fn from_row(row: ReflectionRow) -> StoredReflection {
     let (id, user, cohort_id, question, sealed_text, created, shared, channel) = row;
     StoredReflection {
         id,
-        user_id: user as u64,
+        user_id: id_from_db(user),
         cohort_id,
         question,
         sealed_text,
         created_at: from_db_time(created),
         shared_at: shared.map(from_db_time),
-        shared_channel_id: channel.map(|c| c as u64),
+        shared_channel_id: channel.map(id_from_db),
     }
 }
 
@@ -146,13 +154,13 @@ impl Store {
         Ok(())
     }
 
-    /// Shared posts (channel, message) of `user`'s reflections.
-    pub async fn shared_posts_of(&self, user: u64) -> StoreResult<Vec<(u64, u64)>> {
+    /// The anonymous posts of `user`'s reflections.
+    pub async fn shared_posts_of(&self, user: u64) -> StoreResult<Vec<SharedPost>> {
         self.shared_posts("user_id = ?1", id_to_db(user)).await
     }
 
-    /// Shared posts (channel, message) of reflections written before `cutoff`.
-    pub async fn shared_posts_before(&self, cutoff: DateTime<Utc>) -> StoreResult<Vec<(u64, u64)>> {
+    /// The anonymous posts of reflections written before `cutoff`.
+    pub async fn shared_posts_before(&self, cutoff: DateTime<Utc>) -> StoreResult<Vec<SharedPost>> {
         self.shared_posts("created_at < ?1", to_db_time(cutoff))
             .await
     }
@@ -161,18 +169,22 @@ impl Store {
         &self,
         condition: &'static str,
         value: i64,
-    ) -> StoreResult<Vec<(u64, u64)>> {
+    ) -> StoreResult<Vec<SharedPost>> {
         // `condition` is one of the constant clauses above; the value is bound.
         let sql = sqlx::AssertSqlSafe(format!(
-            "SELECT shared_channel_id, shared_message_id FROM reflections WHERE {condition} AND shared_message_id IS NOT NULL"
+            "SELECT reflection_id, shared_channel_id, shared_message_id FROM reflections WHERE {condition} AND shared_message_id IS NOT NULL"
         ));
-        let rows: Vec<(i64, i64)> = sqlx::query_as(sql)
+        let rows: Vec<(i64, i64, i64)> = sqlx::query_as(sql)
             .bind(value)
             .fetch_all(self.pool())
             .await?;
         Ok(rows
             .into_iter()
-            .map(|(c, m)| (c as u64, m as u64))
+            .map(|(reflection, channel, message)| SharedPost {
+                reflection,
+                channel: id_from_db(channel),
+                message: id_from_db(message),
+            })
             .collect())
     }
 
@@ -185,12 +197,22 @@ impl Store {
         Ok(())
     }
 
-    /// Deletes reflections written before `cutoff`; returns how many.
-    pub async fn purge_reflections_before(&self, cutoff: DateTime<Utc>) -> StoreResult<u64> {
-        let done = sqlx::query("DELETE FROM reflections WHERE created_at < ?1")
-            .bind(to_db_time(cutoff))
-            .execute(self.pool())
-            .await?;
+    /// Deletes reflections written before `cutoff`, except `keep` (whose anonymous post could
+    /// not be taken down yet: the row is how a later round finds the post); returns how many.
+    pub async fn purge_reflections_before(
+        &self,
+        cutoff: DateTime<Utc>,
+        keep: &[i64],
+    ) -> StoreResult<u64> {
+        let keep = serde_json::to_string(keep).unwrap_or_else(|_| "[]".to_owned());
+        let done = sqlx::query(
+            "DELETE FROM reflections WHERE created_at < ?1
+             AND reflection_id NOT IN (SELECT value FROM json_each(?2))",
+        )
+        .bind(to_db_time(cutoff))
+        .bind(keep)
+        .execute(self.pool())
+        .await?;
         Ok(done.rows_affected())
     }
 }

@@ -1,7 +1,8 @@
 //! Private reflections: consent first, the text sealed at rest, over-long text handed back,
 //! anonymous sharing after a confirmation, and purging after the retention period.
 
-use allybot::sim::{Reply, SimMessage};
+use allybot::sim::{Fault, FaultKind, Reply, SimMessage};
+use axum::http::Method;
 
 use crate::cohorts::with_cohort;
 use crate::harness::{at, Harness};
@@ -328,6 +329,103 @@ async fn reflections_are_purged_after_the_retention_period() {
         store.reflections_of(member).await.unwrap().is_empty(),
         "gone after 180 days"
     );
+}
+
+fn in_channel(harness: &Harness, channel: u64, message: u64) -> bool {
+    harness
+        .sim
+        .channel_messages(channel)
+        .iter()
+        .any(|m| m.id == message)
+}
+
+/// `member` writes a reflection and shares it anonymously; returns the channel post.
+async fn shared_post(harness: &Harness, member: u64, channel: u64) -> SimMessage {
+    let notice = harness.command(member, "reflect", &[]).await;
+    let form = consent_and_open(harness, member, &notice).await;
+    let saved = harness
+        .sim
+        .submit_modal(&form, &[("text", SECRET_TEXT)])
+        .unwrap()
+        .reply()
+        .await
+        .unwrap();
+    let share = saved
+        .message()
+        .button("Share anonymously with my cohort")
+        .unwrap();
+    let preview = harness
+        .press(member, saved.message().id, &share.custom_id)
+        .await;
+    let confirm = preview
+        .message()
+        .button("Yes, share it without my name")
+        .unwrap();
+    harness
+        .press(member, preview.message().id, &confirm.custom_id)
+        .await;
+    let posted = harness.sim.channel_messages(channel);
+    posted
+        .into_iter()
+        .find(|m| m.text().contains("Zebra-quokka"))
+        .expect("the shared post")
+}
+
+#[tokio::test]
+async fn an_expired_reflections_anonymous_post_comes_down_even_if_discord_fails_at_first() {
+    let (harness, member, channel, _) = member_with_a_nudge().await;
+    let post = shared_post(&harness, member, channel).await;
+    let store = harness.bot().store().clone();
+    // Every attempt of the first round fails as a passing outage would.
+    harness.sim.inject(Fault::new(
+        Some(Method::DELETE),
+        format!("/messages/{}", post.id),
+        4,
+        FaultKind::Error {
+            status: 503,
+            code: 0,
+            message: "Service Unavailable".into(),
+        },
+    ));
+
+    harness.clock.advance(chrono::Duration::days(181));
+    harness.bot().scheduler().settle().await;
+    assert!(
+        in_channel(&harness, channel, post.id),
+        "Discord refused the first time"
+    );
+    assert_eq!(
+        store.reflections_of(member).await.unwrap().len(),
+        1,
+        "kept, so the next round still knows where the post is"
+    );
+
+    harness.clock.advance(chrono::Duration::minutes(5));
+    harness.bot().scheduler().settle().await;
+    assert!(!in_channel(&harness, channel, post.id), "the post is down");
+    assert!(
+        store.reflections_of(member).await.unwrap().is_empty(),
+        "and the text is gone"
+    );
+}
+
+#[tokio::test]
+async fn deleting_your_data_takes_your_anonymous_posts_down() {
+    let (harness, member, channel, _) = member_with_a_nudge().await;
+    let post = shared_post(&harness, member, channel).await;
+
+    let confirm = harness.command(member, "privacy delete", &[]).await;
+    let button = confirm.message().button("Delete all my data").unwrap();
+    let done = harness
+        .press(member, confirm.message().id, &button.custom_id)
+        .await;
+
+    assert!(
+        !done.text().contains("could not be removed"),
+        "{}",
+        done.text()
+    );
+    assert!(!in_channel(&harness, channel, post.id), "the post is down");
 }
 
 #[tokio::test]

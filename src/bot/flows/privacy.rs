@@ -8,6 +8,7 @@ use crate::bot::components::ComponentAction;
 use crate::bot::flows::checkin::note_context;
 use crate::bot::flows::commitments::commitment_context;
 use crate::bot::flows::reflect::seal_context;
+use crate::bot::outbound::delete_post;
 use crate::bot::{Data, Error};
 
 /// The documented export format (docs/PRIVACY.md).
@@ -132,20 +133,10 @@ pub fn confirm_delete() -> Answer {
 pub async fn delete(data: &Data, http: &serenity::Http, user: u64) -> Result<Answer, Error> {
     // Anonymous shares were posted in a channel: take those posts down too.
     let mut kept = 0;
-    for (channel, message) in data.store.shared_posts_of(user).await? {
-        let (channel, message) = (
-            serenity::ChannelId::new(channel),
-            serenity::MessageId::new(message),
-        );
-        if let Err(e) = data
-            .pacer
-            .call(None, || channel.delete_message(http, message))
-            .await
-        {
-            if !matches!(e, crate::scheduler::PostError::DeadTarget { .. }) {
-                kept += 1;
-                tracing::warn!(error = %e, "could not remove a shared reflection");
-            }
+    for post in data.store.shared_posts_of(user).await? {
+        if let Err(e) = delete_post(&data.pacer, http, post.channel, post.message).await {
+            kept += 1;
+            tracing::warn!(channel_id = post.channel, error = %e, "could not remove a shared reflection");
         }
     }
     let removed = data.store.delete_person(user).await?;
