@@ -4,16 +4,13 @@
 
 use poise::serenity_prelude as serenity;
 
-use super::commands::support::AnsweredWithForm;
+use super::commands::support::NothingFollows;
 use super::components::{ComponentAction, ModalKind};
-use super::events::{respond, STALE_BUTTON};
+use super::events::{field, respond, STALE_BUTTON};
 use super::flows::checkin;
 use super::flows::Outcome;
 use super::flows::{commitments, Answer};
 use super::{Context, Data};
-
-/// The command whose own answer already lists waiting check-ins.
-const LISTS_CHECKINS: &str = "checkin";
 
 /// A check-in button was pressed.
 pub(super) async fn button(
@@ -46,7 +43,7 @@ pub(super) async fn modal(
 ) {
     let user = submit.user.id.get();
     let guild = submit.guild_id.map(serenity::GuildId::get);
-    let field = |name: &str| field(submit, name);
+    let field = |name: &str| field(submit, name).unwrap_or_default();
     let result = match kind {
         ModalKind::Commitment => {
             commitments::submit(
@@ -71,27 +68,9 @@ pub(super) async fn modal(
     respond(ctx, submit.id, &submit.token, result.map(Outcome::from)).await;
 }
 
-/// The value of a form field (empty when absent).
-fn field(submit: &serenity::ModalInteraction, name: &str) -> String {
-    submit
-        .data
-        .components
-        .iter()
-        .flat_map(|row| &row.components)
-        .find_map(|component| match component {
-            serenity::ActionRowComponent::InputText(input) if input.custom_id == name => {
-                Some(input.value.clone().unwrap_or_default())
-            }
-            _ => None,
-        })
-        .unwrap_or_default()
-}
-
 /// After a command: check-ins that waited for this person appear as a private followup.
 pub(super) async fn show_waiting(ctx: Context<'_>) {
-    if ctx.command().name == LISTS_CHECKINS
-        || ctx.invocation_data::<AnsweredWithForm>().await.is_some()
-    {
+    if ctx.invocation_data::<NothingFollows>().await.is_some() {
         return;
     }
     let data = ctx.data();

@@ -7,6 +7,7 @@
 
 use std::future::Future;
 use std::num::NonZeroU32;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
 use std::time::Duration;
 
@@ -22,12 +23,16 @@ const ATTEMPTS: u32 = 4;
 const CALL_LIMIT: Duration = Duration::from_secs(30);
 /// One post per channel per second keeps any 5-second window at 5 posts or fewer.
 const CHANNEL_SPACING: Duration = Duration::from_secs(1);
+/// Every this many channel posts, buckets of channels that have gone quiet are dropped, so the
+/// map does not keep one entry for every channel and DM the bot ever wrote to.
+const FORGET_IDLE_EVERY: u64 = 1024;
 
 pub struct Pacer {
     global: DefaultDirectRateLimiter,
     channels: DefaultKeyedRateLimiter<u64>,
     /// Set by a 429: nobody sends before then.
     paused_until: Mutex<Option<Instant>>,
+    channel_posts: AtomicU64,
 }
 
 impl Pacer {
@@ -43,6 +48,7 @@ impl Pacer {
             global: RateLimiter::direct(global),
             channels: RateLimiter::keyed(channel),
             paused_until: Mutex::new(None),
+            channel_posts: AtomicU64::new(0),
         }
     }
 
@@ -52,6 +58,13 @@ impl Pacer {
             tokio::time::sleep_until(until).await;
         }
         if let Some(channel) = channel {
+            if self
+                .channel_posts
+                .fetch_add(1, Ordering::Relaxed)
+                .is_multiple_of(FORGET_IDLE_EVERY)
+            {
+                self.channels.retain_recent();
+            }
             self.channels.until_key_ready(&channel).await;
         }
         self.global.until_ready().await;
@@ -106,11 +119,6 @@ impl Pacer {
             last = error;
         }
         Err(last)
-    }
-
-    /// Forgets idle per-channel buckets (call now and then; they are small).
-    pub fn forget_idle_channels(&self) {
-        self.channels.retain_recent();
     }
 }
 

@@ -63,6 +63,15 @@ pub fn suggest(partial: &str, limit: usize) -> Vec<&'static str> {
         .collect()
 }
 
+/// The three zones closest to `text`, formatted for a "did you mean" line.
+pub fn closest(text: &str) -> String {
+    suggest(text, 3)
+        .iter()
+        .map(|z| format!("`{z}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -9,7 +9,7 @@ use futures::StreamExt;
 
 use super::{to_base36, CheckinOut, Outbound, PostError, Scheduler, MAX_SLEEP, RETRY_SOON};
 use crate::domain::local_time::local_date;
-use crate::domain::reminders::{window_start, ReminderRules, Verdict, PER_WEEK, WINDOW_DAYS};
+use crate::domain::reminders::{window_start, ReminderRules, Verdict, PER_WEEK};
 use crate::domain::resolve;
 use crate::store::{PendingCheckin, ReminderClaim, Undelivered};
 
@@ -154,7 +154,7 @@ impl<O: Outbound> Scheduler<O> {
         let claim = ReminderClaim {
             user_id: user,
             local_date: today,
-            window_start: today - Duration::days(WINDOW_DAYS - 1),
+            window_start: window_start(today),
             max_in_window: PER_WEEK as u32,
             nonce: &nonce,
             items: due,

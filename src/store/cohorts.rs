@@ -162,6 +162,19 @@ impl Store {
         row.map(Cohort::try_from).transpose()
     }
 
+    /// The cohort `user` is in now in `guild`, if any.
+    pub async fn current_cohort(&self, guild: u64, user: u64) -> StoreResult<Option<Cohort>> {
+        let row: Option<CohortRow> = sqlx::query_as(sql(
+            "WHERE cohort_id = (SELECT cohort_id FROM memberships
+                                WHERE guild_id = ?1 AND user_id = ?2 AND left_at IS NULL)",
+        ))
+        .bind(id_to_db(guild))
+        .bind(id_to_db(user))
+        .fetch_optional(self.pool())
+        .await?;
+        row.map(Cohort::try_from).transpose()
+    }
+
     /// A live cohort of `guild` by name, ignoring case.
     pub async fn cohort_named(&self, guild: u64, name: &str) -> StoreResult<Option<Cohort>> {
         let row: Option<CohortRow> = sqlx::query_as(sql(

@@ -233,16 +233,6 @@ impl Store {
         Ok(done.rows_affected() == 1)
     }
 
-    /// Gives up on a failed delivery's retries (it stays `failed`, with its reason).
-    pub async fn abandon_retry(&self, delivery: i64, reason: &str) -> StoreResult<()> {
-        sqlx::query("UPDATE deliveries SET retry_at = NULL, reason = ?2 WHERE delivery_id = ?1")
-            .bind(delivery)
-            .bind(reason)
-            .execute(self.pool())
-            .await?;
-        Ok(())
-    }
-
     /// Deliveries left in `sending` (a crash between claim and mark).
     pub async fn unfinished_deliveries(&self) -> StoreResult<Vec<Delivery>> {
         let rows: Vec<DeliveryRow> =

@@ -5,6 +5,7 @@
 use serde_json::{json, Value};
 
 use super::convert::{from_db_time, id_to_db};
+use super::quizzes::parse_order;
 use super::{Store, StoreResult};
 
 /// (table, column) pairs whose rows belong to the person in that column.
@@ -119,35 +120,57 @@ impl Store {
 
     /// Each quiz started, with its questions in the order asked and the option order shown.
     async fn export_quiz_attempts(&self, user: u64) -> StoreResult<Vec<Value>> {
-        type Row = (i64, String, Option<i64>, String, i64, Option<i64>);
-        let attempts: Vec<Row> = sqlx::query_as(
-            "SELECT attempt_id, track, module, source, started_at, finished_at
-             FROM quiz_attempts WHERE user_id = ?1 ORDER BY attempt_id",
+        type Row = (
+            i64,
+            String,
+            Option<i64>,
+            String,
+            i64,
+            Option<i64>,
+            Option<String>,
+            Option<i64>,
+            Option<String>,
+            Option<bool>,
+        );
+        // One row per question (a question-less attempt still has one, with NULLs).
+        let rows: Vec<Row> = sqlx::query_as(
+            "SELECT a.attempt_id, a.track, a.module, a.source, a.started_at, a.finished_at,
+                    q.item_id, q.module, q.option_order, q.review
+             FROM quiz_attempts a LEFT JOIN quiz_questions q USING (attempt_id)
+             WHERE a.user_id = ?1 ORDER BY a.attempt_id, q.position",
         )
         .bind(id_to_db(user))
         .fetch_all(self.pool())
         .await?;
-        let mut out = Vec::with_capacity(attempts.len());
-        for (attempt, track, module, source, started, finished) in attempts {
-            let questions: Vec<(String, i64, String, bool)> = sqlx::query_as(
-                "SELECT item_id, module, option_order, review FROM quiz_questions
-                 WHERE attempt_id = ?1 ORDER BY position",
-            )
-            .bind(attempt)
-            .fetch_all(self.pool())
-            .await?;
-            let questions: Vec<Value> = questions
-                .into_iter()
-                .map(|(item, module, order, review)| {
-                    json!({"item": item, "module": module, "options_shown": shown_order(&order),
-                           "spaced_review": review})
-                })
-                .collect();
-            out.push(json!({"track": track, "module_asked": module, "started_from": source,
-                            "started_at": from_db_time(started), "finished_at": finished.map(from_db_time),
-                            "questions": questions}));
+        let mut out: Vec<(i64, Value)> = Vec::new();
+        for (attempt, track, asked, source, started, finished, item, module, order, review) in rows
+        {
+            if out.last().is_none_or(|(id, _)| *id != attempt) {
+                out.push((
+                    attempt,
+                    json!({"track": track, "module_asked": asked, "started_from": source,
+                           "started_at": from_db_time(started), "finished_at": finished.map(from_db_time),
+                           "questions": []}),
+                ));
+            }
+            if let (Some(item), Some((_, value))) = (item, out.last_mut()) {
+                // Original option indexes, numbered from 1 like `chosen_option`.
+                let shown: Vec<usize> = order
+                    .as_deref()
+                    .and_then(parse_order)
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(|index| index + 1)
+                    .collect();
+                if let Some(questions) = value["questions"].as_array_mut() {
+                    questions.push(
+                        json!({"item": item, "module": module, "options_shown": shown,
+                                          "spaced_review": review.unwrap_or(false)}),
+                    );
+                }
+            }
         }
-        Ok(out)
+        Ok(out.into_iter().map(|(_, value)| value).collect())
     }
 
     /// The check-in DMs the bot tried to send: the day, and whether it arrived.
@@ -241,14 +264,4 @@ impl Store {
         }
         Ok(found)
     }
-}
-
-/// "2,0,3,1" (original option indexes, as stored) to the curriculum's numbering from 1, so it
-/// reads like `chosen_option`: [3, 1, 4, 2].
-fn shown_order(stored: &str) -> Vec<u64> {
-    stored
-        .split(',')
-        .filter_map(|index| index.trim().parse::<u64>().ok())
-        .map(|index| index + 1)
-        .collect()
 }

@@ -72,7 +72,7 @@ pub(super) fn small(n: i64) -> u8 {
     u8::try_from(n).unwrap_or(u8::MAX)
 }
 
-fn parse_order(text: &str) -> Option<Vec<usize>> {
+pub(super) fn parse_order(text: &str) -> Option<Vec<usize>> {
     text.split(',').map(|n| n.parse().ok()).collect()
 }
 

@@ -2,7 +2,7 @@
 
 use poise::serenity_prelude as serenity;
 
-use crate::bot::commands::support::{guild_of, respond};
+use crate::bot::commands::support::{guild_of, respond, NothingFollows};
 use crate::bot::flows::checkin;
 use crate::bot::flows::commitments;
 use crate::bot::{Context, Error};
@@ -22,6 +22,7 @@ pub async fn checkin(ctx: Context<'_>) -> Result<(), Error> {
     let user = ctx.author().id.get();
     let guild = ctx.guild_id().map(serenity::GuildId::get);
     let (answer, shown) = checkin::list(data, guild, user).await?;
+    ctx.set_invocation_data(NothingFollows).await;
     ctx.send(answer.into_reply()).await?;
     if !shown.is_empty() {
         // Anything that was waiting for their next command has now been seen.

@@ -6,7 +6,7 @@ use poise::serenity_prelude as serenity;
 
 use crate::bot::commands::support::{reply, suggestions};
 use crate::bot::errors::user_error;
-use crate::bot::zones::{parse_zone, suggest};
+use crate::bot::zones::{closest, parse_zone, suggest};
 use crate::bot::{Context, Error};
 use crate::domain::QuietHours;
 use crate::store::ParticipantSettings;
@@ -64,12 +64,11 @@ fn parse_timezone(text: &str) -> Result<Option<Tz>, Error> {
         return Ok(None);
     }
     parse_zone(text).map(Some).ok_or_else(|| {
-        let closest: Vec<String> = suggest(text, 3).iter().map(|z| format!("`{z}`")).collect();
         user_error(format!(
             "`{}` isn't a time zone I know. Did you mean {}? Start typing in the **timezone** option \
              to pick one, or use `cohort` for your cohort's zone. Nothing was changed.",
             text.trim(),
-            closest.join(", ")
+            closest(text)
         ))
     })
 }
@@ -140,10 +139,11 @@ pub async fn settings(
     let change = parse_change(timezone.as_deref(), reminders, quiet_hours.as_deref())?;
     let mut settings = data.store.participant_settings(user).await?;
     let cohort_zone = match ctx.guild_id() {
-        Some(guild) => match data.store.membership(guild.get(), user).await? {
-            Some(m) => data.store.cohort(m.cohort_id).await?.map(|c| c.timezone),
-            None => None,
-        },
+        Some(guild) => data
+            .store
+            .current_cohort(guild.get(), user)
+            .await?
+            .map(|c| c.timezone),
         None => None,
     };
     if change.is_empty() {

@@ -39,9 +39,10 @@ pub fn guild_of(ctx: Context<'_>) -> Result<u64, Error> {
     })
 }
 
-/// Marks a command that answered with a form: nothing may follow it (a message would land
-/// behind the open form), so waiting check-ins keep for the person's next command.
-pub struct AnsweredWithForm;
+/// Marks a command after which waiting check-ins are not shown: it answered with a form (a
+/// message would land behind it), or its answer already lists them (`/checkin`). They keep
+/// for the person's next command.
+pub struct NothingFollows;
 
 /// Sends a flow's outcome: an ephemeral reply, or a form as the command's first response.
 pub async fn respond(ctx: Context<'_>, outcome: crate::bot::flows::Outcome) -> Result<(), Error> {
@@ -59,7 +60,7 @@ pub async fn respond(ctx: Context<'_>, outcome: crate::bot::flows::Outcome) -> R
             // Tell poise the command has answered, so nothing tries to answer it again.
             app.has_sent_initial_response
                 .store(true, std::sync::atomic::Ordering::SeqCst);
-            ctx.set_invocation_data(AnsweredWithForm).await;
+            ctx.set_invocation_data(NothingFollows).await;
         }
         (crate::bot::flows::Outcome::Form(_), poise::Context::Prefix(_)) => {}
     }

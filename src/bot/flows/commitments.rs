@@ -45,17 +45,13 @@ fn echo_halves(when: &str, will: &str) -> String {
 
 /// `/commit`: the form, or why not.
 pub async fn open_form(data: &Data, guild: u64, user: u64) -> Result<Outcome, Error> {
-    let Some(membership) = data.store.membership(guild, user).await? else {
+    let Some(cohort) = data.store.current_cohort(guild, user).await? else {
         return Ok(not_in_a_cohort().into());
     };
     if data.store.open_commitments(user).await?.len() >= MAX_OPEN as usize {
         return Ok(Answer::text(too_many()).into());
     }
-    let cohort = data.store.cohort(membership.cohort_id).await?;
-    let example = match &cohort {
-        Some(cohort) => example(data, cohort).await?,
-        None => None,
-    };
+    let example = example(data, &cohort).await?;
     let (when, will) = example.map_or(
         (
             "When someone is talked over in a meeting,",
@@ -128,12 +124,8 @@ pub async fn submit(
             "The check-in needs a number of days from 1 to {MAX_DAYS}. Run `/commit` again and paste your plan back in."
         ));
     };
-    let membership = match guild {
-        Some(guild) => data.store.membership(guild, user).await?,
-        None => None,
-    };
-    let cohort = match membership {
-        Some(m) => data.store.cohort(m.cohort_id).await?,
+    let cohort = match guild {
+        Some(guild) => data.store.current_cohort(guild, user).await?,
         None => None,
     };
     let (Some(guild), Some(cohort)) = (guild, cohort) else {

@@ -59,14 +59,9 @@ pub async fn tried(data: &Data, user: u64, delivery: i64) -> Result<Answer, Erro
 
 /// `/today`: the person's cohort's most recent nudge, with its buttons.
 pub async fn today(data: &Data, guild: u64, user: u64) -> Result<Answer, Error> {
-    let Some(membership) = data.store.membership(guild, user).await? else {
+    let Some(cohort) = data.store.current_cohort(guild, user).await? else {
         return Ok(not_in_a_cohort());
     };
-    let cohort = data
-        .store
-        .cohort(membership.cohort_id)
-        .await?
-        .ok_or_else(|| user_error(STALE))?;
     let Some(delivery) = data.store.latest_sent(cohort.id).await? else {
         let calendar = data.store.calendar(&cohort).await?;
         let timing = Timing {

@@ -22,10 +22,7 @@ pub async fn progress(data: &Data, guild: Option<u64>, user: u64) -> Result<Answ
     let Some(guild) = guild else {
         return Ok(not_in_a_cohort());
     };
-    let Some(membership) = data.store.membership(guild, user).await? else {
-        return Ok(not_in_a_cohort());
-    };
-    let Some(cohort) = data.store.cohort(membership.cohort_id).await? else {
+    let Some(cohort) = data.store.current_cohort(guild, user).await? else {
         return Ok(not_in_a_cohort());
     };
     let now = data.clock.now();
@@ -33,8 +30,7 @@ pub async fn progress(data: &Data, guild: Option<u64>, user: u64) -> Result<Answ
         .store
         .participant_settings(user)
         .await?
-        .timezone
-        .unwrap_or(cohort.timezone);
+        .zone_or(cohort.timezone);
     let today = local_date(now, zone);
     let calendar = data.store.calendar(&cohort).await?;
 

@@ -5,7 +5,7 @@
 
 mod steps;
 
-use chrono::{DateTime, NaiveDate, Utc};
+use crate::domain::local_time::local_date;
 use poise::serenity_prelude as serenity;
 use rand::rngs::StdRng;
 use rand::SeedableRng;
@@ -33,14 +33,9 @@ pub async fn start(
     user: u64,
     module: Option<u8>,
 ) -> Result<Answer, Error> {
-    let Some(membership) = data.store.membership(guild, user).await? else {
+    let Some(cohort) = data.store.current_cohort(guild, user).await? else {
         return Ok(not_in_a_cohort());
     };
-    let cohort = data
-        .store
-        .cohort(membership.cohort_id)
-        .await?
-        .ok_or_else(|| user_error(STALE))?;
     start_in(data, user, &cohort, module, QuizSource::Command).await
 }
 
@@ -77,7 +72,7 @@ async fn start_in(
         .track(&cohort.track)
         .ok_or_else(|| user_error(NO_TRACK))?;
     let now = data.clock.now();
-    let today = local_today(cohort, now);
+    let today = local_date(now, cohort.timezone);
     let calendar = data.store.calendar(cohort).await?;
     let stage = cohort
         .plan
@@ -200,11 +195,6 @@ pub(crate) fn question_message(
         attempt,
         review: question.review,
     }))
-}
-
-/// Today's date where the cohort practises.
-fn local_today(cohort: &Cohort, now: DateTime<Utc>) -> NaiveDate {
-    now.with_timezone(&cohort.timezone).date_naive()
 }
 
 /// When an item comes back, in words: practice days, and the date.

@@ -51,10 +51,7 @@ async fn cohort_for(
             .then_some(cohort));
     }
     let Some(guild) = guild else { return Ok(None) };
-    match data.store.membership(guild, user).await? {
-        Some(membership) => Ok(data.store.cohort(membership.cohort_id).await?),
-        None => Ok(None),
-    }
+    Ok(data.store.current_cohort(guild, user).await?)
 }
 
 /// The day's question: the nudge's own reflection question if it has one, otherwise one of the

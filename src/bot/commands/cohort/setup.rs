@@ -7,7 +7,7 @@ use crate::bot::commands::support::{
 };
 use crate::bot::errors::user_error;
 use crate::bot::permissions::require_channel_permissions;
-use crate::bot::zones::{parse_zone, suggest};
+use crate::bot::zones::{closest, parse_zone, suggest};
 use crate::bot::{Context, Error};
 use crate::domain::{SendTime, WorkWeek};
 use crate::scheduler::planning::Timing;
@@ -87,11 +87,7 @@ pub async fn schedule(
         user_error(format!(
             "`{}` isn't an IANA time zone. Did you mean {}? Nothing was changed.",
             crate::bot::render::clip(timezone.trim(), 60),
-            suggest(&timezone, 3)
-                .iter()
-                .map(|z| format!("`{z}`"))
-                .collect::<Vec<_>>()
-                .join(", ")
+            closest(&timezone)
         ))
     })?;
     let week = match days {

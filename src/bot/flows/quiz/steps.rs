@@ -6,13 +6,14 @@
 
 use chrono::NaiveDate;
 
-use super::{local_today, question_message, revisit, STALE};
+use super::{question_message, revisit, STALE};
 use crate::bot::components::ComponentAction;
 use crate::bot::errors::user_error;
 use crate::bot::flows::Answer;
 use crate::bot::render::{self, FeedbackView, Revisit, SummaryView};
 use crate::bot::{Data, Error};
 use crate::content::model::{QuizItem, Track};
+use crate::domain::local_time::local_date;
 use crate::domain::spacing::{self, Review};
 use crate::domain::PracticeCalendar;
 use crate::store::{NewAnswer, QuizAnswer, QuizAttempt, QuizQuestion, Rated, Recorded};
@@ -73,7 +74,7 @@ async fn load(data: &Data, user: u64, attempt: i64) -> Result<Quiz<'_>, Error> {
         .ok_or_else(|| user_error(STALE))?;
     Ok(Quiz {
         calendar: data.store.calendar(&cohort).await?,
-        today: local_today(&cohort, data.clock.now()),
+        today: local_date(data.clock.now(), cohort.timezone),
         attempt,
         track,
     })
