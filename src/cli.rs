@@ -133,8 +133,9 @@ async fn migrate(settings: &Settings) -> Result<(), Failure> {
     let applied = store.migrate().await.map_err(anyhow::Error::from)?;
     store.close().await;
     println!(
-        "allybot: database at {} is up to date ({applied} migration(s) applied)",
-        settings.database.url
+        "allybot: database at {} is up to date ({} applied)",
+        settings.database.url,
+        crate::domain::plural::count(applied as u64, "migration", "migrations")
     );
     Ok(())
 }

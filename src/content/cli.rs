@@ -2,6 +2,7 @@
 //! [`check`](super::check), [`stats`](super::stats) and [`preview`](super::preview). Output
 //! and exit codes follow design/INTERFACE.md.
 
+use crate::domain::plural;
 use std::path::Path;
 
 use crate::bot::render::DiscordFit;
@@ -39,7 +40,11 @@ fn run_check(dir: &Path, key: &str) -> Result<(), Failure> {
         for problem in &problems {
             println!("{problem}");
         }
-        let summary = format!("{} problem(s) in {}", problems.len(), dir.display());
+        let summary = format!(
+            "{} in {}",
+            plural::count(problems.len() as u64, "problem", "problems"),
+            dir.display()
+        );
         eprintln!("allybot: {summary}");
         return Err(Failure::Reported(summary));
     }

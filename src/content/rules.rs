@@ -3,6 +3,7 @@
 //! "what is wrong" part of a problem line; [`super::check`] adds the file and id.
 
 use super::model::{CommitmentTemplate, Prompt, QuizItem, Reflection};
+use crate::domain::plural;
 
 pub const TITLE_MAX: usize = 80;
 pub const PROMPT_TEXT_MAX: usize = 700;
@@ -114,7 +115,8 @@ pub fn prompt(prompt: &Prompt) -> Vec<String> {
     let (least, most) = PROMPT_SENTENCES;
     if !(least..=most).contains(&count) {
         problems.push(format!(
-            "text has {count} sentence(s); a prompt has {least} to {most}"
+            "text has {}; a prompt has {least} to {most}",
+            plural::count(count as u64, "sentence", "sentences")
         ));
     }
     if let Some(reflection) = &prompt.reflection {
@@ -135,8 +137,8 @@ pub fn quiz(item: &QuizItem) -> Vec<String> {
     // More than the most is a loading error already (the bot cannot show it).
     if item.options.len() < least {
         problems.push(format!(
-            "has {} option(s); a quiz item has {least} to {most}",
-            item.options.len()
+            "has {}; a quiz item has {least} to {most}",
+            plural::count(item.options.len() as u64, "option", "options")
         ));
     }
     for (index, option) in item.options.iter().enumerate() {

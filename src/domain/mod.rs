@@ -4,6 +4,7 @@
 pub mod calendar;
 pub mod four_a;
 pub mod local_time;
+pub mod plural;
 pub mod progression;
 pub mod quiet_hours;
 pub mod quiz;

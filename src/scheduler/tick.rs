@@ -63,9 +63,13 @@ impl<O: Outbound> Scheduler<O> {
     ) -> anyhow::Result<DateTime<Utc>> {
         let cohorts = self.store.deliverable_cohorts().await?;
         let latest = self.store.latest_due_by_cohort().await?;
+        let calendars = self.store.calendars(&cohorts).await?;
         let mut next = now + MAX_SLEEP;
         for cohort in &cohorts {
-            match self.plan_cohort(cohort, &latest, now, jobs).await {
+            let Some(calendar) = calendars.get(&cohort.id) else {
+                continue;
+            };
+            match self.plan_cohort(cohort, calendar, &latest, now, jobs).await {
                 Ok(Some(due)) => next = next.min(due),
                 Ok(None) => {}
                 Err(e) => {
@@ -79,6 +83,7 @@ impl<O: Outbound> Scheduler<O> {
     async fn plan_cohort(
         &self,
         cohort: &Cohort,
+        calendar: &PracticeCalendar,
         latest: &HashMap<i64, DateTime<Utc>>,
         now: DateTime<Utc>,
         jobs: &mut Vec<Job>,
@@ -86,9 +91,8 @@ impl<O: Outbound> Scheduler<O> {
         let Some(channel_set) = cohort.channel_set_at else {
             return Ok(None);
         };
-        let calendar = self.store.calendar(cohort).await?;
         let timing = Timing {
-            calendar: &calendar,
+            calendar,
             time: cohort.send_time,
             zone: cohort.timezone,
         };
@@ -98,10 +102,10 @@ impl<O: Outbound> Scheduler<O> {
         for decision in decide(&timing, handled, now, self.lateness()) {
             match decision {
                 Decision::Post { date, due, late } => {
-                    jobs.extend(self.claim(cohort, &calendar, date, due, late, now).await?);
+                    jobs.extend(self.claim(cohort, calendar, date, due, late, now).await?);
                 }
                 Decision::Skip { date, due, why } => {
-                    self.skip(cohort, &calendar, date, due, why, now).await?
+                    self.skip(cohort, calendar, date, due, why, now).await?
                 }
             }
         }

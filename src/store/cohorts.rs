@@ -1,6 +1,6 @@
 //! Cohorts: a group going through a track together, with its channel, schedule and pace.
 
-use std::collections::BTreeSet;
+use std::collections::HashMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
@@ -343,31 +343,67 @@ impl Store {
 
     /// The cohort's practice calendar: its start, weekdays, holidays and pauses.
     pub async fn calendar(&self, cohort: &Cohort) -> StoreResult<PracticeCalendar> {
-        let holidays: Vec<String> =
-            sqlx::query_scalar("SELECT holiday_date FROM cohort_holidays WHERE cohort_id = ?1")
-                .bind(cohort.id)
-                .fetch_all(self.pool())
-                .await?;
-        let pauses: Vec<(String, Option<String>)> =
-            sqlx::query_as("SELECT from_date, until_date FROM cohort_pauses WHERE cohort_id = ?1 ORDER BY pause_id")
-                .bind(cohort.id)
-                .fetch_all(self.pool())
-                .await?;
-        let mut calendar = PracticeCalendar::new(cohort.start, cohort.week);
-        calendar.holidays = holidays
+        let mut calendars = self
+            .calendars_of(Some(cohort.id), std::slice::from_ref(cohort))
+            .await?;
+        Ok(calendars
+            .remove(&cohort.id)
+            .unwrap_or_else(|| PracticeCalendar::new(cohort.start, cohort.week)))
+    }
+
+    /// The calendars of `cohorts` in two queries, for the scheduler's round over all of them.
+    pub async fn calendars(
+        &self,
+        cohorts: &[Cohort],
+    ) -> StoreResult<HashMap<i64, PracticeCalendar>> {
+        self.calendars_of(None, cohorts).await
+    }
+
+    /// Holidays and pauses of one cohort (`only`), or of all, laid onto `cohorts`' calendars.
+    async fn calendars_of(
+        &self,
+        only: Option<i64>,
+        cohorts: &[Cohort],
+    ) -> StoreResult<HashMap<i64, PracticeCalendar>> {
+        let holidays: Vec<(i64, String)> = sqlx::query_as(
+            "SELECT cohort_id, holiday_date FROM cohort_holidays WHERE ?1 IS NULL OR cohort_id = ?1",
+        )
+        .bind(only)
+        .fetch_all(self.pool())
+        .await?;
+        let pauses: Vec<(i64, String, Option<String>)> = sqlx::query_as(
+            "SELECT cohort_id, from_date, until_date FROM cohort_pauses
+             WHERE ?1 IS NULL OR cohort_id = ?1 ORDER BY pause_id",
+        )
+        .bind(only)
+        .fetch_all(self.pool())
+        .await?;
+        let mut calendars: HashMap<i64, PracticeCalendar> = cohorts
             .iter()
-            .filter_map(|d| parse_date(d))
-            .collect::<BTreeSet<_>>();
-        calendar.pauses = pauses
-            .iter()
-            .filter_map(|(from, until)| {
-                Some(Pause {
-                    from: parse_date(from)?,
-                    until: until.as_deref().and_then(parse_date),
-                })
-            })
+            .map(|c| (c.id, PracticeCalendar::new(c.start, c.week)))
             .collect();
-        Ok(calendar)
+        for (cohort, date) in holidays {
+            if let (Some(calendar), Some(date)) = (calendars.get_mut(&cohort), parse_date(&date)) {
+                calendar.holidays.insert(date);
+            }
+        }
+        for (cohort, from, until) in pauses {
+            let Some(calendar) = calendars.get_mut(&cohort) else {
+                continue;
+            };
+            match parse_date(&from) {
+                Some(from) => calendar.pauses.push(Pause {
+                    from,
+                    until: until.as_deref().and_then(parse_date),
+                }),
+                // Dropping it silently would let a paused cohort start posting again.
+                None => tracing::error!(
+                    cohort_id = cohort,
+                    "a pause cannot be read; the cohort may post while it should be paused"
+                ),
+            }
+        }
+        Ok(calendars)
     }
 
     /// Returns false if `date` was already a holiday.
@@ -438,5 +474,72 @@ impl Store {
         }
         tx.commit().await?;
         Ok(true)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::FourA;
+    use crate::store::{CreateOutcome, NewCohort};
+
+    fn date(text: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(text, "%Y-%m-%d").unwrap()
+    }
+
+    async fn cohort(store: &Store, name: &str) -> Cohort {
+        let plan = Plan::build(&[vec![("p1".to_owned(), FourA::Action)]], 1);
+        let new = NewCohort {
+            guild_id: 1,
+            name,
+            track: "accomplice",
+            track_version: "1",
+            plan: &plan,
+            seed: 1,
+            start: date("2026-11-23"),
+            created_by: 1,
+        };
+        match store.create_cohort(new, Utc::now()).await.unwrap() {
+            CreateOutcome::Created(cohort) => *cohort,
+            _ => panic!("created"),
+        }
+    }
+
+    #[tokio::test]
+    async fn all_calendars_at_once_match_each_cohorts_own() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&format!("sqlite://{}", dir.path().join("t.db").display()))
+            .await
+            .unwrap();
+        store.upsert_guild(1, Utc::now()).await.unwrap();
+        let (blue, green, red) = (
+            cohort(&store, "Blue").await,
+            cohort(&store, "Green").await,
+            cohort(&store, "Red").await,
+        );
+        store
+            .add_holiday(blue.id, date("2026-11-26"))
+            .await
+            .unwrap();
+        store
+            .pause_cohort(green.id, date("2026-12-01"))
+            .await
+            .unwrap();
+
+        let cohorts = [blue.clone(), green.clone(), red.clone()];
+        let all = store.calendars(&cohorts).await.unwrap();
+
+        for one in &cohorts {
+            assert_eq!(
+                all[&one.id],
+                store.calendar(one).await.unwrap(),
+                "{}",
+                one.name
+            );
+        }
+        assert_eq!(all[&blue.id].holidays.len(), 1);
+        assert!(all[&blue.id].pauses.is_empty());
+        assert_eq!(all[&green.id].pauses.len(), 1);
+        assert!(all[&red.id].holidays.is_empty() && all[&red.id].pauses.is_empty());
     }
 }

@@ -1,6 +1,8 @@
 //! Who is in which cohort. A person is in at most one live cohort per guild (a partial UNIQUE
 //! index enforces it even under concurrent joins).
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, Utc};
 
 use super::convert::{from_db_time, id_to_db, to_db_time};
@@ -113,6 +115,21 @@ impl Store {
         .fetch_one(self.pool())
         .await?;
         Ok(u32::try_from(count).unwrap_or(u32::MAX))
+    }
+
+    /// Current member counts of every cohort in `guild` that has members.
+    pub async fn member_counts(&self, guild: u64) -> StoreResult<HashMap<i64, u32>> {
+        let rows: Vec<(i64, i64)> = sqlx::query_as(
+            "SELECT cohort_id, COUNT(*) FROM memberships
+             WHERE guild_id = ?1 AND left_at IS NULL GROUP BY cohort_id",
+        )
+        .bind(id_to_db(guild))
+        .fetch_all(self.pool())
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(cohort, count)| (cohort, u32::try_from(count).unwrap_or(u32::MAX)))
+            .collect())
     }
 
     pub async fn is_member(&self, cohort: i64, user: u64) -> StoreResult<bool> {

@@ -111,7 +111,7 @@ async fn migrate_creates_the_database_and_its_folder_and_is_idempotent() {
         .unwrap();
 
     assert!(first.status.success(), "{}", stderr(&first));
-    assert!(String::from_utf8_lossy(&second.stdout).contains("(0 migration(s) applied)"));
+    assert!(String::from_utf8_lossy(&second.stdout).contains("(0 migrations applied)"));
     let store = Store::open(&url).await.unwrap();
     let tables = store.table_names().await.unwrap();
     for table in ["cohorts", "deliveries", "guilds", "memberships"] {

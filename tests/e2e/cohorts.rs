@@ -535,12 +535,31 @@ async fn status_shows_the_next_three_nudges_and_the_member_count() {
         .text();
 
     assert_eq!(status.matches("<t:").count(), 3, "{status}");
-    assert!(status.contains("3 member(s)"), "{status}");
+    assert!(status.contains("3 members"), "{status}");
     assert!(
         status.contains("sun-thu at 07:30 Australia/Lord_Howe"),
         "{status}"
     );
     assert!(status.contains("No nudges yet"), "{status}");
+    harness
+        .command(
+            harness.owner,
+            "cohort create",
+            &[("name", "Green"), ("track", "accomplice")],
+        )
+        .await;
+    let listed = harness
+        .command(harness.owner, "cohort list", &[])
+        .await
+        .text();
+    assert!(
+        listed.contains("**Blue**: accomplice · 3 members"),
+        "{listed}"
+    );
+    assert!(
+        listed.contains("**Green**: accomplice · 0 members"),
+        "{listed}"
+    );
 }
 
 #[tokio::test]

@@ -1,5 +1,6 @@
 //! `/privacy`: what is kept, a full export, and deletion of everything keyed to the person.
 
+use crate::domain::plural;
 use poise::serenity_prelude as serenity;
 use serde_json::{json, Map, Value};
 
@@ -132,7 +133,7 @@ pub fn confirm_delete() -> Answer {
 
 pub async fn delete(data: &Data, http: &serenity::Http, user: u64) -> Result<Answer, Error> {
     // Anonymous shares were posted in a channel: take those posts down too.
-    let mut kept = 0;
+    let mut kept = 0u32;
     for post in data.store.shared_posts_of(user).await? {
         if let Err(e) = delete_post(&data.pacer, http, post.channel, post.message).await {
             kept += 1;
@@ -142,12 +143,17 @@ pub async fn delete(data: &Data, http: &serenity::Http, user: u64) -> Result<Ans
     let removed = data.store.delete_person(user).await?;
     tracing::info!(user_id = user, removed, "personal data deleted");
     let leftover = if kept > 0 {
-        format!(" {kept} anonymous post(s) could not be removed from their channel; ask an admin to delete them.")
+        format!(
+            " {} could not be removed from their channel; ask an admin to delete them.",
+            plural::count(kept, "anonymous post", "anonymous posts")
+        )
     } else {
         String::new()
     };
     Ok(Answer::text(format!(
-        "Done: {removed} record(s) about you were deleted, including anything you shared anonymously, and you \
-         have left your cohorts.{leftover} You're welcome back any time with `/join`."
+        "Done: {} about you {} deleted, including anything you shared anonymously, and you \
+         have left your cohorts.{leftover} You're welcome back any time with `/join`.",
+        plural::count(removed, "record", "records"),
+        plural::noun(removed, "was", "were")
     )))
 }

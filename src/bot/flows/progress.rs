@@ -2,6 +2,7 @@
 //! consistency over the last 28 practice days, quizzes by module, commitments, and what is next.
 //! Days are counted in the person's local time (their `/settings` zone, else the cohort's).
 
+use crate::domain::plural;
 use std::collections::BTreeSet;
 
 use poise::serenity_prelude as serenity;
@@ -64,8 +65,15 @@ pub async fn progress(data: &Data, guild: Option<u64>, user: u64) -> Result<Answ
 
     let streak_text = match (run.days, run.forgiven) {
         (0, _) => "Not started yet: any practice today starts one.".to_owned(),
-        (days, 0) => format!("**{days}** practice day(s) in a row."),
-        (days, forgiven) => format!("**{days}** practice day(s), with {forgiven} missed day(s) forgiven (one a week is fine)."),
+        (days, 0) => format!(
+            "**{days}** practice {} in a row.",
+            plural::noun(days, "day", "days")
+        ),
+        (days, forgiven) => format!(
+            "**{days}** practice {}, with {} forgiven (one a week is fine).",
+            plural::noun(days, "day", "days"),
+            plural::count(forgiven, "missed day", "missed days")
+        ),
     };
     let consistency_text = if steady.out_of == 0 {
         "Your first practice day is still ahead.".to_owned()
@@ -91,8 +99,8 @@ pub async fn progress(data: &Data, guild: Option<u64>, user: u64) -> Result<Answ
             })
             .collect();
         format!(
-            "{} quiz(zes) taken.\n{}",
-            quiz.quizzes_taken,
+            "{} taken.\n{}",
+            plural::count(quiz.quizzes_taken, "quiz", "quizzes"),
             modules.join("\n")
         )
     };

@@ -106,7 +106,7 @@ fn a_quiz_item_needs_three_options_and_distinct_ones() {
     assert_eq!(
         quiz(&item),
         [
-            "has 2 option(s); a quiz item has 3 to 4",
+            "has 2 options; a quiz item has 3 to 4",
             "option 2 repeats option 1"
         ]
     );

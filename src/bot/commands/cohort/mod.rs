@@ -7,6 +7,7 @@ mod invite;
 mod setup;
 mod status;
 
+use crate::domain::plural;
 use std::hash::{Hash, Hasher};
 
 use crate::bot::commands::support::{
@@ -129,33 +130,38 @@ fn cohort_seed(guild: u64, name: &str, created: i64) -> u64 {
 #[poise::command(slash_command, ephemeral)]
 pub async fn list(ctx: Context<'_>) -> Result<(), Error> {
     let data = ctx.data();
-    let cohorts = data.store.cohorts_in_guild(guild_of(ctx)?).await?;
+    let guild = guild_of(ctx)?;
+    let cohorts = data.store.cohorts_in_guild(guild).await?;
     if cohorts.is_empty() {
         return admin_reply(ctx, "No cohorts yet. Start one with `/cohort create`.").await;
     }
     // Room is kept for the stopped-cohort warnings admin_reply adds under the list.
     const LIST_BUDGET: usize = 1300;
+    let counts = data.store.member_counts(guild).await?;
     let mut lines: Vec<String> = Vec::new();
+    let mut length = 0;
     for (shown, cohort) in cohorts.iter().enumerate() {
-        if lines.iter().map(|l| l.chars().count() + 1).sum::<usize>() > LIST_BUDGET {
+        if length > LIST_BUDGET {
             lines.push(format!(
                 "…and {} more. `/cohort status` shows any one of them.",
                 cohorts.len() - shown
             ));
             break;
         }
-        let members = data.store.member_count(cohort.id).await?;
+        let members = counts.get(&cohort.id).copied().unwrap_or(0);
         let channel = cohort
             .channel_id
             .map_or("no channel yet".to_owned(), |c| format!("<#{c}>"));
         lines.push(format!(
-            "**{}**: {} · {members} member(s) · {channel} · {} {} ({})",
+            "**{}**: {} · {} · {channel} · {} {} ({})",
             cohort.name,
             cohort.track,
+            plural::count(members, "member", "members"),
             cohort.week,
             cohort.send_time,
             cohort.timezone.name()
         ));
+        length += lines.last().map_or(0, |l| l.chars().count() + 1);
     }
     admin_reply(ctx, lines.join("\n")).await
 }

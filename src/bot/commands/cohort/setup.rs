@@ -1,5 +1,6 @@
 //! `/cohort channel | schedule | pace`: where and when nudges go, and how fast modules move.
 
+use crate::domain::plural;
 use poise::serenity_prelude as serenity;
 
 use crate::bot::commands::support::{
@@ -131,7 +132,11 @@ pub async fn pace(
     ctx.data().store.set_pace(found.id, days_per_module).await?;
     admin_reply(
         ctx,
-        format!("Each module of **{}** now lasts {days_per_module} practice day(s), from the next nudge on.", found.name),
+        format!(
+            "Each module of **{}** now lasts {}, from the next nudge on.",
+            found.name,
+            plural::count(days_per_module, "practice day", "practice days")
+        ),
     )
     .await
 }

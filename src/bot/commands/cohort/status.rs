@@ -1,6 +1,7 @@
 //! `/cohort status | preview`: what an admin needs to trust the schedule: the next nudges, the
 //! outcome of the last ones with Discord's reason when it refused, and what a day will show.
 
+use crate::domain::plural;
 use poise::CreateReply;
 
 use super::setup::upcoming_nudges;
@@ -58,8 +59,9 @@ pub async fn status(
         .curriculum
         .track(&found.track)
         .map_or(found.track.clone(), |t| t.title.clone());
-    let mut text = format!(
-        "**{}** · {track_title} v{} · from {}\nChannel: {} · {} at {} {} · {} day(s) per module · {members} member(s)\n",
+    let mut text =
+        format!(
+        "**{}** · {track_title} v{} · from {}\nChannel: {} · {} at {} {} · {} per module · {}\n",
         found.name,
         found.track_version,
         found.start.format("%a %-d %b %Y"),
@@ -67,7 +69,8 @@ pub async fn status(
         found.week,
         found.send_time,
         found.timezone.name(),
-        found.days_per_module,
+        plural::count(found.days_per_module, "day", "days"),
+        plural::count(members, "member", "members"),
     );
     if let Some(reason) = &found.stopped_reason {
         text.push_str(&format!("State: **deliveries stopped**. {reason}\n"));
