@@ -47,6 +47,10 @@ pub async fn start(options: BotOptions) -> anyhow::Result<RunningBot> {
     let store = Store::open(&settings.database.url)
         .await
         .with_context(|| format!("could not open the database at {}", settings.database.url))?;
+    store
+        .sync_prompt_tags(&prompt_tags(&options.curriculum))
+        .await
+        .context("could not record the curriculum's 4A tags")?;
     let cipher =
         Cipher::load_or_create(&settings.privacy.data_key_file).context("privacy.data_key_file")?;
     let in_flight = InFlight::default();
@@ -81,6 +85,7 @@ pub async fn start(options: BotOptions) -> anyhow::Result<RunningBot> {
         SchedulerSettings::new(
             settings.schedule.grace_hours,
             settings.privacy.reflection_retention_days,
+            settings.privacy.min_group_size,
         ),
     )
     .spawn(wake, &settings.database.url)?;
@@ -139,6 +144,17 @@ impl RunningBot {
     pub fn scheduler(&self) -> &SchedulerHandle {
         &self.scheduler
     }
+}
+
+/// Every prompt's 4A tag, for summaries that count "prompts tried" by tag in SQL.
+fn prompt_tags(curriculum: &Curriculum) -> Vec<(String, crate::domain::FourA)> {
+    curriculum
+        .tracks
+        .iter()
+        .flat_map(|t| &t.modules)
+        .flat_map(|m| &m.prompts)
+        .map(|p| (p.id.clone(), p.four_a))
+        .collect()
 }
 
 /// Loads the curriculum named by `content.dir`; a problem is a configuration error naming the

@@ -15,6 +15,7 @@ pub mod crypto;
 pub mod demo;
 pub mod discord_limits;
 pub mod domain;
+pub mod report;
 pub mod run;
 pub mod scheduler;
 pub mod sim;

@@ -10,7 +10,7 @@ use super::permissions::bot_permissions;
 use super::render::{self, NudgeView};
 use crate::content::model::Curriculum;
 use crate::crypto::Cipher;
-use crate::scheduler::{CheckinOut, NudgeOut, Outbound, PostError};
+use crate::scheduler::{CheckinOut, NudgeOut, Outbound, PostError, SummaryOut};
 
 /// How far back reconciliation looks in a channel for a nudge posted before a crash.
 const RECENT_MESSAGES: u8 = 100;
@@ -112,6 +112,66 @@ impl Outbound for DiscordOutbound {
     }
 
     async fn find_nudge(&self, channel: u64, delivery: i64) -> Result<Option<u64>, PostError> {
+        let marker = ComponentAction::TriedIt { delivery }.to_string();
+        self.find_recent(channel, |m| carries(m, &marker)).await
+    }
+
+    async fn post_summary(&self, summary: &SummaryOut) -> Result<u64, PostError> {
+        let title = format!("{}: practice by week", summary.cohort_name);
+        let (weeks, k) = (summary.chart.clone(), summary.figures.k);
+        // Drawing is CPU work: off the async workers, so interactions are not held up.
+        let chart =
+            tokio::task::spawn_blocking(move || crate::report::chart::render(&title, &weeks, k))
+                .await
+                .map_err(|e| PostError::Rejected {
+                    code: 0,
+                    message: format!("the chart could not be drawn: {e}"),
+                })?
+                .map_err(|e| PostError::Rejected {
+                    code: 0,
+                    message: e.to_string(),
+                })?;
+        let view = render::SummaryEmbed {
+            kind: render::SummaryKind::Weekly,
+            cohort: &summary.cohort_name,
+            figures: &summary.figures,
+            summary_id: Some(summary.summary_id),
+            late_due: summary.late_due,
+        };
+        let message = render::summary_message(&view, chart)
+            .nonce(serenity::Nonce::String(summary.nonce.clone()))
+            .enforce_nonce(true);
+        let channel = serenity::ChannelId::new(summary.channel_id);
+        let posted = self
+            .pacer
+            .call(Some(summary.channel_id), || {
+                channel.send_message(&self.http, message.clone())
+            })
+            .await?;
+        Ok(posted.id.get())
+    }
+
+    async fn find_summary(&self, channel: u64, summary: i64) -> Result<Option<u64>, PostError> {
+        let marker = render::summary_marker(summary);
+        self.find_recent(channel, |m| {
+            m.author.bot
+                && m.embeds
+                    .iter()
+                    .any(|e| e.footer.as_ref().is_some_and(|f| f.text.ends_with(&marker)))
+        })
+        .await
+    }
+}
+
+impl DiscordOutbound {
+    /// The first of the channel's recent messages that `wanted` recognises. An empty channel
+    /// is only trusted when the bot may read its history: otherwise "not found" would be a
+    /// guess, and a wrong guess posts twice.
+    async fn find_recent(
+        &self,
+        channel: u64,
+        wanted: impl Fn(&serenity::Message) -> bool,
+    ) -> Result<Option<u64>, PostError> {
         let channel = serenity::ChannelId::new(channel);
         let recent = self
             .pacer
@@ -122,13 +182,10 @@ impl Outbound for DiscordOutbound {
                 )
             })
             .await?;
-        let marker = ComponentAction::TriedIt { delivery }.to_string();
-        if let Some(found) = recent.iter().find(|m| carries(m, &marker)) {
+        if let Some(found) = recent.iter().find(|m| wanted(m)) {
             return Ok(Some(found.id.get()));
         }
         if recent.is_empty() {
-            // Discord answers an empty list when the bot may not read the history: then
-            // "not found" would be a guess, and a wrong guess posts the nudge twice.
             let me = self
                 .pacer
                 .call(None, || self.http.get_current_user())

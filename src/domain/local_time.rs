@@ -16,6 +16,8 @@ pub struct SendTime(NaiveTime);
 pub struct SendTimeError(pub String);
 
 impl SendTime {
+    pub const MIDNIGHT: SendTime = SendTime(NaiveTime::MIN);
+
     pub fn parse(text: &str) -> Result<Self, SendTimeError> {
         let error = || SendTimeError(text.to_owned());
         let (hours, minutes) = text.trim().split_once(':').ok_or_else(error)?;

@@ -3,6 +3,7 @@
 
 pub mod calendar;
 pub mod four_a;
+pub mod kanon;
 pub mod local_time;
 pub mod plural;
 pub mod progression;
@@ -11,6 +12,7 @@ pub mod quiz;
 pub mod reminders;
 pub mod spacing;
 pub mod streak;
+pub mod summary_week;
 pub mod weekdays;
 
 pub use calendar::{Pause, PracticeCalendar};

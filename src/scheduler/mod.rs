@@ -15,6 +15,8 @@ pub mod outbound;
 pub mod planning;
 mod reconcile;
 mod registry;
+pub mod summaries;
+mod summary_post;
 mod tick;
 
 use std::collections::HashSet;
@@ -28,7 +30,7 @@ use crate::clock::SharedClock;
 use crate::content::model::Curriculum;
 use crate::store::Store;
 
-pub use outbound::{CheckinOut, NudgeOut, Outbound, PostError};
+pub use outbound::{CheckinOut, NudgeOut, Outbound, PostError, SummaryOut};
 pub use registry::{running_schedulers, AlreadyRunning};
 
 /// The longest the loop sleeps without looking again (schedules can change meanwhile, and a
@@ -47,15 +49,18 @@ pub struct SchedulerSettings {
     pub concurrency: usize,
     /// `privacy.reflection_retention_days`: written texts older than this are deleted.
     pub retention: chrono::Duration,
+    /// `privacy.min_group_size`: k for organisations that have not chosen their own.
+    pub min_group_size: u32,
 }
 
 impl SchedulerSettings {
-    pub fn new(grace_hours: u32, retention_days: u32) -> Self {
+    pub fn new(grace_hours: u32, retention_days: u32, min_group_size: u32) -> Self {
         Self {
             grace: Duration::from_secs(u64::from(grace_hours) * 3600),
             late_after: Duration::from_secs(15 * 60),
             concurrency: 16,
             retention: chrono::Duration::days(i64::from(retention_days)),
+            min_group_size,
         }
     }
 }
@@ -68,6 +73,9 @@ pub struct Scheduler<O: Outbound> {
     pub(crate) settings: SchedulerSettings,
     /// Deliveries this process is posting right now (the recovery path leaves them alone).
     pub(crate) in_flight: Mutex<HashSet<i64>>,
+    /// Who this worker is in the leases of the claims it takes: made once per process, with
+    /// the pid for people reading the database.
+    pub(crate) owner: String,
 }
 
 #[derive(Debug, Clone, Copy, Default)]
@@ -99,6 +107,7 @@ impl<O: Outbound> Scheduler<O> {
             outbound,
             settings,
             in_flight: Mutex::new(HashSet::new()),
+            owner: format!("{}-{:08x}", std::process::id(), rand::random::<u32>()),
         }
     }
 

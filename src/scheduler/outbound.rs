@@ -7,6 +7,7 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 
 use crate::domain::Stage;
+use crate::report::{ChartWeek, Figures};
 use crate::store::Commitment;
 
 /// A nudge ready to post.
@@ -33,6 +34,21 @@ pub struct CheckinOut {
     /// Deterministic per person and local day; sent with `enforce_nonce`.
     pub nonce: String,
     pub items: Vec<Commitment>,
+}
+
+/// A weekly summary ready to post to the organisation's summary channel.
+#[derive(Debug, Clone)]
+pub struct SummaryOut {
+    pub summary_id: i64,
+    pub channel_id: u64,
+    /// Deterministic per cohort and week; sent with `enforce_nonce`.
+    pub nonce: String,
+    pub cohort_name: String,
+    pub figures: Figures,
+    /// Every week so far, oldest first, this one last.
+    pub chart: Vec<ChartWeek>,
+    /// When the summary was due, if it goes out late.
+    pub late_due: Option<DateTime<Utc>>,
 }
 
 /// Why a post failed, in the terms the scheduler acts on.
@@ -87,6 +103,20 @@ pub trait Outbound: Send + Sync + 'static {
         &self,
         channel: u64,
         delivery: i64,
+    ) -> impl Future<Output = Result<Option<u64>, PostError>> + Send;
+
+    /// Posts a weekly summary with its chart; returns the message id.
+    fn post_summary(
+        &self,
+        summary: &SummaryOut,
+    ) -> impl Future<Output = Result<u64, PostError>> + Send;
+
+    /// Looks through the channel's recent messages for the summary `summary` (a re-post after
+    /// Discord may have forgotten the nonce).
+    fn find_summary(
+        &self,
+        channel: u64,
+        summary: i64,
     ) -> impl Future<Output = Result<Option<u64>, PostError>> + Send;
 
     /// Sends a check-in by DM; returns the message id. `PostError::DmClosed` when the person

@@ -41,6 +41,8 @@ impl<O: Outbound> Scheduler<O> {
         // Check-ins have their own outbox; a failure there must not hold up the nudges, nor a
         // failure to plan the nudges hold up the check-ins.
         let checkins = self.checkins(now).await;
+        // Summaries likewise: a failure there is logged and retried soon, and holds up nothing.
+        let summaries = self.summaries(now).await;
         let mut next = planned?;
         if let Some(retry) = self.store.next_retry_at().await? {
             next = next.min(retry);
@@ -49,6 +51,13 @@ impl<O: Outbound> Scheduler<O> {
             Ok(checkin) => next = next.min(checkin),
             Err(e) => {
                 tracing::error!(error.cause_chain = ?e, "check-in round failed; trying again shortly");
+                next = next.min(now + RETRY_SOON);
+            }
+        }
+        match summaries {
+            Ok(summary) => next = next.min(summary),
+            Err(e) => {
+                tracing::error!(error.cause_chain = ?e, "summary round failed; trying again shortly");
                 next = next.min(now + RETRY_SOON);
             }
         }

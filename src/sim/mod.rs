@@ -377,6 +377,11 @@ impl Simulator {
         self.shared.with(|s| s.faults.push(fault));
     }
 
+    /// Ends every injected fault: Discord has recovered.
+    pub fn clear_faults(&self) {
+        self.shared.with(|s| s.faults.clear());
+    }
+
     /// Closes the bot's gateway connection with `code` (4000 invites a RESUME).
     pub fn drop_gateway(&self, code: u16) {
         self.shared.with(|s| {

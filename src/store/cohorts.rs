@@ -221,6 +221,25 @@ impl Store {
             .collect())
     }
 
+    /// Live cohorts that get a weekly summary: every active cohort in a guild the bot is still
+    /// in (a cohort without a nudge channel still has members to summarise).
+    pub async fn summarisable_cohorts(&self) -> StoreResult<Vec<Cohort>> {
+        let rows: Vec<CohortRow> = sqlx::query_as(sql("WHERE status = 'active' \
+             AND guild_id NOT IN (SELECT guild_id FROM guilds WHERE removed_at IS NOT NULL)"))
+        .fetch_all(self.pool())
+        .await?;
+        Ok(rows
+            .into_iter()
+            .filter_map(|row| match Cohort::try_from(row) {
+                Ok(cohort) => Some(cohort),
+                Err(e) => {
+                    tracing::error!(error = %e, "a cohort cannot be read and gets no summary until fixed");
+                    None
+                }
+            })
+            .collect())
+    }
+
     /// Sets the nudge channel; this also restarts deliveries that had stopped.
     pub async fn set_channel(
         &self,

@@ -14,6 +14,7 @@ mod deliveries;
 mod engagements;
 mod guilds;
 mod memberships;
+mod org_settings;
 mod participant_settings;
 mod privacy;
 mod quiz_answers;
@@ -21,6 +22,9 @@ mod quiz_progress;
 mod quizzes;
 mod reflections;
 mod reminders;
+mod summaries;
+mod summary_baselines;
+mod summary_counts;
 mod waiting;
 
 use std::str::FromStr;
@@ -36,6 +40,7 @@ pub use commitments::{CommitOutcome, Commitment, CommitmentStatus, NewCommitment
 pub use convert::{from_db_time, to_db_time};
 pub use deliveries::{Claim, Delivery, DeliveryStatus};
 pub use memberships::{JoinOutcome, Membership};
+pub use org_settings::{OrgSettings, SettingsChange};
 pub use participant_settings::ParticipantSettings;
 pub use privacy::PersonalRows;
 pub use quiz_answers::{NewAnswer, QuizAnswer, Rated, Recorded};
@@ -43,6 +48,10 @@ pub use quiz_progress::{DueReview, ModuleAccuracy, QuizProgress};
 pub use quizzes::{NewQuiz, QuizAttempt, QuizQuestion, QuizSource};
 pub use reflections::{NewReflection, SharedPost, StoredReflection};
 pub use reminders::{PendingCheckin, ReminderClaim, Undelivered};
+pub use summaries::{Lease, StoredSummary, SummaryClaim, SummaryStatus};
+pub use summary_counts::{
+    CohortTallies, CountWindow, ModuleTally, Tally, WindowTallies, SLOT_SECONDS,
+};
 
 /// How long a statement waits for another connection's write lock, and how long a caller waits
 /// for a pooled connection. Together they leave more than a second of the 3 s deadline.

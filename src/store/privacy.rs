@@ -25,9 +25,14 @@ const PERSONAL_ROWS: &[(&str, &str)] = &[
     ("memberships", "user_id"),
 ];
 
-/// Rows that mention a person without being theirs: the id is blanked, the row stays (a cohort
-/// an admin created is not the admin's personal data, and others depend on it).
-const MENTIONS: &[(&str, &str)] = &[("cohorts", "created_by")];
+/// Rows that mention a person without being theirs: the id is blanked (to the value given), the
+/// row stays. A cohort an admin created is not the admin's personal data, and others depend on
+/// it; a summary baseline must go on counting the person as someone who left (NULL), or their
+/// departure could be read off the next summary.
+const MENTIONS: &[(&str, &str, &str)] = &[
+    ("cohorts", "created_by", "0"),
+    ("summary_baselines", "user_id", "NULL"),
+];
 
 /// A person's rows for an export, table by table, as JSON objects. Sealed texts are not here:
 /// the caller, which holds the key, opens them (see `reflections_of`).
@@ -64,6 +69,10 @@ impl Store {
         ));
         rows.tables
             .push(("reminder_dms".into(), self.export_reminder_dms(user).await?));
+        rows.tables.push((
+            "summary_counted_in".into(),
+            self.export_summary_baselines(user).await?,
+        ));
         Ok(rows)
     }
 
@@ -187,6 +196,22 @@ impl Store {
             .collect())
     }
 
+    /// The cohorts whose last summary figures to date counted this person (never what they
+    /// did: summaries hold group figures only).
+    async fn export_summary_baselines(&self, user: u64) -> StoreResult<Vec<Value>> {
+        let cohorts: Vec<String> = sqlx::query_scalar(
+            "SELECT c.name FROM summary_baselines b JOIN cohorts c USING (cohort_id)
+             WHERE b.user_id = ?1 ORDER BY c.cohort_id",
+        )
+        .bind(id_to_db(user))
+        .fetch_all(self.pool())
+        .await?;
+        Ok(cohorts
+            .into_iter()
+            .map(|cohort| json!({"cohort": cohort, "why": "counted in the group figures of this cohort's latest summary"}))
+            .collect())
+    }
+
     async fn export_engagements(&self, user: u64) -> StoreResult<Vec<Value>> {
         let rows: Vec<(String, String, i64, String, i64)> = sqlx::query_as(
             "SELECT c.name, d.practice_date, d.day_number, e.kind, e.created_at
@@ -218,9 +243,9 @@ impl Store {
                 .await?
                 .rows_affected();
         }
-        for (table, column) in MENTIONS {
+        for (table, column, blank) in MENTIONS {
             let sql = sqlx::AssertSqlSafe(format!(
-                "UPDATE {table} SET {column} = 0 WHERE {column} = ?1"
+                "UPDATE {table} SET {column} = {blank} WHERE {column} = ?1"
             ));
             sqlx::query(sql)
                 .bind(id_to_db(user))

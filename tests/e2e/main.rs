@@ -18,3 +18,4 @@ mod recovery;
 mod reflections;
 mod reminders;
 mod simulator;
+mod summaries;

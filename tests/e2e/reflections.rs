@@ -376,11 +376,11 @@ async fn an_expired_reflections_anonymous_post_comes_down_even_if_discord_fails_
     let (harness, member, channel, _) = member_with_a_nudge().await;
     let post = shared_post(&harness, member, channel).await;
     let store = harness.bot().store().clone();
-    // Every attempt of the first round fails as a passing outage would.
+    // Every attempt fails, as a passing outage would, however many rounds run meanwhile.
     harness.sim.inject(Fault::new(
         Some(Method::DELETE),
         format!("/messages/{}", post.id),
-        4,
+        usize::MAX,
         FaultKind::Error {
             status: 503,
             code: 0,
@@ -400,6 +400,7 @@ async fn an_expired_reflections_anonymous_post_comes_down_even_if_discord_fails_
         "kept, so the next round still knows where the post is"
     );
 
+    harness.sim.clear_faults();
     harness.clock.advance(chrono::Duration::minutes(5));
     harness.bot().scheduler().settle().await;
     assert!(!in_channel(&harness, channel, post.id), "the post is down");

@@ -3,6 +3,7 @@
 mod about;
 mod cohort;
 mod commit;
+pub mod org;
 mod participant;
 mod privacy;
 mod progress;
@@ -18,6 +19,7 @@ pub fn all() -> Vec<poise::Command<Data, Error>> {
     vec![
         about::about(),
         cohort::cohort(),
+        org::org(),
         participant::join(),
         participant::leave(),
         participant::today(),

@@ -29,7 +29,7 @@ pub async fn admin_only(ctx: Context<'_>) -> Result<bool, Error> {
         Ok(true)
     } else {
         tracing::info!(user_id = ctx.author().id.get(), command = %ctx.command().qualified_name, "admin command refused");
-        Err(user_error("Only people with the **Manage Server** permission can change cohorts. Nothing was changed."))
+        Err(user_error("Only people with the **Manage Server** permission can run or change cohorts and organisation settings. Nothing was changed."))
     }
 }
 

@@ -8,6 +8,7 @@ mod modals;
 mod nudge;
 mod quiz;
 mod quiz_summary;
+mod summary;
 
 pub use about::about;
 pub use checkin::{
@@ -21,6 +22,9 @@ pub use quiz::{
     confidence_label, feedback, question, FeedbackView, QuestionView, Revisit, LETTERS,
 };
 pub use quiz_summary::{quiz_summary, SummaryView};
+pub use summary::{
+    summary_embed, summary_marker, summary_message, SummaryEmbed, SummaryKind, CHART_FILE,
+};
 
 use crate::domain::FourA;
 

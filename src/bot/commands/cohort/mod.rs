@@ -4,6 +4,7 @@
 
 mod calendar;
 mod invite;
+mod report;
 mod setup;
 mod status;
 
@@ -39,6 +40,7 @@ use super::support::admin_only;
         "invite::invite",
         "status::status",
         "status::preview",
+        "report::report",
         "archive"
     ),
     subcommand_required
@@ -162,6 +164,11 @@ pub async fn list(ctx: Context<'_>) -> Result<(), Error> {
             cohort.timezone.name()
         ));
         length += lines.last().map_or(0, |l| l.chars().count() + 1);
+    }
+    let org = data.store.org_settings(guild).await?;
+    if let Some(warning) = crate::bot::commands::org::summary_channel_warning(&org) {
+        lines.push(String::new());
+        lines.push(warning);
     }
     admin_reply(ctx, lines.join("\n")).await
 }

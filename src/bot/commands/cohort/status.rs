@@ -5,14 +5,17 @@ use crate::domain::plural;
 use poise::CreateReply;
 
 use super::setup::upcoming_nudges;
+use crate::bot::commands::org::summary_channel_warning;
 use crate::bot::commands::support::{admin_reply, autocomplete_cohort, cohort_named, timestamp};
 use crate::bot::errors::user_error;
 use crate::bot::render::{self, NudgeView};
 use crate::bot::{Context, Error};
-use crate::store::{Delivery, DeliveryStatus};
+use crate::store::{Cohort, Delivery, DeliveryStatus, StoredSummary, SummaryStatus};
 
 /// How many past deliveries status shows.
 const RECENT: u32 = 5;
+/// How many past weekly summaries status shows.
+const RECENT_SUMMARIES: u32 = 2;
 
 fn outcome(delivery: &Delivery) -> String {
     let when = delivery
@@ -102,7 +105,61 @@ pub async fn status(
             ));
         }
     }
+    text.push('\n');
+    text.push_str(&summary_lines(ctx, &found).await?);
     admin_reply(ctx, text).await
+}
+
+/// The weekly summaries: where and when they go, and the outcome of the last ones.
+async fn summary_lines(ctx: Context<'_>, cohort: &Cohort) -> Result<String, Error> {
+    let data = ctx.data();
+    let org = data.store.org_settings(cohort.guild_id).await?;
+    let (_, next) = org.schedule.next_after(cohort.timezone, data.clock.now());
+    let mut text = match summary_channel_warning(&org) {
+        Some(warning) => warning,
+        None => format!("Next weekly summary: {}", timestamp(next, 'F')),
+    };
+    for summary in data
+        .store
+        .recent_summaries(cohort.id, RECENT_SUMMARIES)
+        .await?
+    {
+        text.push_str(&format!(
+            "\n• summary for the week to {}: {}",
+            (summary.week_of - chrono::Duration::days(1)).format("%a %-d %b"),
+            summary_outcome(&summary)
+        ));
+    }
+    Ok(text)
+}
+
+fn summary_outcome(summary: &StoredSummary) -> String {
+    let when = summary
+        .finished_at
+        .map(|t| format!(" {}", timestamp(t, 'f')))
+        .unwrap_or_default();
+    let why = summary
+        .reason
+        .as_deref()
+        .map(|r| format!(": {r}"))
+        .unwrap_or_default();
+    match summary.status {
+        SummaryStatus::Sent if summary.late => format!("late, sent{when}"),
+        SummaryStatus::Sent => format!("sent{when}"),
+        SummaryStatus::Sending => "sending…".to_owned(),
+        SummaryStatus::Skipped => format!("not posted{why}"),
+        SummaryStatus::Failed => {
+            let code = summary
+                .error_code
+                .map(|c| format!(" (Discord {c})"))
+                .unwrap_or_default();
+            let retry = summary
+                .retry_at
+                .map(|t| format!("; retrying {}", timestamp(t, 'R')))
+                .unwrap_or_default();
+            format!("failed{why}{code}{retry}")
+        }
+    }
 }
 
 /// Show the nudge a cohort gets on a practice day (only you see it).

@@ -1,0 +1,210 @@
+//! A cohort summary as the organisation sees it: group figures only, each hidden figure said
+//! to be hidden and why, the chart as an attached image. No name, no mention, no per-person
+//! figure can appear: the embed is built from `report::Figures` alone.
+
+use chrono::{DateTime, Utc};
+use poise::serenity_prelude as serenity;
+
+use super::ACCENT;
+use crate::domain::kanon::Shown;
+use crate::domain::plural;
+use crate::report::{Activity, Figures, ToDate};
+
+/// The chart's file name in the message (the embed shows it as its image).
+pub const CHART_FILE: &str = "summary.png";
+
+/// What a summary is, for its title.
+pub enum SummaryKind {
+    Weekly,
+    /// `/cohort report`: the week so far.
+    SoFar,
+}
+
+pub struct SummaryEmbed<'a> {
+    pub kind: SummaryKind,
+    pub cohort: &'a str,
+    pub figures: &'a Figures,
+    /// The weekly summary's id, so a re-post after a crash can find it in the channel.
+    pub summary_id: Option<i64>,
+    pub late_due: Option<DateTime<Utc>>,
+}
+
+fn shown<T: std::fmt::Display + Copy>(value: Shown<T>, unit: impl Fn(T) -> String) -> String {
+    match value {
+        Shown::Value(v) => unit(v),
+        Shown::TooFew => "—".to_owned(),
+    }
+}
+
+fn count<T: Into<u64> + Copy>(value: Shown<T>, one: &'static str, many: &'static str) -> String {
+    match value {
+        Shown::Value(v) => plural::count(v, one, many),
+        Shown::TooFew => "—".to_owned(),
+    }
+}
+
+fn percent(value: Shown<u8>) -> String {
+    shown(value, |v| format!("{v} %"))
+}
+
+/// The figures of one window as field lines.
+fn activity_lines(a: &Activity) -> Vec<(&'static str, String)> {
+    let by_a: Vec<String> = a
+        .tried_by_a
+        .iter()
+        .map(|(tag, tried)| format!("{} {}", tag.name(), shown(*tried, |v| v.to_string())))
+        .collect();
+    let modules: Vec<String> = a
+        .best_by_module
+        .iter()
+        .map(|(module, rate)| format!("Module {module}: {}", percent(*rate)))
+        .collect();
+    let mut quizzes = format!(
+        "{} · best answer {}",
+        count(a.quizzes, "quiz", "quizzes"),
+        percent(a.best_rate)
+    );
+    if !modules.is_empty() {
+        quizzes.push('\n');
+        quizzes.push_str(&modules.join(" · "));
+    }
+    vec![
+        (
+            "Practised",
+            format!(
+                "{} · {} of members",
+                count(a.engaged, "person", "people"),
+                percent(a.participation)
+            ),
+        ),
+        (
+            "Prompts tried",
+            format!(
+                "{}\n{}",
+                shown(a.tried, |v| v.to_string()),
+                by_a.join(" · ")
+            ),
+        ),
+        ("Quizzes", quizzes),
+        (
+            "Commitments",
+            format!(
+                "{} made · check-ins: {} tried it, {} not yet, {} didn't apply",
+                shown(a.commitments, |v| v.to_string()),
+                shown(a.checkins.tried, |v| v.to_string()),
+                shown(a.checkins.not_yet, |v| v.to_string()),
+                shown(a.checkins.not_applicable, |v| v.to_string()),
+            ),
+        ),
+        (
+            "Reflections written",
+            shown(a.reflections, |v| v.to_string()),
+        ),
+    ]
+}
+
+fn points(value: i16) -> String {
+    match value {
+        0 => "no change".to_owned(),
+        v if v > 0 => format!("+{v} points"),
+        v => format!("−{} points", -v),
+    }
+}
+
+pub fn summary_embed(view: &SummaryEmbed<'_>) -> serenity::CreateEmbed {
+    let f = view.figures;
+    let k = f.k;
+    let title = match view.kind {
+        SummaryKind::Weekly => format!("Weekly summary · {}", view.cohort),
+        SummaryKind::SoFar => format!("This week so far · {}", view.cohort),
+    };
+    let mut description = vec![format!(
+        "**{} – {}** · {}",
+        f.from.format("%a %-d %b"),
+        f.until.format("%a %-d %b %Y"),
+        f.position
+    )];
+    if let Some(due) = view.late_due {
+        description.push(format!(
+            "*This summary is running late: it was due <t:{}:f>.*",
+            due.timestamp()
+        ));
+    }
+    let mut embed = serenity::CreateEmbed::new().colour(ACCENT);
+    match f.members {
+        Shown::TooFew => description.push(format!(
+            "This cohort has fewer than {k} members, so no figure about it is shown."
+        )),
+        Shown::Value(members) if f.week.is_quiet() => {
+            description.push(format!(
+                "No activity this week among its {}.",
+                plural::count(members, "member", "members")
+            ));
+        }
+        Shown::Value(members) => {
+            embed = embed.field("Members", members.to_string(), true).field(
+                "Median streak",
+                count(f.median_streak, "practice day", "practice days"),
+                true,
+            );
+            for (name, value) in activity_lines(&f.week) {
+                embed = embed.field(name, value, false);
+            }
+        }
+    }
+    if let Some(reading) = &f.reading {
+        description.push(format!("**{reading}**"));
+    }
+    if f.members != Shown::TooFew {
+        embed = embed.field("Since the start", since_the_start(f), false);
+    }
+    if let Some(change) = f.change {
+        let mut parts = Vec::new();
+        if let Some(p) = change.participation {
+            parts.push(format!("practised {}", points(p)));
+        }
+        if let Some(b) = change.best_rate {
+            parts.push(format!("best answers {}", points(b)));
+        }
+        embed = embed.field("Change from the week before", parts.join(" · "), false);
+    }
+    let mut footer = format!(
+        "— : fewer than {k} people behind the figure (k = {k}). Rates are rounded to 5 %. Group figures only."
+    );
+    if let Some(id) = view.summary_id {
+        footer.push_str(&format!(" Summary {id}."));
+    }
+    embed
+        .title(title)
+        .description(description.join("\n"))
+        .image(format!("attachment://{CHART_FILE}"))
+        .footer(serenity::CreateEmbedFooter::new(footer))
+}
+
+fn since_the_start(f: &Figures) -> String {
+    match &f.to_date {
+        ToDate::Withheld => format!(
+            "Withheld this time: the members counted changed by fewer than {} since these figures \
+             were last shown, and comparing the two could reveal what one person did.",
+            f.k
+        ),
+        ToDate::Shown(all) => activity_lines(all)
+            .into_iter()
+            .map(|(name, value)| format!("**{name}:** {}", value.replace('\n', " · ")))
+            .collect::<Vec<_>>()
+            .join("\n"),
+    }
+}
+
+/// The marker a weekly summary's footer carries, to find it in the channel after a crash.
+pub fn summary_marker(summary_id: i64) -> String {
+    format!(" Summary {summary_id}.")
+}
+
+/// The message: the embed with the chart attached.
+pub fn summary_message(view: &SummaryEmbed<'_>, chart: Vec<u8>) -> serenity::CreateMessage {
+    serenity::CreateMessage::new()
+        .embed(summary_embed(view))
+        .add_file(serenity::CreateAttachment::bytes(chart, CHART_FILE))
+        .allowed_mentions(serenity::CreateAllowedMentions::new())
+}

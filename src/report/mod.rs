@@ -1,0 +1,182 @@
+//! Cohort summaries for the organisation: the figures (counted in SQL by the store, then put
+//! through the k rules), the one-line reading, and the chart. Used by the scheduler for the
+//! weekly post and by `/cohort report`; knows nothing of Discord.
+
+pub mod chart;
+pub mod figures;
+pub mod reading;
+pub mod streaks;
+
+use chrono::NaiveDate;
+
+use crate::content::model::Track;
+use crate::domain::kanon::{Counted, Rules, Shown};
+use crate::domain::summary_week::{midnight, Window};
+use crate::domain::{PracticeCalendar, Stage};
+use crate::store::{Cohort, CountWindow, Store, StoreError, StoredSummary};
+
+pub use chart::ChartWeek;
+pub use figures::{Activity, Change, Figures, ToDate};
+
+/// A summary just computed, with who its figures to date counted (recorded as the baseline
+/// once the summary is shown, whether those figures were shown or withheld).
+#[derive(Debug, Clone)]
+pub struct Computed {
+    pub figures: Figures,
+    pub counted: Vec<u64>,
+}
+
+impl Computed {
+    /// Records who these figures counted, once they are shown (the next summary is compared
+    /// with them: domain::kanon, rule 3).
+    pub async fn mark_shown(&self, store: &Store, cohort: i64) -> Result<(), StoreError> {
+        store.set_summary_baseline(cohort, &self.counted).await
+    }
+}
+
+/// What a summary is about.
+pub struct Subject<'a> {
+    pub cohort: &'a Cohort,
+    pub calendar: &'a PracticeCalendar,
+    pub track: Option<&'a Track>,
+    pub k: u32,
+}
+
+/// Computes a cohort's summary over `window` (the week; figures to date end with it too).
+pub async fn compute(
+    store: &Store,
+    subject: &Subject<'_>,
+    window: Window,
+) -> Result<Computed, StoreError> {
+    let cohort = subject.cohort;
+    let zone = cohort.timezone;
+    let rules = Rules { k: subject.k };
+    let streaks_from = window.until - chrono::Duration::weeks(streaks::STREAK_WEEKS);
+    let tallies = store
+        .summary_tallies(CountWindow {
+            cohort: cohort.id,
+            cut: window.ends,
+            week_from: window.starts,
+            slots_from: midnight(streaks_from, zone),
+        })
+        .await?;
+    let members = tallies.members.len() as u32;
+    let week = Activity::from_tallies(rules, members, &tallies.week);
+    let baseline = store.summary_baseline(cohort.id).await?;
+    let ever = Counted::of(tallies.ever.iter().copied());
+    let to_date = if rules.may_show_to_date(baseline.as_ref(), &ever) {
+        let people = tallies.ever.len() as u32;
+        ToDate::Shown(Activity::from_tallies(rules, people, &tallies.to_date))
+    } else {
+        ToDate::Withheld
+    };
+    let previous = previous_figures(store, cohort.id, window.from).await?;
+    let change = match (&to_date, &previous) {
+        (ToDate::Shown(_), Some(before)) => Change::between(&week, &before.week),
+        _ => None,
+    };
+    let median_streak = match rules.people(members) {
+        Shown::Value(_) => streaks::median_streak(
+            &tallies.members,
+            &tallies.active_slots,
+            subject.calendar,
+            zone,
+            window.until,
+        )
+        .map_or(Shown::TooFew, Shown::Value),
+        Shown::TooFew => Shown::TooFew,
+    };
+    let posted: Vec<_> = crate::domain::FourA::ALL
+        .iter()
+        .copied()
+        .zip(tallies.posted_by_tag)
+        .collect();
+    let figures = Figures {
+        k: subject.k,
+        from: window.from,
+        until: window.until,
+        position: position(subject, window.until),
+        members: rules.people(members),
+        reading: reading::reading(&week, &posted, change),
+        week,
+        to_date,
+        median_streak,
+        change,
+    };
+    Ok(Computed {
+        figures,
+        counted: tallies.ever,
+    })
+}
+
+/// The figures of the latest summary stored for a week before the one starting `from`.
+async fn previous_figures(
+    store: &Store,
+    cohort: i64,
+    from: NaiveDate,
+) -> Result<Option<Figures>, StoreError> {
+    let week_of = from + chrono::Duration::days(7);
+    Ok(store
+        .summaries_before(cohort, week_of)
+        .await?
+        .last()
+        .and_then(stored_figures))
+}
+
+/// The figures stored with a weekly summary (`None` if they cannot be read: a later version
+/// may have changed them, and a chart gap is better than a failed summary).
+pub fn stored_figures(summary: &StoredSummary) -> Option<Figures> {
+    serde_json::from_str(&summary.figures).ok()
+}
+
+/// The chart's weeks: every stored summary before this one, then this one.
+pub async fn chart_weeks(
+    store: &Store,
+    cohort: i64,
+    current: &Figures,
+) -> Result<Vec<ChartWeek>, StoreError> {
+    let week_of = current.until + chrono::Duration::days(1);
+    let mut weeks: Vec<ChartWeek> = store
+        .summaries_before(cohort, week_of)
+        .await?
+        .iter()
+        .filter_map(stored_figures)
+        .filter(|f| f.from < current.from)
+        .map(|f| chart_week(&f))
+        .collect();
+    weeks.push(chart_week(current));
+    Ok(weeks)
+}
+
+fn chart_week(figures: &Figures) -> ChartWeek {
+    ChartWeek {
+        from: figures.from,
+        participation: figures.week.participation.value(),
+        best_rate: figures.week.best_rate.value(),
+    }
+}
+
+/// Where the cohort is at the end of `until`: "Day 12 · Module 3 of 7: …".
+fn position(subject: &Subject<'_>, until: NaiveDate) -> String {
+    let calendar = subject.calendar;
+    let last_day = (0..366)
+        .map(|back| until - chrono::Duration::days(back))
+        .take_while(|d| *d >= calendar.start)
+        .find_map(|d| calendar.day_number(d));
+    let Some(day) = last_day else {
+        return "Not started yet".to_owned();
+    };
+    let cohort = subject.cohort;
+    let modules = cohort.plan.module_count();
+    match cohort.plan.stage(day, cohort.days_per_module) {
+        Stage::Module(number) => {
+            let title = subject
+                .track
+                .and_then(|t| t.module(number))
+                .map(|m| format!(": {}", m.title))
+                .unwrap_or_default();
+            format!("Day {day} · Module {number} of {modules}{title}")
+        }
+        Stage::Review => format!("Day {day} · reviewing all {modules} modules"),
+    }
+}

@@ -1,0 +1,199 @@
+//! The weekly-summary step of a scheduler round. For each live cohort, the organisation's
+//! latest summary slot (its day and time in the cohort's zone) is due once; the week is claimed
+//! in the outbox with a lease, its figures computed and stored with the claim, then posted to
+//! the organisation's summary channel. Without a summary channel, or more than the grace
+//! period late, the week is recorded as skipped (with its figures, for the chart) and never
+//! posted. Claims whose lease ran out and failed weeks due for a retry are taken over by one
+//! conditional UPDATE each (see store::summaries); posting them goes through summary_post.rs.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use futures::StreamExt;
+
+use super::summary_post::SummaryJob;
+use super::{to_base36, Outbound, Scheduler, MAX_SLEEP};
+use crate::domain::summary_week::SummarySchedule;
+use crate::report::{self, Subject};
+use crate::store::{Cohort, OrgSettings, SummaryClaim};
+
+/// How long a claim belongs to its worker before another may take it over: far beyond one
+/// post (the pacer gives up within a minute), and beyond a fan-out of thousands of summaries
+/// at the global rate, since a round claims every due week before it posts the first.
+pub(crate) const SUMMARY_LEASE: chrono::Duration = chrono::Duration::minutes(10);
+
+/// The nonce of a cohort's weekly summary: deterministic and at most 25 characters.
+pub fn summary_nonce(cohort: i64, week_of: NaiveDate) -> String {
+    format!(
+        "s{}-{}",
+        to_base36(cohort.unsigned_abs()),
+        week_of.format("%Y%m%d")
+    )
+}
+
+/// What the round decided for one cohort's latest slot.
+enum Due {
+    Post { late: bool, channel: u64 },
+    Skip(String),
+}
+
+impl<O: Outbound> Scheduler<O> {
+    /// Handles every summary due at `now`; returns when the next slot comes.
+    pub(crate) async fn summaries(&self, now: DateTime<Utc>) -> anyhow::Result<DateTime<Utc>> {
+        let mut jobs = self.summaries_to_resume(now).await?;
+        let cohorts = self.store.summarisable_cohorts().await?;
+        let orgs: HashMap<u64, OrgSettings> = self
+            .store
+            .all_org_settings()
+            .await?
+            .into_iter()
+            .map(|o| (o.guild_id, o))
+            .collect();
+        let recorded = self.store.latest_summary_weeks().await?;
+        let mut next = now + MAX_SLEEP;
+        for cohort in &cohorts {
+            let org = orgs
+                .get(&cohort.guild_id)
+                .cloned()
+                .unwrap_or_else(|| OrgSettings::defaults(cohort.guild_id));
+            let (_, upcoming) = org.schedule.next_after(cohort.timezone, now);
+            next = next.min(upcoming);
+            match self
+                .summary_due(cohort, &org, recorded.get(&cohort.id).copied(), now)
+                .await
+            {
+                Ok(job) => jobs.extend(job),
+                Err(e) => {
+                    tracing::error!(cohort_id = cohort.id, error.cause_chain = ?e, "a weekly summary could not be prepared")
+                }
+            }
+        }
+        let concurrency = self.settings.concurrency.max(1);
+        futures::stream::iter(jobs)
+            .for_each_concurrent(concurrency, |job| self.post_summary(job))
+            .await;
+        if let Some(attention) = self.store.next_summary_attention().await? {
+            next = next.min(attention);
+        }
+        Ok(next)
+    }
+
+    /// Claims (or records as skipped) the cohort's latest slot if it is due and not yet handled.
+    async fn summary_due(
+        &self,
+        cohort: &Cohort,
+        org: &OrgSettings,
+        recorded: Option<NaiveDate>,
+        now: DateTime<Utc>,
+    ) -> anyhow::Result<Option<SummaryJob>> {
+        let zone = cohort.timezone;
+        let (week_of, due) = org.schedule.latest(zone, now);
+        let window = SummarySchedule::week_before(week_of, zone);
+        let not_before = org
+            .schedule_set_at
+            .map_or(cohort.created_at, |set| set.max(cohort.created_at));
+        if due <= not_before
+            || recorded.is_some_and(|r| r >= week_of)
+            || window.until < cohort.start
+        {
+            return Ok(None);
+        }
+        let calendar = self.store.calendar(cohort).await?;
+        let subject = Subject {
+            cohort,
+            calendar: &calendar,
+            track: self.curriculum.track(&cohort.track),
+            k: org.k(self.settings.min_group_size),
+        };
+        let computed = report::compute(&self.store, &subject, window).await?;
+        let figures = serde_json::to_string(&computed.figures)?;
+        let nonce = summary_nonce(cohort.id, week_of);
+        let claim = SummaryClaim {
+            cohort_id: cohort.id,
+            week_of,
+            due_at: due,
+            late: false,
+            nonce: &nonce,
+            channel_id: org.summary_channel,
+            figures: &figures,
+        };
+        let (late, channel) = match self.decide_summary(org, due, now) {
+            Due::Post { late, channel } => (late, channel),
+            Due::Skip(reason) => {
+                if self
+                    .store
+                    .record_skipped_summary(&claim, &reason, now)
+                    .await?
+                {
+                    tracing::info!(cohort_id = cohort.id, %week_of, %reason, "weekly summary not posted");
+                }
+                return Ok(None);
+            }
+        };
+        let claim = SummaryClaim { late, ..claim };
+        let Some(id) = self
+            .store
+            .claim_summary(&claim, self.lease(now), now)
+            .await?
+        else {
+            return Ok(None); // claimed already: by an earlier round, a restart or another process
+        };
+        // Claimed to be posted: from here on it counts as shown.
+        computed.mark_shown(&self.store, cohort.id).await?;
+        let chart = report::chart_weeks(&self.store, cohort.id, &computed.figures).await?;
+        Ok(Some(SummaryJob {
+            summary_id: id,
+            cohort_id: cohort.id,
+            guild_id: cohort.guild_id,
+            channel_id: channel,
+            nonce,
+            cohort_name: cohort.name.clone(),
+            figures: computed.figures,
+            chart,
+            due,
+            late,
+            first_claimed: None,
+            attempts: 1,
+        }))
+    }
+
+    fn decide_summary(&self, org: &OrgSettings, due: DateTime<Utc>, now: DateTime<Utc>) -> Due {
+        let lateness = (now - due).to_std().unwrap_or_default();
+        match (org.summary_channel, &org.summary_stopped) {
+            (None, _) => Due::Skip("no summary channel is set (`/org summary-channel`)".to_owned()),
+            (Some(_), Some(stopped)) => {
+                Due::Skip(format!("the summary channel cannot be used: {stopped}"))
+            }
+            _ if lateness > self.settings.grace.max(self.settings.late_after) => {
+                Due::Skip(format!(
+                    "skipped: more than {} late after downtime",
+                    self.grace_text()
+                ))
+            }
+            (Some(channel), None) => Due::Post {
+                late: lateness > self.settings.late_after,
+                channel,
+            },
+        }
+    }
+
+    pub(crate) fn lease(&self, now: DateTime<Utc>) -> crate::store::Lease<'_> {
+        crate::store::Lease {
+            owner: &self.owner,
+            until: now + SUMMARY_LEASE,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn summary_nonces_are_deterministic_fit_discords_limit_and_differ_from_nudges() {
+        let week = NaiveDate::from_ymd_opt(2026, 11, 30).unwrap();
+        assert_eq!(summary_nonce(35, week), "sz-20261130");
+        assert!(summary_nonce(i64::MAX, week).len() <= 25);
+        assert_ne!(summary_nonce(35, week), super::super::nonce_for(35, week));
+    }
+}
