@@ -27,6 +27,8 @@ pub(crate) struct Cast {
     pub guild: u64,
     pub general: u64,
     pub practice: u64,
+    /// Where the organisation's weekly summaries go.
+    pub summaries: u64,
     pub admin: u64,
     /// (name, user id) of the participants.
     pub members: Vec<(&'static str, u64)>,
@@ -113,7 +115,8 @@ pub async fn run(mut settings: Settings, days: u32, out: &Path) -> anyhow::Resul
     let cast = cast(&sim);
     transcript.name_channel(cast.general, "general");
     transcript.name_channel(cast.practice, "allyship-practice");
-    transcript.note("Server \"Northwind Co\": Amara (owner, admin) and Bao, Chioma, Dmitri, Elif, Farid; channels #general and #allyship-practice.");
+    transcript.name_channel(cast.summaries, "org-summaries");
+    transcript.note("Server \"Northwind Co\": Amara (owner, admin) and Bao, Chioma, Dmitri, Elif, Farid, Gus; channels #general, #allyship-practice and #org-summaries (for admins).");
 
     settings.database.url = format!("sqlite://{}", workspace.path().join("allybot.db").display());
     settings.discord.proxy_url = Some(sim.base_url());
@@ -189,7 +192,8 @@ fn cast(sim: &Simulator) -> Cast {
     let guild = sim.add_guild("Northwind Co", admin);
     let general = sim.add_text_channel(guild, "general");
     let practice = sim.add_text_channel(guild, "allyship-practice");
-    let members = ["Bao", "Chioma", "Dmitri", "Elif", "Farid"]
+    let summaries = sim.add_text_channel(guild, "org-summaries");
+    let members = ["Bao", "Chioma", "Dmitri", "Elif", "Farid", "Gus"]
         .into_iter()
         .map(|name| {
             let id = sim.add_user(name);
@@ -201,6 +205,7 @@ fn cast(sim: &Simulator) -> Cast {
         guild,
         general,
         practice,
+        summaries,
         admin,
         members,
     }

@@ -27,6 +27,47 @@ pub async fn play(stage: &mut Stage, days: u32) -> anyhow::Result<()> {
     stage
         .command(admin, "cohort status", &[("cohort", COHORT)])
         .await?;
+    summaries(stage, date).await
+}
+
+/// The organisation's view: a summary channel, the week so far, then the weekly summary on the
+/// next summary day (Monday 09:00 in the cohort's zone). `after` is the day after the last
+/// practice day.
+async fn summaries(stage: &mut Stage, after: NaiveDate) -> anyhow::Result<()> {
+    stage
+        .transcript
+        .heading("The organisation sees group figures, never people");
+    let admin = stage.cast.admin;
+    let channel = stage.cast.summaries.to_string();
+    stage
+        .command(admin, "org summary-channel", &[("channel", &channel)])
+        .await?;
+    stage
+        .command(admin, "cohort report", &[("cohort", COHORT)])
+        .await?;
+    let mut monday = after;
+    while monday.weekday() != Weekday::Mon {
+        monday = monday.succ_opt().context("calendar")?;
+    }
+    let due = resolve(monday, SendTime::parse("09:00")?, ZONE);
+    stage.transcript.heading(&format!(
+        "{}, 09:00 in London: the weekly summary",
+        monday.format("%A %-d %B %Y")
+    ));
+    stage.clock.set(due);
+    stage.transcript.set_now(due);
+    stage.bot.scheduler().settle().await;
+    let posted = stage.sim.channel_messages(stage.cast.summaries);
+    let summary = posted
+        .iter()
+        .find(|m| m.text().contains("Weekly summary"))
+        .context("the weekly summary")?;
+    stage.transcript.message("#org-summaries", summary);
+    if let Some((_, chart)) = summary.attachments.first() {
+        stage
+            .transcript
+            .keep_file("weekly-summary-chart.png", chart);
+    }
     Ok(())
 }
 
@@ -84,11 +125,15 @@ async fn join(stage: &mut Stage) -> anyhow::Result<()> {
         .map(|m| m.id)
         .context("invite")?;
     let members = stage.cast.members.clone();
-    for (index, (name, user)) in members.iter().enumerate() {
-        if *name == "Chioma" {
-            stage.command(*user, "join", &[("cohort", COHORT)]).await?;
-        } else if index < 4 {
-            stage.click(*user, invite, "Join").await?;
+    for (name, user) in &members {
+        match *name {
+            "Chioma" => {
+                stage.command(*user, "join", &[("cohort", COHORT)]).await?;
+            }
+            "Farid" => {}
+            _ => {
+                stage.click(*user, invite, "Join").await?;
+            }
         }
     }
     stage
@@ -116,7 +161,11 @@ async fn practice_day(stage: &mut Stage, date: NaiveDate, number: u32) -> anyhow
     stage.clock.set(due + chrono::Duration::hours(6));
     stage.transcript.set_now(due + chrono::Duration::hours(6));
     let members = stage.cast.members.clone();
-    for (index, (_, user)) in members.iter().enumerate().take(4) {
+    for (index, (_, user)) in members
+        .iter()
+        .enumerate()
+        .filter(|(_, (name, _))| *name != "Farid")
+    {
         if !(index as u32 + number).is_multiple_of(3) {
             stage.click(*user, nudge.id, "I tried this").await?;
         }

@@ -21,6 +21,8 @@ pub struct Transcript {
     shown: std::collections::HashSet<u64>,
     /// The demo clock's time, for relative timestamps ("in 2 days").
     now: Option<chrono::DateTime<chrono::Utc>>,
+    /// Files written beside the transcript: (name, bytes).
+    files: Vec<(String, Vec<u8>)>,
 }
 
 impl Default for Transcript {
@@ -32,6 +34,7 @@ impl Default for Transcript {
             last_answer: None,
             shown: Default::default(),
             now: None,
+            files: Vec::new(),
         }
     }
 }
@@ -167,10 +170,19 @@ impl Transcript {
         }
     }
 
+    /// A file to write beside the transcript (a summary's chart), named as in the transcript.
+    pub fn keep_file(&mut self, name: &str, bytes: &[u8]) {
+        self.note(format!("(saved beside this transcript as {name})"));
+        self.files.push((name.to_owned(), bytes.to_vec()));
+    }
+
     pub fn save(&self, folder: &Path) -> std::io::Result<std::path::PathBuf> {
         std::fs::create_dir_all(folder)?;
         let path = folder.join("transcript.txt");
         std::fs::write(&path, &self.text)?;
+        for (name, bytes) in &self.files {
+            std::fs::write(folder.join(name), bytes)?;
+        }
         Ok(path)
     }
 }

@@ -84,7 +84,7 @@ fn draw(pixels: &mut [u8], title: &str, weeks: &[ChartWeek], k: u32) -> DrawResu
         .margin(16)
         .x_label_area_size(48)
         .y_label_area_size(64)
-        .build_cartesian_2d(-0.5f64..(count as f64 - 0.5), 0f64..100f64)?;
+        .build_cartesian_2d(-0.5f64..(count as f64 - 0.5), 0f64..105f64)?;
     let label = |x: &f64| {
         let index = x.round();
         if (x - index).abs() > 0.01 || index < 0.0 {

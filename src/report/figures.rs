@@ -21,6 +21,9 @@ pub struct Figures {
     pub members: Shown<u32>,
     pub week: Activity,
     pub to_date: ToDate,
+    /// The cohort started within this week, so its figures to date are the week's.
+    #[serde(default)]
+    pub first_week: bool,
     /// The median of members' forgiving streaks, in practice days.
     pub median_streak: Shown<u32>,
     /// Change from the previous summary's week, in percentage points.

@@ -100,6 +100,7 @@ pub async fn compute(
         reading: reading::reading(&week, &posted, change),
         week,
         to_date,
+        first_week: window.from <= subject.calendar.start,
         median_streak,
         change,
     };

@@ -1,10 +1,15 @@
 //! The weekly-summary step of a scheduler round. For each live cohort, the organisation's
-//! latest summary slot (its day and time in the cohort's zone) is due once; the week is claimed
-//! in the outbox with a lease, its figures computed and stored with the claim, then posted to
-//! the organisation's summary channel. Without a summary channel, or more than the grace
-//! period late, the week is recorded as skipped (with its figures, for the chart) and never
-//! posted. Claims whose lease ran out and failed weeks due for a retry are taken over by one
-//! conditional UPDATE each (see store::summaries); posting them goes through summary_post.rs.
+//! latest summary slot (its day and time in the cohort's zone) is due once; the week's figures
+//! are computed, the week is claimed in the outbox with a lease and the figures stored with the
+//! claim, then it is posted to the organisation's summary channel. Without a summary channel,
+//! or more than the grace period late, the week is recorded as skipped (with its figures, for
+//! the chart) and never posted. Claims whose lease ran out and failed weeks due for a retry
+//! are taken over by one conditional UPDATE each (see store::summaries); posting them goes
+//! through summary_post.rs.
+//!
+//! Each week is claimed just before it is posted, inside the round's concurrent stream, not all
+//! at the start of the round: a crash then strands at most the posts in flight, and only for
+//! one short lease.
 
 use std::collections::HashMap;
 
@@ -17,10 +22,11 @@ use crate::domain::summary_week::SummarySchedule;
 use crate::report::{self, Subject};
 use crate::store::{Cohort, OrgSettings, SummaryClaim};
 
-/// How long a claim belongs to its worker before another may take it over: far beyond one
-/// post (the pacer gives up within a minute), and beyond a fan-out of thousands of summaries
-/// at the global rate, since a round claims every due week before it posts the first.
-pub(crate) const SUMMARY_LEASE: chrono::Duration = chrono::Duration::minutes(10);
+/// How long a claim belongs to its worker before another may take it over. A week is claimed
+/// just before it is posted, so the lease covers one post: the pacer gives up on a post within
+/// about a minute (four attempts with back-off), and three minutes leave room for a slow
+/// database. A crashed worker's claims are taken over this long after they were made.
+pub(crate) const SUMMARY_LEASE: chrono::Duration = chrono::Duration::minutes(3);
 
 /// The nonce of a cohort's weekly summary: deterministic and at most 25 characters.
 pub fn summary_nonce(cohort: i64, week_of: NaiveDate) -> String {
@@ -40,7 +46,19 @@ enum Due {
 impl<O: Outbound> Scheduler<O> {
     /// Handles every summary due at `now`; returns when the next slot comes.
     pub(crate) async fn summaries(&self, now: DateTime<Utc>) -> anyhow::Result<DateTime<Utc>> {
-        let mut jobs = self.summaries_to_resume(now).await?;
+        let concurrency = self.settings.concurrency.max(1);
+        let stuck = self.store.summaries_to_take_over(now).await?;
+        futures::stream::iter(stuck)
+            .for_each_concurrent(concurrency, |stored| async move {
+                match self.take_over(&stored).await {
+                    Ok(Some(job)) => self.post_summary(job).await,
+                    Ok(None) => {}
+                    Err(e) => {
+                        tracing::error!(summary_id = stored.id, error.cause_chain = ?e, "a summary could not be resumed")
+                    }
+                }
+            })
+            .await;
         let cohorts = self.store.summarisable_cohorts().await?;
         let orgs: HashMap<u64, OrgSettings> = self
             .store
@@ -51,6 +69,7 @@ impl<O: Outbound> Scheduler<O> {
             .collect();
         let recorded = self.store.latest_summary_weeks().await?;
         let mut next = now + MAX_SLEEP;
+        let mut due = Vec::new();
         for cohort in &cohorts {
             let org = orgs
                 .get(&cohort.guild_id)
@@ -58,19 +77,20 @@ impl<O: Outbound> Scheduler<O> {
                 .unwrap_or_else(|| OrgSettings::defaults(cohort.guild_id));
             let (_, upcoming) = org.schedule.next_after(cohort.timezone, now);
             next = next.min(upcoming);
-            match self
-                .summary_due(cohort, &org, recorded.get(&cohort.id).copied(), now)
-                .await
-            {
-                Ok(job) => jobs.extend(job),
-                Err(e) => {
-                    tracing::error!(cohort_id = cohort.id, error.cause_chain = ?e, "a weekly summary could not be prepared")
-                }
+            if is_due(cohort, &org, recorded.get(&cohort.id).copied(), now) {
+                due.push((cohort, org));
             }
         }
-        let concurrency = self.settings.concurrency.max(1);
-        futures::stream::iter(jobs)
-            .for_each_concurrent(concurrency, |job| self.post_summary(job))
+        futures::stream::iter(due)
+            .for_each_concurrent(concurrency, |(cohort, org)| async move {
+                match self.claim_week(cohort, &org, now).await {
+                    Ok(Some(job)) => self.post_summary(job).await,
+                    Ok(None) => {}
+                    Err(e) => {
+                        tracing::error!(cohort_id = cohort.id, error.cause_chain = ?e, "a weekly summary could not be prepared")
+                    }
+                }
+            })
             .await;
         if let Some(attention) = self.store.next_summary_attention().await? {
             next = next.min(attention);
@@ -78,26 +98,18 @@ impl<O: Outbound> Scheduler<O> {
         Ok(next)
     }
 
-    /// Claims (or records as skipped) the cohort's latest slot if it is due and not yet handled.
-    async fn summary_due(
+    /// Claims (or records as skipped) the cohort's latest slot at the round's time `round`,
+    /// which [`is_due`] found due. The claim and its lease start now, when it is about to be
+    /// posted, not when the round began.
+    async fn claim_week(
         &self,
         cohort: &Cohort,
         org: &OrgSettings,
-        recorded: Option<NaiveDate>,
-        now: DateTime<Utc>,
+        round: DateTime<Utc>,
     ) -> anyhow::Result<Option<SummaryJob>> {
         let zone = cohort.timezone;
-        let (week_of, due) = org.schedule.latest(zone, now);
+        let (week_of, due) = org.schedule.latest(zone, round);
         let window = SummarySchedule::week_before(week_of, zone);
-        let not_before = org
-            .schedule_set_at
-            .map_or(cohort.created_at, |set| set.max(cohort.created_at));
-        if due <= not_before
-            || recorded.is_some_and(|r| r >= week_of)
-            || window.until < cohort.start
-        {
-            return Ok(None);
-        }
         let calendar = self.store.calendar(cohort).await?;
         let subject = Subject {
             cohort,
@@ -106,6 +118,7 @@ impl<O: Outbound> Scheduler<O> {
             k: org.k(self.settings.min_group_size),
         };
         let computed = report::compute(&self.store, &subject, window).await?;
+        let now = self.clock.now();
         let figures = serde_json::to_string(&computed.figures)?;
         let nonce = summary_nonce(cohort.id, week_of);
         let claim = SummaryClaim {
@@ -183,6 +196,22 @@ impl<O: Outbound> Scheduler<O> {
             until: now + SUMMARY_LEASE,
         }
     }
+}
+
+/// Whether the cohort's latest slot is due and not yet handled: after the cohort was created
+/// and the slot last changed, for a week the cohort had started in, and not yet recorded.
+fn is_due(
+    cohort: &Cohort,
+    org: &OrgSettings,
+    recorded: Option<NaiveDate>,
+    now: DateTime<Utc>,
+) -> bool {
+    let (week_of, due) = org.schedule.latest(cohort.timezone, now);
+    let not_before = org
+        .schedule_set_at
+        .map_or(cohort.created_at, |set| set.max(cohort.created_at));
+    let week_ends = week_of - chrono::Duration::days(1);
+    due > not_before && recorded.is_none_or(|r| r < week_of) && week_ends >= cohort.start
 }
 
 #[cfg(test)]

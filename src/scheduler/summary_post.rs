@@ -39,30 +39,21 @@ pub(crate) struct SummaryJob {
 }
 
 impl<O: Outbound> Scheduler<O> {
-    /// Takes over every summary claim whose lease ran out and every failed week due for a
-    /// retry; returns the ones this worker won and may still post.
-    pub(crate) async fn summaries_to_resume(
+    /// Takes over a claim whose lease ran out, or a failed week due for a retry, if no other
+    /// worker does first; returns the job if it may still be posted.
+    pub(crate) async fn take_over(
         &self,
-        now: DateTime<Utc>,
-    ) -> anyhow::Result<Vec<SummaryJob>> {
-        let mut jobs = Vec::new();
-        for stored in self.store.summaries_to_take_over(now).await? {
-            if !self
-                .store
-                .take_over_summary(stored.id, self.lease(now), now)
-                .await?
-            {
-                continue; // another worker won it
-            }
-            match self.resumable(&stored, now).await {
-                Ok(Some(job)) => jobs.push(job),
-                Ok(None) => {}
-                Err(e) => {
-                    tracing::error!(summary_id = stored.id, error.cause_chain = ?e, "a summary could not be resumed")
-                }
-            }
+        stored: &StoredSummary,
+    ) -> anyhow::Result<Option<SummaryJob>> {
+        let now = self.clock.now();
+        if !self
+            .store
+            .take_over_summary(stored.id, self.lease(now), now)
+            .await?
+        {
+            return Ok(None); // another worker won it
         }
-        Ok(jobs)
+        self.resumable(stored, now).await
     }
 
     /// The job for a summary this worker just took over, or `None` when it must not be posted

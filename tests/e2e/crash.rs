@@ -16,14 +16,15 @@ use crate::harness::{allybot, at};
 
 const COHORTS: usize = 200;
 
-struct World {
-    sim: Simulator,
-    guild: u64,
-    db_url: String,
-    dir: tempfile::TempDir,
+pub struct World {
+    pub sim: Simulator,
+    pub guild: u64,
+    pub db_url: String,
+    pub dir: tempfile::TempDir,
 }
 
-fn start_bot(world: &World, clock: DateTime<Utc>) -> Child {
+/// The real binary on `world`'s database and simulator, its clock starting at `clock`.
+pub fn start_bot(world: &World, clock: DateTime<Utc>) -> Child {
     allybot()
         .arg("run")
         .env("DISCORD_TOKEN", "crash-test")

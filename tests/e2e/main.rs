@@ -19,3 +19,4 @@ mod reflections;
 mod reminders;
 mod simulator;
 mod summaries;
+mod summary_crash;

@@ -183,6 +183,9 @@ pub fn summary_embed(view: &SummaryEmbed<'_>) -> serenity::CreateEmbed {
 
 fn since_the_start(f: &Figures) -> String {
     match &f.to_date {
+        ToDate::Shown(_) if f.first_week => {
+            "The same as this week: it is the cohort's first.".to_owned()
+        }
         ToDate::Withheld => format!(
             "Withheld this time: the members counted changed by fewer than {} since these figures \
              were last shown, and comparing the two could reveal what one person did.",
