@@ -6,6 +6,7 @@ mod checkin;
 mod fit;
 mod modals;
 mod nudge;
+mod plan;
 mod quiz;
 mod quiz_summary;
 
@@ -17,6 +18,7 @@ pub use checkin::{
 pub use fit::DiscordFit;
 pub use modals::{commitment_modal, reflection_modal, REFLECTION_MAX};
 pub use nudge::{nudge_buttons, nudge_embed, nudge_message, NudgeView};
+pub use plan::{day_line, module_plan, open_program_line};
 pub use quiz::{
     confidence_label, feedback, question, FeedbackView, QuestionView, Revisit, LETTERS,
 };

@@ -1,0 +1,454 @@
+//! The prompt order of an open-ended program (the Everyday program): one prompt per practice
+//! day, with no modules and no end.
+//!
+//! Over any number of days:
+//! - the 4 As rotate: never the same A three practice days running, and every A at least once
+//!   in any 5 consecutive practice days;
+//! - a pass uses every prompt once, so no prompt repeats until all have been used; the next
+//!   pass is a new order in which no prompt comes back within [`REUSE_GAP`] practice days of
+//!   its last use.
+//!
+//! The first pass is made when a cohort starts and stored with it (each prompt's id and 4A
+//! tag, in order) together with the seed. Later passes are worked out from those two alone, so
+//! editing the curriculum never reshuffles a running cohort.
+//!
+//! A prompt later removed from the curriculum keeps its days: each of them gets the prompt of
+//! the same A that is furthest from its other uses, so the rotation holds and no other day
+//! moves. That day repeats a prompt, and the nudge says so.
+
+use std::collections::{HashMap, HashSet};
+
+use rand::rngs::StdRng;
+use rand::seq::SliceRandom;
+use rand::{Rng, SeedableRng};
+use serde::{Deserialize, Serialize};
+
+use super::progression::{DayPlan, Stage};
+use super::FourA;
+
+/// A prompt used on day `d` is not used again before day `d + REUSE_GAP + 1`.
+pub const REUSE_GAP: usize = 20;
+/// Every A appears at least once in any this many consecutive practice days.
+pub const A_WINDOW: usize = 5;
+/// No A on more than this many practice days running.
+pub const MAX_RUN: usize = 2;
+/// Search steps per pass before the rules are relaxed. A curriculum that passes `content
+/// check` never comes near it; it only keeps a broken one from hanging the bot.
+const SEARCH_BUDGET: usize = 200_000;
+
+/// One prompt as pinned when the cohort started.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Pinned {
+    pub id: String,
+    pub four_a: FourA,
+}
+
+/// A cohort's pinned open-ended order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OpenPlan {
+    /// Every prompt of the program when the cohort started, in the order of the first pass.
+    pub prompts: Vec<Pinned>,
+    pub seed: u64,
+}
+
+/// A pass as generated, and whether the rules had to give way (never, for a checked curriculum).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Pass {
+    pub order: Vec<usize>,
+    pub relaxed: bool,
+}
+
+impl OpenPlan {
+    /// The plan for a new cohort: `prompts` (id and tag) in a first pass that keeps the rules.
+    pub fn build(prompts: &[(String, FourA)], seed: u64) -> OpenPlan {
+        let tags: Vec<FourA> = prompts.iter().map(|(_, tag)| *tag).collect();
+        let first = generate_pass(&tags, &[], &mut pass_rng(seed, 0));
+        OpenPlan {
+            prompts: first
+                .order
+                .iter()
+                .map(|&i| Pinned {
+                    id: prompts[i].0.clone(),
+                    four_a: prompts[i].1,
+                })
+                .collect(),
+            seed,
+        }
+    }
+
+    fn tags(&self) -> Vec<FourA> {
+        self.prompts.iter().map(|p| p.four_a).collect()
+    }
+
+    /// The pinned order of days `1..=days`, as indexes into `prompts`, and whether any pass had
+    /// to relax the rules.
+    pub fn sequence(&self, days: usize) -> (Vec<usize>, bool) {
+        let count = self.prompts.len();
+        let mut days_so_far: Vec<usize> = (0..count).collect();
+        let mut relaxed = false;
+        let tags = self.tags();
+        let mut pass = 1u64;
+        while days_so_far.len() < days && count > 0 {
+            let next = generate_pass(&tags, &days_so_far, &mut pass_rng(self.seed, pass));
+            relaxed |= next.relaxed;
+            days_so_far.extend(next.order);
+            pass += 1;
+        }
+        days_so_far.truncate(days);
+        (days_so_far, relaxed)
+    }
+
+    /// What practice day `day` (1-based) brings. `None` only when no prompt is left.
+    pub fn day(&self, day: u32) -> Option<DayPlan> {
+        self.day_among(day, |_| true)
+    }
+
+    /// Like [`OpenPlan::day`], for a curriculum that may have lost prompts since the cohort
+    /// started: a day whose prompt `known` rejects gets a stand-in (see the module docs).
+    pub fn day_among(&self, day: u32, known: impl Fn(&str) -> bool) -> Option<DayPlan> {
+        let target = day.max(1) as usize;
+        let days = self.days_among(target, known)?;
+        let (prompt, stood_in) = *days.last()?;
+        Some(DayPlan {
+            day: target as u32,
+            stage: Stage::Open,
+            prompt_id: self.prompts[prompt].id.clone(),
+            repeat: target > self.prompts.len() || stood_in,
+        })
+    }
+
+    /// Days `1..=days` as (index into `prompts`, whether it stands in for a removed prompt).
+    /// `None` when `known` rejects every prompt.
+    pub fn days_among(
+        &self,
+        days: usize,
+        known: impl Fn(&str) -> bool,
+    ) -> Option<Vec<(usize, bool)>> {
+        let alive: Vec<bool> = self.prompts.iter().map(|p| known(&p.id)).collect();
+        if !alive.contains(&true) {
+            return None;
+        }
+        // Far enough ahead to see every prompt's next use after the last day asked for.
+        let (order, _) = self.sequence(days + 2 * self.prompts.len());
+        let mut uses: HashMap<usize, Vec<usize>> = HashMap::new();
+        for (at, &prompt) in order.iter().enumerate() {
+            uses.entry(prompt).or_default().push(at);
+        }
+        let mut planned = Vec::with_capacity(days);
+        for (at, &pinned) in order.iter().enumerate().take(days) {
+            if alive[pinned] {
+                planned.push((pinned, false));
+                continue;
+            }
+            let stand_in = self.stand_in(at, pinned, &alive, &uses);
+            if let Some(list) = uses.get_mut(&stand_in) {
+                let position = list.partition_point(|&u| u < at);
+                list.insert(position, at);
+            }
+            planned.push((stand_in, true));
+        }
+        Some(planned)
+    }
+
+    /// A known prompt to use on day `at` in place of the removed `gone`: of the same A where
+    /// possible (so the rotation holds), the one furthest from its own other uses.
+    fn stand_in(
+        &self,
+        at: usize,
+        gone: usize,
+        alive: &[bool],
+        uses: &HashMap<usize, Vec<usize>>,
+    ) -> usize {
+        let distance = |candidate: usize| -> usize {
+            let list = uses.get(&candidate).map(Vec::as_slice).unwrap_or_default();
+            let after = list.partition_point(|&u| u <= at);
+            let before = after.checked_sub(1).map(|i| at - list[i]);
+            let next = list.get(after).map(|&u| u - at);
+            before.into_iter().chain(next).min().unwrap_or(usize::MAX)
+        };
+        let same_tag = |i: usize| self.prompts[i].four_a == self.prompts[gone].four_a;
+        let best = |filter: &dyn Fn(usize) -> bool| {
+            (0..self.prompts.len())
+                .filter(|&i| alive[i] && filter(i))
+                .max_by_key(|&i| (distance(i), std::cmp::Reverse(i)))
+        };
+        best(&same_tag).or_else(|| best(&|_| true)).unwrap_or(gone)
+    }
+}
+
+/// The random source of pass `pass` (0 for the first): different for every pass and seed.
+fn pass_rng(seed: u64, pass: u64) -> StdRng {
+    let mut x = seed ^ pass.wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    x = (x ^ (x >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    x = (x ^ (x >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    StdRng::seed_from_u64(x ^ (x >> 31))
+}
+
+/// Where each A was last used, as a day index (`None` before its first use).
+type LastSeen = [Option<usize>; 4];
+
+fn tag_index(tag: FourA) -> usize {
+    FourA::ALL.iter().position(|t| *t == tag).unwrap_or(0)
+}
+
+/// The last day index by which `last` requires the A to appear again.
+fn deadline(last: Option<usize>) -> usize {
+    last.map_or(A_WINDOW - 1, |l| l + A_WINDOW)
+}
+
+/// Whether using A `chosen` on day `at` leaves the other As room to make their deadlines: the
+/// k-th earliest of them must be at least `at + k`.
+fn rotation_allows(last: &LastSeen, chosen: usize, at: usize) -> bool {
+    let mut others: Vec<usize> = (0..4)
+        .filter(|&t| t != chosen)
+        .map(|t| deadline(last[t]))
+        .collect();
+    others.sort_unstable();
+    others.iter().enumerate().all(|(k, d)| *d > at + k)
+}
+
+/// The state of a pass being built.
+struct Builder<'a> {
+    tags: &'a [FourA],
+    /// Each prompt's last use as a day index, from the days before this pass.
+    last_use: Vec<Option<usize>>,
+    /// Prompts not yet used in this pass, per A, in this pass's order of preference.
+    queues: [Vec<usize>; 4],
+    /// Where each A was last used before this pass.
+    seen: LastSeen,
+    start: usize,
+    end: usize,
+}
+
+impl Builder<'_> {
+    fn eligible(&self, prompt: usize, at: usize) -> bool {
+        self.last_use[prompt].is_none_or(|used| at - used > REUSE_GAP)
+    }
+
+    /// The first prompt of A `tag` that may be used on day `at` and is still unused.
+    fn pick(&self, tag: usize, at: usize, used: &[bool]) -> Option<usize> {
+        self.queues[tag]
+            .iter()
+            .copied()
+            .find(|&p| !used[p] && self.eligible(p, at))
+    }
+
+    /// Whether what is left of each A after day `at` can still fill the rest of the pass: at
+    /// least the uses its deadlines force, and at most two in any window of five days.
+    fn enough_left(&self, last: &LastSeen, left: &[usize; 4], at: usize) -> bool {
+        let rest = self.end - 1 - at;
+        let most = MAX_RUN * (rest / A_WINDOW) + (rest % A_WINDOW).min(MAX_RUN);
+        (0..4).all(|t| {
+            let due = deadline(last[t]);
+            let needed = if due < self.end {
+                (self.end - 1 - due) / A_WINDOW + 1
+            } else {
+                0
+            };
+            needed <= left[t] && left[t] <= most
+        })
+    }
+}
+
+/// One pass: every prompt once, in an order that keeps the rules given the days before it
+/// (`history`, as prompt indexes), searched depth first with a seeded preference.
+pub fn generate_pass(tags: &[FourA], history: &[usize], rng: &mut StdRng) -> Pass {
+    let count = tags.len();
+    let start = history.len();
+    let mut last_use = vec![None; count];
+    let mut last: LastSeen = [None; 4];
+    for (at, &prompt) in history.iter().enumerate() {
+        last_use[prompt] = Some(at);
+        last[tag_index(tags[prompt])] = Some(at);
+    }
+    // A new order every pass; a prompt used too recently is passed over until it may come back.
+    let mut queues: [Vec<usize>; 4] = Default::default();
+    let mut order: Vec<usize> = (0..count).collect();
+    order.shuffle(rng);
+    for p in order {
+        queues[tag_index(tags[p])].push(p);
+    }
+    let builder = Builder {
+        tags,
+        last_use,
+        queues,
+        seen: last,
+        start,
+        end: start + count,
+    };
+    match search(&builder, rng) {
+        Some(order) => Pass {
+            order,
+            relaxed: false,
+        },
+        None => Pass {
+            order: relaxed_pass(&builder),
+            relaxed: true,
+        },
+    }
+}
+
+/// A frame of the depth-first search: the As to try on one day, in order, and the next to try.
+struct Frame {
+    choices: Vec<usize>,
+    next: usize,
+    placed: Option<(usize, usize, LastSeen)>,
+}
+
+fn search(builder: &Builder<'_>, rng: &mut StdRng) -> Option<Vec<usize>> {
+    let count = builder.tags.len();
+    let mut used = vec![false; count];
+    let mut left = [0usize; 4];
+    for &tag in builder.tags {
+        left[tag_index(tag)] += 1;
+    }
+    let mut last = builder.seen;
+    let mut order: Vec<usize> = Vec::with_capacity(count);
+    let mut stack: Vec<Frame> = vec![Frame {
+        choices: preference(&left, &last, builder.start, rng),
+        next: 0,
+        placed: None,
+    }];
+    let mut steps = 0usize;
+    while let Some(frame) = stack.last_mut() {
+        // Undo what this frame placed before trying its next choice.
+        if let Some((prompt, tag, before)) = frame.placed.take() {
+            used[prompt] = false;
+            left[tag] += 1;
+            last = before;
+            order.pop();
+        }
+        steps += 1;
+        if steps > SEARCH_BUDGET {
+            return None;
+        }
+        let at = builder.start + order.len();
+        let Some(&tag) = frame.choices.get(frame.next) else {
+            stack.pop();
+            continue;
+        };
+        frame.next += 1;
+        if left[tag] == 0 || !rotation_allows(&last, tag, at) {
+            continue;
+        }
+        let Some(prompt) = builder.pick(tag, at, &used) else {
+            continue;
+        };
+        let before = last;
+        last[tag] = Some(at);
+        left[tag] -= 1;
+        if !builder.enough_left(&last, &left, at) {
+            last = before;
+            left[tag] += 1;
+            continue;
+        }
+        used[prompt] = true;
+        order.push(prompt);
+        frame.placed = Some((prompt, tag, before));
+        if order.len() == count {
+            return Some(order);
+        }
+        let choices = preference(&left, &last, at + 1, rng);
+        stack.push(Frame {
+            choices,
+            next: 0,
+            placed: None,
+        });
+    }
+    None
+}
+
+/// The As in the order to try them on day `at`: one whose deadline is today first; then at
+/// random, weighted by how many of each are left, with yesterday's A last.
+fn preference(left: &[usize; 4], last: &LastSeen, at: usize, rng: &mut StdRng) -> Vec<usize> {
+    let yesterday = (0..4).find(|&t| at > 0 && last[t] == Some(at - 1));
+    let mut keyed: Vec<(bool, bool, f64, usize)> = (0..4)
+        .filter(|&t| left[t] > 0)
+        .map(|t| {
+            let due_today = deadline(last[t]) == at;
+            let draw: f64 = rng.random::<f64>().max(f64::MIN_POSITIVE);
+            let key = draw.powf(1.0 / left[t] as f64);
+            (!due_today, yesterday == Some(t), -key, t)
+        })
+        .collect();
+    keyed.sort_by(|a, b| {
+        (a.0, a.1)
+            .cmp(&(b.0, b.1))
+            .then(a.2.total_cmp(&b.2))
+            .then(a.3.cmp(&b.3))
+    });
+    keyed.into_iter().map(|(_, _, _, t)| t).collect()
+}
+
+/// The rules could not all hold (a curriculum too lopsided to rotate): every prompt once, each
+/// day the A due soonest that has prompts left, keeping the reuse gap where it can.
+fn relaxed_pass(builder: &Builder<'_>) -> Vec<usize> {
+    let count = builder.tags.len();
+    let mut used = vec![false; count];
+    let mut order = Vec::with_capacity(count);
+    let mut last = builder.seen;
+    for at in builder.start..builder.end {
+        let mut tags: Vec<usize> = (0..4).collect();
+        tags.sort_by_key(|&t| (deadline(last[t]), t));
+        let pick = tags
+            .iter()
+            .find_map(|&t| builder.pick(t, at, &used).map(|p| (t, p)))
+            .or_else(|| {
+                tags.iter().find_map(|&t| {
+                    builder.queues[t]
+                        .iter()
+                        .find(|&&p| !used[p])
+                        .map(|&p| (t, p))
+                })
+            });
+        if let Some((tag, prompt)) = pick {
+            used[prompt] = true;
+            last[tag] = Some(at);
+            order.push(prompt);
+        }
+    }
+    order
+}
+
+/// Every way `days` (prompt ids with their tags, day 1 first) breaks the rules, as sentences:
+/// the rotation, a repeat within a pass of `pass` days, or a prompt back within the gap.
+pub fn broken_rules(days: &[(String, FourA)], pass: usize) -> Vec<String> {
+    let mut broken = Vec::new();
+    for (i, run) in days.windows(MAX_RUN + 1).enumerate() {
+        if run.iter().all(|(_, tag)| *tag == run[0].1) {
+            broken.push(format!(
+                "days {}-{}: the same A three days running",
+                i + 1,
+                i + 3
+            ));
+        }
+    }
+    for (i, window) in days.windows(A_WINDOW).enumerate() {
+        let tags: HashSet<FourA> = window.iter().map(|(_, tag)| *tag).collect();
+        if tags.len() < 4 {
+            broken.push(format!("days {}-{}: not every A", i + 1, i + A_WINDOW));
+        }
+    }
+    for (n, block) in days.chunks(pass).enumerate() {
+        let distinct: HashSet<&String> = block.iter().map(|(id, _)| id).collect();
+        if distinct.len() != block.len() {
+            broken.push(format!("pass {}: a prompt repeats within the pass", n + 1));
+        }
+    }
+    let mut last: HashMap<&String, usize> = HashMap::new();
+    for (at, (id, _)) in days.iter().enumerate() {
+        if let Some(before) = last.insert(id, at) {
+            if at - before <= REUSE_GAP {
+                broken.push(format!(
+                    "day {}: {id} again after {} days",
+                    at + 1,
+                    at - before
+                ));
+            }
+        }
+    }
+    broken
+}
+
+#[cfg(test)]
+mod tests;
