@@ -18,7 +18,7 @@ pub use checkin::{
 pub use fit::DiscordFit;
 pub use modals::{commitment_modal, reflection_modal, REFLECTION_MAX};
 pub use nudge::{nudge_buttons, nudge_embed, nudge_message, NudgeView};
-pub use plan::{day_line, module_plan, open_program_line};
+pub use plan::{day_line, module_plan, open_program_line, started_day};
 pub use quiz::{
     confidence_label, feedback, question, FeedbackView, QuestionView, Revisit, LETTERS,
 };

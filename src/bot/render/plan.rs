@@ -48,13 +48,21 @@ pub fn day_line(
     format!("Day {day}{four_a} · {place}{starts}")
 }
 
+/// The practice day `today` belongs to, once the cohort has started.
+pub fn started_day(calendar: &PracticeCalendar, today: NaiveDate) -> Option<u32> {
+    calendar
+        .date_of_day(1)
+        .filter(|first| *first <= today)
+        .map(|_| current_day(calendar, today))
+}
+
 /// One line per module (number, title, practice days, dates), then when review begins. The
 /// module under way on practice day `current` is marked. Dates a pause leaves open are not shown.
 pub fn module_plan(
     track: &Track,
     pace: &Pace,
     calendar: &PracticeCalendar,
-    current: u32,
+    current: Option<u32>,
 ) -> Vec<String> {
     let mut lines = Vec::new();
     for (index, days) in pace.days().iter().enumerate() {
@@ -68,7 +76,7 @@ pub fn module_plan(
             (Some(from), Some(to)) => format!(" · {} – {}", short(from), short(to)),
             _ => String::new(),
         };
-        let now = if (first..=last).contains(&current) {
+        let now = if current.is_some_and(|day| (first..=last).contains(&day)) {
             " ← now"
         } else {
             ""

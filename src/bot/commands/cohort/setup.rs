@@ -9,9 +9,10 @@ use crate::bot::commands::support::{
 };
 use crate::bot::errors::user_error;
 use crate::bot::permissions::require_channel_permissions;
-use crate::bot::render::module_plan;
+use crate::bot::render::{module_plan, started_day};
 use crate::bot::zones::{closest, parse_zone, suggest};
 use crate::bot::{Context, Error};
+use crate::domain::local_time::local_date;
 use crate::domain::pace::{PaceRefused, MAX_DAYS, MIN_DAYS};
 use crate::domain::{SendTime, WorkWeek};
 use crate::scheduler::planning::Timing;
@@ -177,10 +178,12 @@ pub async fn pace(
         })
         .unwrap_or_default();
     let calendar = data.store.calendar(&found).await?;
+    let today = local_date(data.clock.now(), found.timezone);
+    let current = started_day(&calendar, today);
     let plan = data
         .curriculum
         .track(&found.track)
-        .map(|track| module_plan(track, &change.pace, &calendar, next).join("\n"))
+        .map(|track| module_plan(track, &change.pace, &calendar, current).join("\n"))
         .unwrap_or_default();
     admin_reply(
         ctx,

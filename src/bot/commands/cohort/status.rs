@@ -12,7 +12,6 @@ use crate::bot::render::{self, clip, NudgeView};
 use crate::bot::{Context, Error};
 use crate::content::model::Track;
 use crate::domain::local_time::local_date;
-use crate::domain::quiz::current_day;
 use crate::domain::PracticeCalendar;
 use crate::store::{Cohort, Delivery, DeliveryStatus};
 
@@ -128,13 +127,18 @@ fn where_and_plan(
         track,
         cohort,
         calendar,
-        current_day(calendar, today),
+        render::started_day(calendar, today),
     ));
     text
 }
 
 /// A certification cohort's module plan, or the sentence saying what an open-ended program is.
-fn plan_text(track: &Track, cohort: &Cohort, calendar: &PracticeCalendar, current: u32) -> String {
+fn plan_text(
+    track: &Track,
+    cohort: &Cohort,
+    calendar: &PracticeCalendar,
+    current: Option<u32>,
+) -> String {
     if cohort.plan.is_open() {
         return format!("{}\n", render::open_program_line(track));
     }
@@ -189,7 +193,12 @@ pub async fn preview(
         .map(|d| format!(" ({})", d.format("%a %-d %b %Y")))
         .unwrap_or_default();
     let today = local_date(data.clock.now(), found.timezone);
-    let plan_text = plan_text(track, &found, &calendar, current_day(&calendar, today));
+    let plan_text = plan_text(
+        track,
+        &found,
+        &calendar,
+        render::started_day(&calendar, today),
+    );
     let reply = CreateReply::default()
         .content(clip(
             &format!(
