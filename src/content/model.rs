@@ -1,6 +1,7 @@
-//! The curriculum as the bot uses it: tracks of seven modules, each with practice prompts,
-//! quiz items, reflection questions and commitment templates, and open-ended programs (the
-//! Everyday program) made of the modules other tracks mark as everyday-interactions modules.
+//! The curriculum as the bot uses it: tracks of modules (seven in each program), each with
+//! practice prompts, quiz items, reflection questions and commitment templates, and open-ended
+//! programs (the Everyday program) made of the modules other tracks mark as everyday-interactions
+//! modules.
 //! Loaded once from `prompts/` and never changed while the bot runs (shared behind an `Arc`).
 
 use std::path::PathBuf;

@@ -18,9 +18,6 @@
 
 use std::collections::{HashMap, HashSet};
 
-use rand::rngs::StdRng;
-use rand::seq::SliceRandom;
-use rand::{Rng, SeedableRng};
 use serde::{Deserialize, Serialize};
 
 use super::progression::{DayPlan, Stage};
@@ -177,11 +174,37 @@ impl OpenPlan {
 }
 
 /// The random source of pass `pass` (0 for the first): different for every pass and seed.
-fn pass_rng(seed: u64, pass: u64) -> StdRng {
-    let mut x = seed ^ pass.wrapping_mul(0x9E37_79B9_7F4A_7C15);
-    x = (x ^ (x >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-    x = (x ^ (x >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-    StdRng::seed_from_u64(x ^ (x >> 31))
+fn pass_rng(seed: u64, pass: u64) -> Mix {
+    let mut mix = Mix(seed ^ pass.wrapping_mul(0xD1B5_4A32_D192_ED03));
+    mix.next();
+    mix
+}
+
+/// SplitMix64, in integers only: later passes are worked out whenever they are needed, so the
+/// same seed must give the same days in every release and on every machine, whatever a
+/// library's generator or float rounding does.
+pub struct Mix(u64);
+
+impl Mix {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    /// A number below `n` (`n` > 0).
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+
+    fn shuffle<T>(&mut self, items: &mut [T]) {
+        for i in (1..items.len()).rev() {
+            let j = self.below(i + 1);
+            items.swap(i, j);
+        }
+    }
 }
 
 /// Where each A was last used, as a day index (`None` before its first use).
@@ -252,7 +275,7 @@ impl Builder<'_> {
 
 /// One pass: every prompt once, in an order that keeps the rules given the days before it
 /// (`history`, as prompt indexes), searched depth first with a seeded preference.
-pub fn generate_pass(tags: &[FourA], history: &[usize], rng: &mut StdRng) -> Pass {
+pub fn generate_pass(tags: &[FourA], history: &[usize], rng: &mut Mix) -> Pass {
     let count = tags.len();
     let start = history.len();
     let mut last_use = vec![None; count];
@@ -264,7 +287,7 @@ pub fn generate_pass(tags: &[FourA], history: &[usize], rng: &mut StdRng) -> Pas
     // A new order every pass; a prompt used too recently is passed over until it may come back.
     let mut queues: [Vec<usize>; 4] = Default::default();
     let mut order: Vec<usize> = (0..count).collect();
-    order.shuffle(rng);
+    rng.shuffle(&mut order);
     for p in order {
         queues[tag_index(tags[p])].push(p);
     }
@@ -295,7 +318,7 @@ struct Frame {
     placed: Option<(usize, usize, LastSeen)>,
 }
 
-fn search(builder: &Builder<'_>, rng: &mut StdRng) -> Option<Vec<usize>> {
+fn search(builder: &Builder<'_>, rng: &mut Mix) -> Option<Vec<usize>> {
     let count = builder.tags.len();
     let mut used = vec![false; count];
     let mut left = [0usize; 4];
@@ -358,26 +381,28 @@ fn search(builder: &Builder<'_>, rng: &mut StdRng) -> Option<Vec<usize>> {
     None
 }
 
-/// The As in the order to try them on day `at`: one whose deadline is today first; then at
-/// random, weighted by how many of each are left, with yesterday's A last.
-fn preference(left: &[usize; 4], last: &LastSeen, at: usize, rng: &mut StdRng) -> Vec<usize> {
+/// The As in the order to try them on day `at`: one whose deadline is today first; then drawn
+/// at random, each in proportion to how many of it are left, with yesterday's A last.
+fn preference(left: &[usize; 4], last: &LastSeen, at: usize, rng: &mut Mix) -> Vec<usize> {
     let yesterday = (0..4).find(|&t| at > 0 && last[t] == Some(at - 1));
-    let mut keyed: Vec<(bool, bool, f64, usize)> = (0..4)
-        .filter(|&t| left[t] > 0)
-        .map(|t| {
-            let due_today = deadline(last[t]) == at;
-            let draw: f64 = rng.random::<f64>().max(f64::MIN_POSITIVE);
-            let key = draw.powf(1.0 / left[t] as f64);
-            (!due_today, yesterday == Some(t), -key, t)
-        })
-        .collect();
-    keyed.sort_by(|a, b| {
-        (a.0, a.1)
-            .cmp(&(b.0, b.1))
-            .then(a.2.total_cmp(&b.2))
-            .then(a.3.cmp(&b.3))
-    });
-    keyed.into_iter().map(|(_, _, _, t)| t).collect()
+    let mut pool: Vec<usize> = (0..4).filter(|&t| left[t] > 0).collect();
+    let mut drawn = Vec::with_capacity(pool.len());
+    while !pool.is_empty() {
+        let total: usize = pool.iter().map(|&t| left[t]).sum();
+        let mut ticket = rng.below(total);
+        let index = pool
+            .iter()
+            .position(|&t| {
+                let hit = ticket < left[t];
+                ticket = ticket.saturating_sub(left[t]);
+                hit
+            })
+            .unwrap_or(0);
+        drawn.push(pool.remove(index));
+    }
+    // A stable sort keeps the draw's order within each group.
+    drawn.sort_by_key(|&t| (deadline(last[t]) != at, yesterday == Some(t)));
+    drawn
 }
 
 /// The rules could not all hold (a curriculum too lopsided to rotate): every prompt once, each

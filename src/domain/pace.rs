@@ -32,6 +32,8 @@ pub enum PaceRefused {
     NoSuchModule { modules: u8 },
     /// The module ended before the next practice day: changing it would renumber the past.
     Ended { module: u8, last_day: u32 },
+    /// Every module has ended (the cohort is in review): there is nothing left to pace.
+    AllEnded { last_day: u32 },
 }
 
 impl Pace {
@@ -101,6 +103,11 @@ impl Pace {
     ) -> Result<PaceChange, PaceRefused> {
         let days = days.clamp(MIN_DAYS, MAX_DAYS);
         let next = next.max(1);
+        if module.is_none() && self.total() < next {
+            return Err(PaceRefused::AllEnded {
+                last_day: self.total(),
+            });
+        }
         if let Some(number) = module {
             let (_, last_day) = self.span(number).ok_or(PaceRefused::NoSuchModule {
                 modules: self.module_count(),
@@ -209,6 +216,10 @@ mod tests {
         assert_eq!(
             accomplice().change(Some(8), 9, 1),
             Err(PaceRefused::NoSuchModule { modules: 7 })
+        );
+        assert_eq!(
+            accomplice().change(None, 2, 46),
+            Err(PaceRefused::AllEnded { last_day: 45 })
         );
         let all = accomplice().change(None, 2, 18).unwrap();
         assert_eq!(all.pace.days(), &[5, 5, 5, 2, 2, 2, 2]);

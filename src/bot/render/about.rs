@@ -15,8 +15,9 @@ pub fn about(questions: u32, min_group_size: u32) -> serenity::CreateEmbed {
         .title("allybot: everyday allyship practice")
         .colour(ACCENT)
         .description(format!(
-            "allybot turns an allyship certification track into a small daily habit, framed by the \
-             4 As: **Awareness, Action, Advocacy, Accountability**.\n\n\
+            "allybot turns allyship into a small daily habit, framed by the 4 As: **Awareness, \
+             Action, Advocacy, Accountability**: open-ended everyday practice, or a certification \
+             track module by module.\n\n\
              • Each working day your cohort gets one short practice prompt, at your cohort's local time.\n\
              • `/quiz` asks {quiz} and explains every answer.\n\
              • `/reflect` keeps a private note; `/commit` records a \"When…, I will…\" plan and checks in with you later.\n\

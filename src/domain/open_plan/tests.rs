@@ -142,3 +142,22 @@ fn nothing_left_is_no_day_and_a_lopsided_pool_still_gives_every_prompt() {
         assert_eq!(distinct.len(), 36, "still a pass of every prompt");
     }
 }
+
+/// Later passes are worked out again whenever they are needed, so a change to the generator
+/// would reshuffle every running cohort's future days. This pins them: if it fails, the change
+/// needs a new plan version, not a new expected list.
+#[test]
+fn the_generator_gives_the_same_days_as_in_every_earlier_release() {
+    let plan = OpenPlan::build(&pool([17, 19, 17, 17]), 42);
+    let (days, _) = plan.sequence(210);
+    let ids = |from: usize| {
+        days[from..from + 10]
+            .iter()
+            .map(|&i| plan.prompts[i].id.as_str())
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    assert_eq!(ids(0), "p49 p60 p0 p63 p28 p39 p19 p14 p54 p21");
+    assert_eq!(ids(70), "p54 p2 p66 p49 p29 p46 p13 p55 p31 p45");
+    assert_eq!(ids(140), "p40 p54 p3 p55 p19 p50 p14 p51 p64 p18");
+}

@@ -202,6 +202,10 @@ fn refusal(refused: PaceRefused) -> String {
             "Module {module} ended with practice day {last_day}, so its days can't change any more. \
              Nothing was changed."
         ),
+        PaceRefused::AllEnded { last_day } => format!(
+            "Every module ended by practice day {last_day}, and the cohort is reviewing the track now, \
+             so there is no pace left to set. Nothing was changed."
+        ),
     }
 }
 
