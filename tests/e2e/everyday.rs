@@ -250,6 +250,23 @@ async fn progress_and_status_say_the_practice_day_and_the_a_of_an_open_ended_pro
         !status.contains("Module plan") && !status.contains("of 7"),
         "{status}"
     );
+    let curriculum = app::load_curriculum(&harness.settings()).unwrap();
+    let marked_examples: HashSet<String> = curriculum
+        .track("everyday")
+        .unwrap()
+        .modules
+        .iter()
+        .flat_map(|m| m.commitments.iter().map(|c| c.when.clone()))
+        .collect();
+    let commit = harness.command(member, "commit", &[]).await;
+    let example = commit.modal().inputs[0]
+        .placeholder
+        .clone()
+        .unwrap_or_default();
+    assert!(
+        marked_examples.contains(&example),
+        "the /commit example comes from a marked module: {example}"
+    );
     let pace = harness
         .command(
             harness.owner,
