@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 use allybot::app::{self, BotOptions};
 use allybot::clock::ManualClock;
 use allybot::config::{self, CommandScope, Secret};
-use allybot::domain::{Plan, SendTime, WorkWeek};
+use allybot::domain::{SendTime, WorkWeek};
 use allybot::sim::{Actor, SimOptions, Simulator};
 use allybot::store::{CreateOutcome, NewCohort};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -65,13 +65,14 @@ async fn one_run(cohorts: usize) -> anyhow::Result<Run> {
     let store = bot.store();
     for i in 0..cohorts {
         let channel = sim.add_text_channel(guild, &format!("c{i}"));
-        let plan = Plan::build(&track.plan_input(), i as u64);
+        let (plan, pace) = track.new_cohort_plan(i as u64);
         let new = NewCohort {
             guild_id: guild,
             name: &format!("Cohort {i}"),
             track: &track.id,
             track_version: &track.version,
             plan: &plan,
+            pace: &pace,
             seed: i as u64,
             start: NaiveDate::from_ymd_opt(2026, 11, 23).unwrap_or_default(),
             created_by: owner,

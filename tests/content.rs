@@ -142,7 +142,8 @@ fn the_shipped_curriculum_passes_content_check() {
     let (code, lines) = check(&shipped());
     assert_eq!(code, 0, "{lines:#?}");
     assert!(
-        lines[0].starts_with("OK: 2 tracks, 14 modules, "),
+        lines[0]
+            .starts_with("OK: 3 tracks (everyday draws 70 prompts from 2 modules), 14 modules, "),
         "{lines:?}"
     );
 }
@@ -469,13 +470,24 @@ fn stats_json_reports_at_least_the_minimum_amounts_for_every_module() {
     let json: Value = serde_json::from_str(&stdout(&output)).expect("stats --json is JSON");
     let tracks = json["tracks"].as_array().expect("tracks");
     let ids: Vec<&str> = tracks.iter().filter_map(|t| t["id"].as_str()).collect();
-    assert_eq!(ids, ["accomplice", "organization"]);
+    assert_eq!(ids, ["accomplice", "everyday", "organization"]);
     for track in tracks {
         let id = track["id"].as_str().expect("id");
         assert!(track["version"].is_string());
         let modules = track["modules"].as_array().expect("modules");
+        if id == "everyday" {
+            let drawn: Vec<(u64, &str)> = modules
+                .iter()
+                .map(|m| (m["number"].as_u64().unwrap(), m["from"].as_str().unwrap()))
+                .collect();
+            assert_eq!(drawn, [(4, "accomplice"), (2, "organization")]);
+            let prompts: u64 = modules.iter().map(|m| m["prompts"].as_u64().unwrap()).sum();
+            assert!(prompts >= 60, "{prompts}");
+            continue;
+        }
         assert_eq!(modules.len(), 7);
         for module in modules {
+            assert!(module.get("from").is_none(), "{module}");
             let count = |key: &str| {
                 module[key]
                     .as_u64()
@@ -588,7 +600,134 @@ fn preview_of_an_unknown_track_names_the_flag_and_the_tracks() {
     assert_eq!(output.status.code(), Some(2));
     let message = stderr(&output);
     assert!(
-        message.contains("--track: no track \"allies\"; the tracks are: accomplice, organization"),
+        message.contains(
+            "--track: no track \"allies\"; the tracks are: accomplice, everyday, organization"
+        ),
         "{message}"
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// The Everyday program: drawn from the modules track.toml marks `everyday = true`
+
+const EVERYDAY: &str = "everyday/track.toml";
+
+#[test]
+fn preview_of_the_everyday_program_rotates_the_four_as_from_the_marked_modules_only() {
+    let days: Vec<Day> = (1..=10).map(|day| preview("everyday", day)).collect();
+    for day in &days {
+        assert_eq!(
+            day.stage,
+            "Everyday Allyship Practice: open-ended daily practice"
+        );
+        assert!(
+            day.prompt.starts_with("acc-m4-p") || day.prompt.starts_with("org-m2-p"),
+            "{}",
+            day.prompt
+        );
+        assert!(day.review.starts_with("no"), "{}", day.review);
+    }
+    for window in days.windows(5) {
+        let tags: std::collections::HashSet<&str> =
+            window.iter().map(|d| d.four_a.as_str()).collect();
+        assert_eq!(tags.len(), 4, "every A in any 5 days running");
+    }
+    let later = preview("everyday", 71);
+    assert!(later.review.contains("later pass"), "{}", later.review);
+}
+
+#[test]
+fn stats_table_lists_the_everyday_program_with_where_its_modules_come_from() {
+    let output = allybot(&["content", "stats"], &shipped());
+    let table = stdout(&output);
+    assert!(
+        table.contains("everyday (version 1.0.0): open-ended"),
+        "{table}"
+    );
+    assert!(
+        table.contains("Allyship in Everyday Interactions (from accomplice)"),
+        "{table}"
+    );
+    assert!(
+        table.contains("Allyship as Individual/Interpersonal Practice (from organization)"),
+        "{table}"
+    );
+}
+
+#[test]
+fn an_everyday_program_with_too_few_prompts_is_caught() {
+    let copy = Copy::new();
+    let text = copy
+        .read("organization/track.toml")
+        .replace("everyday = true\n", "");
+    copy.write("organization/track.toml", &text);
+    let (code, lines) = copy.check();
+    assert_eq!(code, 1);
+    assert_eq!(
+        lines,
+        [
+            format!("{EVERYDAY}: -: draws_from names \"organization\", but no module in organization/track.toml is marked everyday = true"),
+            format!("{EVERYDAY}: -: draws 45 prompts from its modules; an open-ended program needs at least 60"),
+        ]
+    );
+}
+
+#[test]
+fn an_everyday_program_whose_four_as_cannot_rotate_is_caught() {
+    let copy = Copy::new();
+    let file = "accomplice/04-allyship-in-everyday-interactions.toml";
+    let text = copy.read(file);
+    let advocacy: Vec<String> = (1..=45)
+        .map(|n| format!("acc-m4-p{n:02}"))
+        .filter(|id| {
+            let (start, end) = item_block(&text, id);
+            text[start..end].contains("four_a = \"advocacy\"")
+        })
+        .collect();
+    for id in advocacy.iter().skip(1) {
+        copy.edit_item(file, id, "four_a = \"advocacy\"", "four_a = \"action\"");
+    }
+    let (code, lines) = copy.check();
+    assert_eq!(code, 1);
+    assert_eq!(lines.len(), 1, "{lines:#?}");
+    assert!(
+        lines[0].starts_with(&format!(
+            "{EVERYDAY}: -: the 4 As cannot rotate: every A needs at least a fifth of the prompts, and advocacy has 7 of 70 (needs 14)"
+        )),
+        "{lines:#?}"
+    );
+}
+
+#[test]
+fn two_marked_modules_with_one_number_are_caught() {
+    let copy = Copy::new();
+    let text = copy.read("organization/track.toml").replacen(
+        "number = 4\ndays = 5",
+        "number = 4\neveryday = true\ndays = 5",
+        1,
+    );
+    copy.write("organization/track.toml", &text);
+    let (code, lines) = copy.check();
+    assert_eq!(code, 1);
+    assert!(
+        lines.iter().any(|l| l.starts_with(&format!(
+            "{EVERYDAY}: -: module 4 of \"organization\" and module 4 of \"accomplice\" are both marked everyday"
+        ))),
+        "{lines:#?}"
+    );
+}
+
+#[test]
+fn a_module_that_would_last_too_long_is_caught() {
+    let copy = Copy::new();
+    let text = copy
+        .read("accomplice/track.toml")
+        .replace("days = 15", "days = 45");
+    copy.write("accomplice/track.toml", &text);
+    let (code, lines) = copy.check();
+    assert_eq!(code, 1);
+    assert_eq!(
+        lines,
+        ["accomplice/track.toml: -: module 4 has days = 45; a module lasts 1 to 30 practice days"]
     );
 }

@@ -45,6 +45,24 @@ pub struct Data {
     pub in_flight: InFlight,
 }
 
+impl Data {
+    /// k for `guild`: its own `/org settings min_group_size`, else `privacy.min_group_size`.
+    /// What people are told must match what summaries do.
+    pub async fn group_minimum(&self, guild: Option<u64>) -> u32 {
+        let configured = self.settings.privacy.min_group_size;
+        match guild {
+            Some(guild) => match self.store.org_settings(guild).await {
+                Ok(org) => org.k(configured),
+                Err(e) => {
+                    tracing::warn!(error = %e, "organisation settings could not be read; using the configured k");
+                    configured
+                }
+            },
+            None => configured,
+        }
+    }
+}
+
 pub type Error = anyhow::Error;
 pub type Context<'a> = poise::Context<'a, Data, Error>;
 

@@ -1,6 +1,7 @@
 //! `allybot content check`: every rule of issue 3 over a curriculum folder. Structure comes
 //! from [`load::read`]; this adds the manifest rules (the programs' module titles), the module
-//! rules (amounts, all 4 As among the prompts), each item's rules ([`rules`]), the tone lint
+//! rules (amounts, all 4 As among the prompts), an open-ended program's rules
+//! ([`open_program::rules`]), each item's rules ([`rules`]), the tone lint
 //! ([`lint`]) and whether each item fits in the message the bot really posts ([`ItemFit`]).
 //! It reports; it never changes a file.
 
@@ -12,10 +13,14 @@ use super::fit::ItemFit;
 use super::lint::Lint;
 use super::load::{self, relative_file};
 use super::model::{CommitmentTemplate, Module, Prompt, QuizItem, Reflection, Track};
+use super::open_program;
 use super::problem::{self, Problem, FILE_LEVEL};
 use super::programs::{self, minimums};
 use super::rules::{self, IdScheme};
 use crate::domain::FourA;
+
+/// A track's one-line summary: it follows the title in a choice Discord caps at 100 characters.
+pub const TRACK_SUMMARY_MAX: usize = 60;
 
 /// Every problem in `dir`, sorted by file; empty when the curriculum is good to ship.
 pub fn check(dir: &Path, fit: &dyn ItemFit) -> Vec<Problem> {
@@ -28,6 +33,21 @@ pub fn check(dir: &Path, fit: &dyn ItemFit) -> Vec<Problem> {
             .get(index)
             .map_or("track.toml", String::as_str);
         problems.extend(manifest_rules(track, manifest, lint.as_ref()));
+        if track.is_open() {
+            // Its modules are other tracks' modules, checked there.
+            let complete = track
+                .modules
+                .iter()
+                .all(|m| !loaded.incomplete.contains(&(index, m.number)));
+            if complete && !track.modules.is_empty() {
+                problems.extend(
+                    open_program::rules(track)
+                        .into_iter()
+                        .map(|message| Problem::new(manifest, FILE_LEVEL, message)),
+                );
+            }
+            continue;
+        }
         let mut titles = HashMap::new();
         for module in &track.modules {
             if loaded.incomplete.contains(&(index, module.number)) {
@@ -105,15 +125,21 @@ fn manifest_rules(track: &Track, file: &str, lint: Option<&Lint>) -> Vec<Problem
             found.push(format!("{field} is empty"));
         }
     }
+    if let Some(summary) = &track.summary {
+        let length = summary.trim().chars().count();
+        if length == 0 || length > TRACK_SUMMARY_MAX {
+            found.push(format!(
+                "summary is {length} characters; it is one line of 1 to {TRACK_SUMMARY_MAX}"
+            ));
+        }
+    }
     found.extend(program_titles(track));
     if let Some(lint) = lint {
-        found.extend(lint_texts(
-            lint,
-            &[field("description", &track.description)],
-            &[],
-        ));
+        let mut texts = vec![field("description", &track.description)];
+        texts.extend(track.summary.as_deref().map(|s| field("summary", s)));
+        found.extend(lint_texts(lint, &texts, &[]));
     }
-    for module in &track.modules {
+    for module in track.modules.iter().filter(|m| m.source.is_none()) {
         found.extend(manifest_module(module, lint));
     }
     found

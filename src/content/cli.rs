@@ -53,11 +53,36 @@ fn run_check(dir: &Path, key: &str) -> Result<(), Failure> {
     Ok(())
 }
 
+/// Counts of the files' own items: an open-ended program's modules are counted where they live.
 fn totals(curriculum: &Curriculum) -> String {
-    let modules: Vec<_> = curriculum.tracks.iter().flat_map(|t| &t.modules).collect();
+    let modules: Vec<_> = curriculum
+        .tracks
+        .iter()
+        .filter(|t| !t.is_open())
+        .flat_map(|t| &t.modules)
+        .collect();
     let count = |f: fn(&super::model::Module) -> usize| modules.iter().map(|m| f(m)).sum::<usize>();
+    let open: Vec<String> = curriculum
+        .tracks
+        .iter()
+        .filter(|t| t.is_open())
+        .map(|t| {
+            let prompts: usize = t.modules.iter().map(|m| m.prompts.len()).sum();
+            format!(
+                "{} draws {} from {}",
+                t.id,
+                plural::count(prompts as u64, "prompt", "prompts"),
+                plural::count(t.modules.len() as u64, "module", "modules")
+            )
+        })
+        .collect();
+    let open = if open.is_empty() {
+        String::new()
+    } else {
+        format!(" ({})", open.join("; "))
+    };
     format!(
-        "{} tracks, {} modules, {} prompts, {} quiz items, {} reflections, {} commitment templates",
+        "{} tracks{open}, {} modules, {} prompts, {} quiz items, {} reflections, {} commitment templates",
         curriculum.tracks.len(),
         modules.len(),
         count(|m| m.prompts.len()),

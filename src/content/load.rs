@@ -15,6 +15,7 @@ use std::path::{Path, PathBuf};
 use super::model::{Curriculum, Module, Track};
 use super::parse::{self, Manifest, ModuleFile};
 use super::problem::{self, Problem, FILE_LEVEL};
+use crate::domain::pace::{MAX_DAYS, MIN_DAYS};
 
 /// The bot displays quiz options as letters A-D, so a fifth could not be shown.
 pub const MAX_OPTIONS: usize = 4;
@@ -93,6 +94,7 @@ pub fn read(dir: &Path) -> Loaded {
         read_track(dir, &folder, &mut loaded);
     }
     unique_track_ids(&mut loaded);
+    super::open_program::resolve(&mut loaded);
     unique_item_ids(&mut loaded);
     problem::sort(&mut loaded.problems);
     loaded
@@ -128,9 +130,15 @@ fn read_track(dir: &Path, folder: &str, loaded: &mut Loaded) {
         Ok(manifest) => manifest,
         Err(problem) => return loaded.problems.push(problem),
     };
+    if !manifest.draws_from.is_empty() {
+        let files = module_files(dir, folder, &mut loaded.problems);
+        super::open_program::read(manifest, &manifest_file, &files, loaded);
+        return;
+    }
     if !numbered_in_order(&manifest, &manifest_file, &mut loaded.problems) {
         return;
     }
+    days_in_range(&manifest, &manifest_file, &mut loaded.problems);
     let files = module_files(dir, folder, &mut loaded.problems);
     let track_index = loaded.curriculum.tracks.len();
     let mut track = Track {
@@ -138,6 +146,8 @@ fn read_track(dir: &Path, folder: &str, loaded: &mut Loaded) {
         title: manifest.title,
         version: manifest.version,
         description: manifest.description,
+        summary: manifest.summary,
+        draws_from: Vec::new(),
         modules: Vec::new(),
     };
     for entry in manifest.modules {
@@ -184,8 +194,21 @@ fn numbered_in_order(manifest: &Manifest, file: &str, problems: &mut Vec<Problem
     true
 }
 
+/// A cohort's pace starts from each module's `days`, and a module lasts 1 to 30 practice days.
+fn days_in_range(manifest: &Manifest, file: &str, problems: &mut Vec<Problem>) {
+    for module in &manifest.modules {
+        if !(MIN_DAYS..=MAX_DAYS).contains(&module.days) {
+            let message = format!(
+                "module {} has days = {}; a module lasts {MIN_DAYS} to {MAX_DAYS} practice days",
+                module.number, module.days
+            );
+            problems.push(Problem::new(file, FILE_LEVEL, message));
+        }
+    }
+}
+
 /// The `NN-<slug>.toml` files of a track folder by module number; reports other `.toml` files.
-fn module_files(
+pub(super) fn module_files(
     dir: &Path,
     folder: &str,
     problems: &mut Vec<Problem>,
@@ -256,6 +279,9 @@ fn read_module(
         title: entry.title,
         summary: entry.summary,
         outcomes: entry.outcomes,
+        everyday: entry.everyday,
+        days: entry.days,
+        source: None,
         prompts: Vec::new(),
         quiz: Vec::new(),
         reflections: Vec::new(),
@@ -358,9 +384,16 @@ fn unique_track_ids(loaded: &mut Loaded) {
 }
 
 /// Ids are unique across the whole curriculum: cohorts, attempts and reviews refer to them.
+/// (An open-ended program's modules are the same modules again, so they are not counted.)
 fn unique_item_ids(loaded: &mut Loaded) {
     let mut seen: HashMap<String, String> = HashMap::new();
-    for module in loaded.curriculum.tracks.iter().flat_map(|t| &t.modules) {
+    let own_modules = loaded
+        .curriculum
+        .tracks
+        .iter()
+        .filter(|t| !t.is_open())
+        .flat_map(|t| &t.modules);
+    for module in own_modules {
         let file = relative_file(module);
         for id in item_ids(module) {
             match seen.get(id) {

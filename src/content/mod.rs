@@ -7,6 +7,7 @@ pub mod fit;
 pub mod lint;
 pub mod load;
 pub mod model;
+pub mod open_program;
 mod parse;
 pub mod preview;
 pub mod problem;

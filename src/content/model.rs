@@ -1,12 +1,17 @@
-//! The curriculum as the bot uses it: tracks of seven modules, each with practice prompts,
-//! quiz items, reflection questions and commitment templates. Loaded once from `prompts/` and
-//! never changed while the bot runs (shared behind an `Arc`).
+//! The curriculum as the bot uses it: tracks of modules (seven in each program), each with
+//! practice prompts, quiz items, reflection questions and commitment templates, and open-ended
+//! programs (the Everyday program) made of the modules other tracks mark as everyday-interactions
+//! modules.
+//! Loaded once from `prompts/` and never changed while the bot runs (shared behind an `Arc`).
 
 use std::path::PathBuf;
 
 use serde::Deserialize;
 
-use crate::domain::FourA;
+use crate::domain::{CohortPlan, FourA, OpenPlan, Pace, Plan};
+
+/// A module's practice days when its manifest entry does not say (`days`).
+pub const DEFAULT_MODULE_DAYS: u32 = 5;
 
 #[derive(Debug, Clone, Default)]
 pub struct Curriculum {
@@ -19,6 +24,11 @@ pub struct Track {
     pub title: String,
     pub version: String,
     pub description: String,
+    /// One line shown with the track when an admin picks it (`/cohort create`).
+    pub summary: Option<String>,
+    /// For an open-ended program: the tracks whose everyday modules it draws from, in order
+    /// (its `modules` are copies of those). Empty for a track of its own modules.
+    pub draws_from: Vec<String>,
     pub modules: Vec<Module>,
 }
 
@@ -28,12 +38,26 @@ pub struct Module {
     pub title: String,
     pub summary: String,
     pub outcomes: Vec<String>,
+    /// `everyday = true` in the manifest: an everyday-interactions module, which open-ended
+    /// programs draw from.
+    pub everyday: bool,
+    /// A new cohort's practice days for this module (`days` in the manifest).
+    pub days: u32,
+    /// In an open-ended program: the track the module comes from.
+    pub source: Option<Source>,
     pub prompts: Vec<Prompt>,
     pub quiz: Vec<QuizItem>,
     pub reflections: Vec<Reflection>,
     pub commitments: Vec<CommitmentTemplate>,
     /// The file the items came from (for problem reports).
     pub file: PathBuf,
+}
+
+/// The track an open-ended program's module belongs to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Source {
+    pub track: String,
+    pub title: String,
 }
 
 /// A daily practice prompt: one concrete thing to notice or do today.
@@ -129,12 +153,35 @@ impl Track {
         self.modules.iter().find(|m| m.number == number)
     }
 
+    /// An open-ended program (no module order, no end), as opposed to a certification track.
+    pub fn is_open(&self) -> bool {
+        !self.draws_from.is_empty()
+    }
+
     /// Each module's prompts as (id, 4A tag), module 1 first: the input to a cohort's plan.
     pub fn plan_input(&self) -> Vec<Vec<(String, FourA)>> {
         self.modules
             .iter()
             .map(|m| m.prompts.iter().map(|p| (p.id.clone(), p.four_a)).collect())
             .collect()
+    }
+
+    /// Each module's default practice days, from the manifest.
+    pub fn default_pace(&self) -> Pace {
+        Pace::new(self.modules.iter().map(|m| m.days))
+    }
+
+    /// The plan and pace a new cohort on this track starts with, seeded by `seed`.
+    pub fn new_cohort_plan(&self, seed: u64) -> (CohortPlan, Pace) {
+        if self.is_open() {
+            let prompts: Vec<(String, FourA)> = self.plan_input().into_iter().flatten().collect();
+            (OpenPlan::build(&prompts, seed).into(), Pace::new([]))
+        } else {
+            (
+                Plan::build(&self.plan_input(), seed).into(),
+                self.default_pace(),
+            )
+        }
     }
 
     pub fn prompt(&self, id: &str) -> Option<(&Module, &Prompt)> {

@@ -11,7 +11,8 @@ use super::model::{CommitmentTemplate, Prompt, QuizItem, QuizOption, Reflection}
 use super::problem::{Problem, FILE_LEVEL};
 use crate::toml_error::{describe, line_at};
 
-/// `track.toml`.
+/// `track.toml`: a track of its own modules, or an open-ended program that `draws_from` other
+/// tracks' everyday modules and lists none of its own.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Manifest {
@@ -19,6 +20,12 @@ pub struct Manifest {
     pub title: String,
     pub version: String,
     pub description: String,
+    /// One line for the track's choice in `/cohort create`.
+    #[serde(default)]
+    pub summary: Option<String>,
+    #[serde(default)]
+    pub draws_from: Vec<String>,
+    #[serde(default)]
     pub modules: Vec<ManifestModule>,
 }
 
@@ -29,6 +36,16 @@ pub struct ManifestModule {
     pub title: String,
     pub summary: String,
     pub outcomes: Vec<String>,
+    /// An everyday-interactions module: open-ended programs draw from it.
+    #[serde(default)]
+    pub everyday: bool,
+    /// A new cohort's practice days for the module.
+    #[serde(default = "default_days")]
+    pub days: u32,
+}
+
+fn default_days() -> u32 {
+    super::model::DEFAULT_MODULE_DAYS
 }
 
 /// A module file before its items are typed: each item keeps its position for error lines.

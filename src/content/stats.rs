@@ -1,5 +1,7 @@
 //! `allybot content stats`: how much material each module holds, per kind and per 4A tag.
-//! The JSON shape is a contract (design/INTERFACE.md); the table is for people.
+//! The JSON shape is a contract (design/INTERFACE.md); the table is for people. An open-ended
+//! program is listed like a track; its modules are those it draws from, each with `from`
+//! naming the track it belongs to (so a sum over tracks can leave them out).
 
 use std::fmt::Write;
 
@@ -24,6 +26,9 @@ pub struct TrackStats {
 pub struct ModuleStats {
     pub number: u8,
     pub title: String,
+    /// For an open-ended program's module: the track it comes from.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub from: Option<String>,
     pub prompts: usize,
     pub quiz: usize,
     pub reflections: usize,
@@ -65,6 +70,7 @@ pub fn stats(curriculum: &Curriculum) -> Stats {
                 .map(|m| ModuleStats {
                     number: m.number,
                     title: m.title.clone(),
+                    from: m.source.as_ref().map(|s| s.track.clone()),
                     prompts: m.prompts.len(),
                     quiz: m.quiz.len(),
                     reflections: m.reflections.len(),
@@ -122,7 +128,11 @@ pub fn table(stats: &Stats) -> String {
         if index > 0 {
             out.push('\n');
         }
-        let _ = writeln!(out, "{} (version {})", track.id, track.version);
+        let _ = write!(out, "{} (version {})", track.id, track.version);
+        if track.modules.iter().any(|m| m.from.is_some()) {
+            out.push_str(": open-ended, drawn from the modules below");
+        }
+        out.push('\n');
         let _ = writeln!(out, "  {}  title", HEADER.join("  "));
         let mut total = [0usize; 8];
         for module in &track.modules {
@@ -130,7 +140,11 @@ pub fn table(stats: &Stats) -> String {
             for (sum, value) in total.iter_mut().zip(counts) {
                 *sum += value;
             }
-            row(&mut out, &module.number.to_string(), counts, &module.title);
+            let title = match &module.from {
+                Some(track) => format!("{} (from {track})", module.title),
+                None => module.title.clone(),
+            };
+            row(&mut out, &module.number.to_string(), counts, &title);
         }
         row(&mut out, "total", total, "");
     }
@@ -145,6 +159,7 @@ mod tests {
         let module = ModuleStats {
             number: 1,
             title: "Dimensions".into(),
+            from: None,
             prompts: 8,
             quiz: 10,
             reflections: 3,
@@ -174,6 +189,7 @@ mod tests {
         assert_eq!(module["number"], 1);
         assert_eq!(module["quiz"], 10);
         assert_eq!(module["four_a"]["accountability"], 2);
+        assert!(module.get("from").is_none(), "only for drawn modules");
     }
 
     #[test]

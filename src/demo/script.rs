@@ -1,5 +1,6 @@
-//! What happens in the demo: an admin sets a cohort up by commands, people join, and the cohort
-//! lives through its practice days.
+//! What happens in the demo: an admin sets a cohort up by commands on the Everyday program,
+//! people join, and the cohort lives through its practice days; the admin also looks at the
+//! module plan a certification cohort would follow.
 
 use anyhow::Context as _;
 use chrono::{Datelike, NaiveDate, Weekday};
@@ -9,6 +10,8 @@ use crate::domain::{resolve, SendTime};
 
 const ZONE: chrono_tz::Tz = chrono_tz::Europe::London;
 const COHORT: &str = "Northwind Allies";
+/// A certification cohort the admin sets up to look at its module plan.
+const CERTIFICATION: &str = "Northwind Accomplices";
 
 pub async fn play(stage: &mut Stage, days: u32) -> anyhow::Result<()> {
     set_up(stage).await?;
@@ -22,6 +25,7 @@ pub async fn play(stage: &mut Stage, days: u32) -> anyhow::Result<()> {
         }
         date = date.succ_opt().context("calendar")?;
     }
+    certification_plan(stage).await?;
     stage.transcript.heading("The admin checks on the cohort");
     let admin = stage.cast.admin;
     stage
@@ -83,7 +87,7 @@ async fn set_up(stage: &mut Stage) -> anyhow::Result<()> {
             "cohort create",
             &[
                 ("name", COHORT),
-                ("track", "accomplice"),
+                ("track", "everyday"),
                 ("start", "2026-11-23"),
             ],
         )
@@ -113,6 +117,34 @@ async fn set_up(stage: &mut Stage) -> anyhow::Result<()> {
     let invite = stage.sim.channel_messages(stage.cast.practice);
     let invite = invite.last().context("the invite message")?;
     stage.transcript.message("#allyship-practice", invite);
+    Ok(())
+}
+
+/// A certification track for comparison: its modules, their practice days and dates, and what
+/// its sixteenth day (the first of the everyday-interactions module) brings.
+async fn certification_plan(stage: &mut Stage) -> anyhow::Result<()> {
+    stage
+        .transcript
+        .heading("The admin looks at a certification track's module plan");
+    let admin = stage.cast.admin;
+    stage
+        .command(
+            admin,
+            "cohort create",
+            &[
+                ("name", CERTIFICATION),
+                ("track", "accomplice"),
+                ("start", "2027-01-04"),
+            ],
+        )
+        .await?;
+    stage
+        .command(
+            admin,
+            "cohort preview",
+            &[("cohort", CERTIFICATION), ("day", "16")],
+        )
+        .await?;
     Ok(())
 }
 

@@ -2,7 +2,7 @@
 //!
 //! A cohort's [`Plan`] is fixed when it is created (seeded per cohort, stored with it): each
 //! module's prompts in an order that rotates the 4 As from day to day, and a review order over
-//! the whole track. Day `n` belongs to module `(n - 1) / days_per_module + 1`. A module with
+//! the whole track. Which module day `n` belongs to is the cohort's [`Pace`]. A module with
 //! fewer prompts than days borrows prompts the cohort has not seen from other modules, nearest
 //! earlier modules first, so no prompt repeats until the whole track has been used. After the
 //! last module the cohort continues with review: first anything it never saw, then the track
@@ -15,7 +15,7 @@ use rand::seq::SliceRandom;
 use rand::SeedableRng;
 use serde::{Deserialize, Serialize};
 
-use super::FourA;
+use super::{FourA, Pace};
 
 /// A cohort's pinned prompt order.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -32,6 +32,8 @@ pub enum Stage {
     Module(u8),
     /// After the last module.
     Review,
+    /// An open-ended program (the Everyday program): no modules, no end.
+    Open,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -39,9 +41,7 @@ pub struct DayPlan {
     pub day: u32,
     pub stage: Stage,
     pub prompt_id: String,
-    /// The module the prompt comes from (differs from the stage's when borrowed or reviewing).
-    pub prompt_module: u8,
-    /// True when the prompt was already used on an earlier day (review cycles only).
+    /// True when the prompt was already used on an earlier day.
     pub repeat: bool,
 }
 
@@ -67,27 +67,17 @@ impl Plan {
         self.modules.len() as u8
     }
 
-    /// The stage of practice day `day`.
-    pub fn stage(&self, day: u32, days_per_module: u32) -> Stage {
-        let index = (day.max(1) - 1) / days_per_module.max(1);
-        if index < self.modules.len() as u32 {
-            Stage::Module(index as u8 + 1)
-        } else {
-            Stage::Review
+    /// The stage of practice day `day` at `pace`.
+    pub fn stage(&self, day: u32, pace: &Pace) -> Stage {
+        match pace.module_of_day(day) {
+            Some(module) if usize::from(module) <= self.modules.len() => Stage::Module(module),
+            _ => Stage::Review,
         }
     }
 
-    fn module_of(&self, id: &str) -> u8 {
-        self.modules
-            .iter()
-            .position(|m| m.iter().any(|p| p == id))
-            .map_or(0, |i| i as u8 + 1)
-    }
-
-    /// What practice day `day` (1-based) brings, at `days_per_module`. `None` only for an
-    /// empty plan.
-    pub fn day(&self, day: u32, days_per_module: u32) -> Option<DayPlan> {
-        self.day_among(day, days_per_module, |_| true)
+    /// What practice day `day` (1-based) brings at `pace`. `None` only for an empty plan.
+    pub fn day(&self, day: u32, pace: &Pace) -> Option<DayPlan> {
+        self.day_among(day, pace, |_| true)
     }
 
     /// Like [`Plan::day`], using only prompts for which `known` holds: a prompt removed from
@@ -95,10 +85,9 @@ impl Plan {
     pub fn day_among(
         &self,
         day: u32,
-        days_per_module: u32,
+        pace: &Pace,
         known: impl Fn(&str) -> bool,
     ) -> Option<DayPlan> {
-        let pace = days_per_module.max(1);
         let target = day.max(1);
         let mut used: HashSet<&str> = self
             .review
@@ -120,12 +109,10 @@ impl Plan {
             };
             used.insert(id);
             if current == target {
-                let prompt_module = self.module_of(id);
                 return Some(DayPlan {
                     day: current,
                     stage,
                     prompt_id: id.to_owned(),
-                    prompt_module,
                     repeat,
                 });
             }
@@ -140,7 +127,7 @@ impl Plan {
         let count = self.modules.len();
         let current = match stage {
             Stage::Module(m) => m as usize - 1,
-            Stage::Review => count,
+            Stage::Review | Stage::Open => count,
         };
         let unused = |id: &&'a String| !used.contains(id.as_str());
         let own = self
@@ -196,6 +183,10 @@ fn rotate_four_as(prompts: &[(String, FourA)], seed: u64) -> Vec<String> {
 mod tests {
     use super::*;
 
+    fn even(days: u32) -> Pace {
+        Pace::uniform(days, 4)
+    }
+
     fn track(sizes: &[usize]) -> Vec<Vec<(String, FourA)>> {
         sizes
             .iter()
@@ -239,7 +230,7 @@ mod tests {
         for pace in [1, 5, 10, 30] {
             let total = 64;
             let ids: Vec<String> = (1..=total)
-                .map(|d| plan.day(d, pace).unwrap().prompt_id)
+                .map(|d| plan.day(d, &even(pace)).unwrap().prompt_id)
                 .collect();
             let unique: HashSet<&String> = ids.iter().collect();
             assert_eq!(unique.len(), total as usize, "pace {pace}");
@@ -249,24 +240,26 @@ mod tests {
     #[test]
     fn modules_follow_the_pace_and_review_follows_the_last_module() {
         let plan = Plan::build(&track(&[8, 8]), 1);
-        assert_eq!(plan.day(1, 5).unwrap().stage, Stage::Module(1));
-        assert_eq!(plan.day(6, 5).unwrap().stage, Stage::Module(2));
-        let after = plan.day(11, 5).unwrap();
+        let five = Pace::uniform(5, 2);
+        assert_eq!(plan.day(1, &five).unwrap().stage, Stage::Module(1));
+        assert_eq!(plan.day(6, &five).unwrap().stage, Stage::Module(2));
+        let after = plan.day(11, &five).unwrap();
         assert_eq!(after.stage, Stage::Review);
         assert!(!after.repeat, "unseen leftovers come first");
-        let much_later = plan.day(40, 5).unwrap();
+        let much_later = plan.day(40, &five).unwrap();
         assert!(much_later.repeat, "then the track again");
     }
 
     #[test]
     fn a_prompt_removed_from_the_curriculum_is_passed_over() {
         let plan = Plan::build(&track(&[8]), 2);
-        let first = plan.day(1, 5).unwrap().prompt_id;
-        let without = plan.day_among(1, 5, |id| id != first).unwrap();
+        let five = Pace::uniform(5, 1);
+        let first = plan.day(1, &five).unwrap().prompt_id;
+        let without = plan.day_among(1, &five, |id| id != first).unwrap();
         assert_ne!(without.prompt_id, first);
         assert_eq!(
             without.prompt_id,
-            plan.day(2, 5).unwrap().prompt_id,
+            plan.day(2, &five).unwrap().prompt_id,
             "the next one moves up"
         );
     }
@@ -274,8 +267,24 @@ mod tests {
     #[test]
     fn a_short_module_borrows_from_an_earlier_one_first() {
         let plan = Plan::build(&track(&[8, 2]), 5);
-        let day8 = plan.day(8, 5).unwrap(); // module 2, third day: module 2 has only two prompts
+        let day8 = plan.day(8, &Pace::uniform(5, 2)).unwrap(); // module 2 has only two prompts
         assert_eq!(day8.stage, Stage::Module(2));
-        assert_eq!(day8.prompt_module, 1);
+        assert!(day8.prompt_id.starts_with("m1-"), "{}", day8.prompt_id);
+    }
+
+    #[test]
+    fn a_module_with_more_days_holds_the_cohort_longer_and_uses_more_of_its_own_prompts() {
+        let plan = Plan::build(&track(&[8, 8, 8, 40, 8]), 9);
+        let pace = Pace::new([5, 5, 5, 15, 5]);
+        for day in 16..=30 {
+            let planned = plan.day(day, &pace).unwrap();
+            assert_eq!(planned.stage, Stage::Module(4), "day {day}");
+            assert!(
+                planned.prompt_id.starts_with("m4-"),
+                "{}",
+                planned.prompt_id
+            );
+        }
+        assert_eq!(plan.day(31, &pace).unwrap().stage, Stage::Module(5));
     }
 }

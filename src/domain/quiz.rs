@@ -1,7 +1,8 @@
 //! Which questions a quiz asks, and in what order its options appear.
 //!
 //! A quiz draws from the modules a cohort has reached (the current module and earlier ones, or
-//! every module once it is in review), or from one module on request. Items due for spaced
+//! every module once it is in review, and always every module of an open-ended program), or
+//! from one module on request. Items due for spaced
 //! review come first (the longest overdue first), then items the person has never answered,
 //! then the rest (scheduled for later, then retired). No item appears twice in one quiz.
 //! Randomness comes from a seeded RNG passed in, so a quiz is reproducible from its seed.
@@ -30,12 +31,14 @@ pub struct Picked {
     pub review: bool,
 }
 
-/// The modules a quiz draws from.
-pub fn modules_for(stage: Stage, requested: Option<u8>, module_count: u8) -> Vec<u8> {
+/// The modules a quiz draws from, of the track's `modules` (their numbers).
+pub fn modules_for(stage: Stage, requested: Option<u8>, modules: &[u8]) -> Vec<u8> {
     match (requested, stage) {
         (Some(module), _) => vec![module],
-        (None, Stage::Module(current)) => (1..=current.min(module_count)).collect(),
-        (None, Stage::Review) => (1..=module_count).collect(),
+        (None, Stage::Module(current)) => {
+            modules.iter().copied().filter(|m| *m <= current).collect()
+        }
+        (None, Stage::Review | Stage::Open) => modules.to_vec(),
     }
 }
 
@@ -222,12 +225,15 @@ mod tests {
 
     #[test]
     fn a_quiz_draws_from_the_current_and_earlier_modules_unless_one_is_asked_for() {
-        assert_eq!(modules_for(Stage::Module(3), None, 7), vec![1, 2, 3]);
+        let seven: Vec<u8> = (1..=7).collect();
+        assert_eq!(modules_for(Stage::Module(3), None, &seven), vec![1, 2, 3]);
+        assert_eq!(modules_for(Stage::Review, None, &seven), seven);
+        assert_eq!(modules_for(Stage::Module(3), Some(6), &seven), vec![6]);
         assert_eq!(
-            modules_for(Stage::Review, None, 7),
-            (1..=7).collect::<Vec<_>>()
+            modules_for(Stage::Open, None, &[4, 2]),
+            vec![4, 2],
+            "an open-ended program: every module it draws from"
         );
-        assert_eq!(modules_for(Stage::Module(3), Some(6), 7), vec![6]);
     }
 
     #[test]

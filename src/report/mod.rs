@@ -4,6 +4,7 @@
 
 pub mod chart;
 pub mod figures;
+pub mod position;
 pub mod reading;
 pub mod streaks;
 
@@ -12,7 +13,7 @@ use chrono::NaiveDate;
 use crate::content::model::Track;
 use crate::domain::kanon::{Counted, Rules, Shown};
 use crate::domain::summary_week::{midnight, Window};
-use crate::domain::{PracticeCalendar, Stage};
+use crate::domain::PracticeCalendar;
 use crate::store::{Cohort, CountWindow, Store, StoreError, StoredSummary};
 
 pub use chart::ChartWeek;
@@ -157,27 +158,16 @@ fn chart_week(figures: &Figures) -> ChartWeek {
     }
 }
 
-/// Where the cohort is at the end of `until`: "Day 12 · Module 3 of 7: …".
+/// Where the cohort is at the end of `until`: "Day 5 · Action · Module 1: …".
 fn position(subject: &Subject<'_>, until: NaiveDate) -> String {
-    let calendar = subject.calendar;
-    let last_day = (0..366)
-        .map(|back| until - chrono::Duration::days(back))
-        .take_while(|d| *d >= calendar.start)
-        .find_map(|d| calendar.day_number(d));
-    let Some(day) = last_day else {
+    if until < subject.calendar.start {
         return "Not started yet".to_owned();
-    };
-    let cohort = subject.cohort;
-    let modules = cohort.plan.module_count();
-    match cohort.plan.stage(day, cohort.days_per_module) {
-        Stage::Module(number) => {
-            let title = subject
-                .track
-                .and_then(|t| t.module(number))
-                .map(|m| format!(": {}", m.title))
-                .unwrap_or_default();
-            format!("Day {day} · Module {number} of {modules}{title}")
-        }
-        Stage::Review => format!("Day {day} · reviewing all {modules} modules"),
+    }
+    match subject.track {
+        Some(track) => position::day_line(track, subject.cohort, subject.calendar, until),
+        None => format!(
+            "Day {}",
+            crate::domain::quiz::current_day(subject.calendar, until)
+        ),
     }
 }

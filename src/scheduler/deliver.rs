@@ -68,9 +68,7 @@ impl Job {
                 nonce: delivery.nonce.clone(),
                 track: cohort.track.clone(),
                 prompt_id: delivery.prompt_id.clone(),
-                stage: cohort
-                    .plan
-                    .stage(delivery.day_number, cohort.days_per_module),
+                stage: cohort.plan.stage(delivery.day_number, &cohort.pace),
                 day: delivery.day_number,
                 late_due,
             },

@@ -135,7 +135,7 @@ impl<O: Outbound> Scheduler<O> {
     pub(crate) fn day_plan(&self, cohort: &Cohort, day: u32) -> Option<DayPlan> {
         let track = self.curriculum.track(&cohort.track);
         let known = |id: &str| track.is_some_and(|t| t.prompt(id).is_some());
-        cohort.plan.day_among(day, cohort.days_per_module, known)
+        cohort.plan.day_among(day, &cohort.pace, known)
     }
 
     fn claim_for<'a>(

@@ -7,7 +7,7 @@ use chrono_tz::Tz;
 
 use super::convert::{from_db_time, id_from_db, id_to_db, parse_date, to_db_time};
 use super::{Store, StoreError, StoreResult};
-use crate::domain::{Pause, Plan, PracticeCalendar, SendTime, WorkWeek};
+use crate::domain::{CohortPlan, Pace, Pause, PracticeCalendar, SendTime, WorkWeek};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Cohort {
@@ -16,14 +16,15 @@ pub struct Cohort {
     pub name: String,
     pub track: String,
     pub track_version: String,
-    pub plan: Plan,
+    pub plan: CohortPlan,
+    /// Practice days per module (none for an open-ended program).
+    pub pace: Pace,
     pub start: NaiveDate,
     pub channel_id: Option<u64>,
     pub channel_set_at: Option<DateTime<Utc>>,
     pub send_time: SendTime,
     pub timezone: Tz,
     pub week: WorkWeek,
-    pub days_per_module: u32,
     pub archived: bool,
     /// Why deliveries stopped (a dead channel, lost access); `None` while they flow.
     pub stopped_reason: Option<String>,
@@ -37,7 +38,8 @@ pub struct NewCohort<'a> {
     pub name: &'a str,
     pub track: &'a str,
     pub track_version: &'a str,
-    pub plan: &'a Plan,
+    pub plan: &'a CohortPlan,
+    pub pace: &'a Pace,
     pub seed: u64,
     pub start: NaiveDate,
     pub created_by: u64,
@@ -64,6 +66,7 @@ struct CohortRow {
     timezone: String,
     weekdays: String,
     days_per_module: i64,
+    module_days: Option<String>,
     status: String,
     stopped_reason: Option<String>,
     permission_failures: i64,
@@ -72,25 +75,37 @@ struct CohortRow {
 
 const COLUMNS: &str =
     "cohort_id, guild_id, name, track, track_version, plan, start_date, channel_id, \
-    channel_set_at, send_time, timezone, weekdays, days_per_module, status, stopped_reason, \
-    permission_failures, created_at";
+    channel_set_at, send_time, timezone, weekdays, days_per_module, module_days, status, \
+    stopped_reason, permission_failures, created_at";
 
 impl TryFrom<CohortRow> for Cohort {
     type Error = StoreError;
 
     fn try_from(row: CohortRow) -> Result<Self, StoreError> {
         let corrupt = |what: &str| StoreError::Corrupt(format!("cohort {}: {what}", row.cohort_id));
+        let plan: CohortPlan = serde_json::from_str(&row.plan).map_err(|_| corrupt("plan"))?;
+        let pace = match &row.module_days {
+            Some(days) => Pace::parse(days).ok_or_else(|| corrupt("module_days"))?,
+            // Created before per-module pacing: every module at the one pace it had.
+            None => Pace::uniform(
+                u32::try_from(row.days_per_module).unwrap_or(5),
+                plan.module_count(),
+            ),
+        };
+        if pace.days().len() != plan.module_count() {
+            return Err(corrupt("module_days"));
+        }
         Ok(Cohort {
             id: row.cohort_id,
             guild_id: id_from_db(row.guild_id),
-            plan: serde_json::from_str(&row.plan).map_err(|_| corrupt("plan"))?,
+            plan,
+            pace,
             start: parse_date(&row.start_date).ok_or_else(|| corrupt("start_date"))?,
             channel_id: row.channel_id.map(id_from_db),
             channel_set_at: row.channel_set_at.map(from_db_time),
             send_time: SendTime::parse(&row.send_time).map_err(|_| corrupt("send_time"))?,
             timezone: row.timezone.parse().map_err(|_| corrupt("timezone"))?,
             week: WorkWeek::parse(&row.weekdays).map_err(|_| corrupt("weekdays"))?,
-            days_per_module: u32::try_from(row.days_per_module).unwrap_or(5),
             archived: row.status == "archived",
             stopped_reason: row.stopped_reason,
             permission_failures: u32::try_from(row.permission_failures).unwrap_or(0),
@@ -132,14 +147,15 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         let id: i64 = sqlx::query_scalar(
-            "INSERT INTO cohorts (guild_id, name, track, track_version, plan, seed, start_date, created_by, created_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) RETURNING cohort_id",
+            "INSERT INTO cohorts (guild_id, name, track, track_version, plan, module_days, seed, start_date, created_by, created_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) RETURNING cohort_id",
         )
         .bind(id_to_db(new.guild_id))
         .bind(new.name)
         .bind(new.track)
         .bind(new.track_version)
         .bind(plan)
+        .bind(new.pace.to_db())
         .bind(new.seed as i64)
         .bind(new.start.to_string())
         .bind(id_to_db(new.created_by))
@@ -278,10 +294,11 @@ impl Store {
         Ok(())
     }
 
-    pub async fn set_pace(&self, cohort: i64, days_per_module: u32) -> StoreResult<()> {
-        sqlx::query("UPDATE cohorts SET days_per_module = ?2 WHERE cohort_id = ?1")
+    /// Stores a cohort's practice days per module (from `/cohort pace`).
+    pub async fn set_pace(&self, cohort: i64, pace: &Pace) -> StoreResult<()> {
+        sqlx::query("UPDATE cohorts SET module_days = ?2 WHERE cohort_id = ?1")
             .bind(cohort)
-            .bind(i64::from(days_per_module))
+            .bind(pace.to_db())
             .execute(self.pool())
             .await?;
         Ok(())
@@ -499,7 +516,7 @@ impl Store {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::FourA;
+    use crate::domain::{FourA, Plan};
     use crate::store::{CreateOutcome, NewCohort};
 
     fn date(text: &str) -> NaiveDate {
@@ -507,13 +524,14 @@ mod tests {
     }
 
     async fn cohort(store: &Store, name: &str) -> Cohort {
-        let plan = Plan::build(&[vec![("p1".to_owned(), FourA::Action)]], 1);
+        let plan = Plan::build(&[vec![("p1".to_owned(), FourA::Action)]], 1).into();
         let new = NewCohort {
             guild_id: 1,
             name,
             track: "accomplice",
             track_version: "1",
             plan: &plan,
+            pace: &Pace::new([5]),
             seed: 1,
             start: date("2026-11-23"),
             created_by: 1,

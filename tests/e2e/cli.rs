@@ -273,7 +273,13 @@ fn the_demo_sets_a_cohort_up_by_commands_plays_its_days_and_exits_0() {
     let printed = String::from_utf8_lossy(&output.stdout);
     assert!(output.status.success(), "{}{}", printed, stderr(&output));
     for expected in [
-        "/cohort create name:Northwind Allies track:accomplice",
+        "/cohort create name:Northwind Allies track:everyday",
+        "Day 3 · ",
+        " · Everyday Allyship Practice",
+        "A quick quiz from Everyday Allyship Practice",
+        "/cohort preview cohort:Northwind Accomplices day:16",
+        "4. Allyship in Everyday Interactions: 15 practice days, days 16–30",
+        "Today: Day 3 · ",
         "/cohort schedule cohort:Northwind Allies time:09:00 timezone:Europe/London",
         "clicks [Join]",
         "Practice day 3",

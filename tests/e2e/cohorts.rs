@@ -29,6 +29,11 @@ fn footer(message: &SimMessage) -> String {
 
 /// A guild with a #nudges channel and a cohort "Blue" on it, set up by the owner's commands.
 pub async fn with_cohort(schedule: &[(&str, &str)]) -> (Harness, u64) {
+    with_cohort_on("accomplice", schedule).await
+}
+
+/// Like [`with_cohort`], on `track`.
+pub async fn with_cohort_on(track: &str, schedule: &[(&str, &str)]) -> (Harness, u64) {
     let harness = Harness::start().await;
     let nudges = harness.sim.add_text_channel(harness.guild, "nudges");
     let owner = harness.owner;
@@ -36,11 +41,7 @@ pub async fn with_cohort(schedule: &[(&str, &str)]) -> (Harness, u64) {
         .command(
             owner,
             "cohort create",
-            &[
-                ("name", "Blue"),
-                ("track", "accomplice"),
-                ("start", "2026-11-23"),
-            ],
+            &[("name", "Blue"), ("track", track), ("start", "2026-11-23")],
         )
         .await;
     assert!(

@@ -3,7 +3,7 @@
 
 use std::time::{Duration, Instant};
 
-use allybot::domain::{Plan, SendTime, WorkWeek};
+use allybot::domain::{SendTime, WorkWeek};
 use allybot::sim::permissions::SEND_MESSAGES;
 use allybot::sim::{Fault, FaultKind, Overwrite, OverwriteTarget, SimMessage};
 use allybot::store::{CreateOutcome, NewCohort, Store};
@@ -33,13 +33,14 @@ pub async fn seed_cohorts(
     let mut channels = Vec::with_capacity(count);
     for i in 0..count {
         let channel = harness_sim.add_text_channel(guild, &format!("cohort-{i}"));
-        let plan = Plan::build(&track.plan_input(), i as u64);
+        let (plan, pace) = track.new_cohort_plan(i as u64);
         let new = NewCohort {
             guild_id: guild,
             name: &format!("Cohort {i}"),
             track: &track.id,
             track_version: &track.version,
             plan: &plan,
+            pace: &pace,
             seed: i as u64,
             start: NaiveDate::from_ymd_opt(2026, 11, 23).unwrap(),
             created_by: 1,

@@ -91,6 +91,7 @@ fn exported_as(table: &str) -> &str {
     match table {
         "reflection_consents" => "reflection_consent",
         "participant_settings" => "settings",
+        "summary_baselines" => "summary_counted_in",
         other => other,
     }
 }

@@ -137,7 +137,13 @@ async fn a_week_of_practice_is_summarised_once_with_hand_checked_figures_and_a_c
     let text = summary.text();
     assert!(text.contains("Weekly summary · Blue"), "{text}");
     assert!(text.contains("Mon 23 Nov – Sun 29 Nov 2026"), "{text}");
-    assert!(text.contains("Day 5 · Module 1 of 7"), "{text}");
+    assert!(
+        text.contains(&format!(
+            "Day 5 · {} · Module 1: General Dimensions",
+            tags[4]
+        )),
+        "{text}"
+    );
     assert_eq!(field(summary, "Members").as_deref(), Some("5"));
     assert_eq!(
         field(summary, "Practised").as_deref(),
@@ -583,4 +589,39 @@ async fn non_admins_get_no_org_or_report_and_a_forged_command_changes_nothing() 
         .unwrap();
     assert_eq!(settings.min_group_size, None);
     assert_eq!(settings.summary_channel, None);
+}
+
+#[tokio::test]
+async fn someone_counted_can_export_and_delete_it_and_their_deletion_withholds_the_next_figures_to_date(
+) {
+    let (harness, nudges) = with_cohort(&[("time", "09:00"), ("timezone", "UTC")]).await;
+    let channel = summary_channel(&harness).await;
+    let six = join(&harness, &["Ada", "Bea", "Cy", "Dev", "Eli", "Fay"]).await;
+    let week: Vec<(&str, Vec<u64>)> = WEEK_ONE.iter().map(|d| (*d, six.clone())).collect();
+    practise(&harness, nudges, &week).await;
+    summary_time(&harness, "2026-11-30").await;
+
+    let export = harness.command(six[0], "privacy export", &[]).await;
+    let (_, bytes) = &export.message().attachments[0];
+    let document: Value = serde_json::from_slice(bytes).unwrap();
+    assert_eq!(document["data"]["summary_counted_in"][0]["cohort"], "Blue");
+
+    let confirm = harness.command(six[0], "privacy delete", &[]).await;
+    let button = confirm.message().button("Delete all my data").unwrap();
+    harness
+        .press(six[0], confirm.message().id, &button.custom_id)
+        .await;
+    let left = harness.bot().store().rows_mentioning(six[0]).await.unwrap();
+    assert!(left.is_empty(), "rows still keyed to the person: {left:?}");
+
+    let second: Vec<(&str, Vec<u64>)> = ["2026-11-30", "2026-12-01"]
+        .iter()
+        .map(|d| (*d, six[1..].to_vec()))
+        .collect();
+    practise(&harness, nudges, &second).await;
+    summary_time(&harness, "2026-12-07").await;
+    let latest = summaries(&harness, channel).remove(1);
+    assert_eq!(field(&latest, "Members").as_deref(), Some("5"));
+    let since = field(&latest, "Since the start").unwrap();
+    assert!(since.starts_with("Withheld this time"), "{since}");
 }

@@ -4,7 +4,6 @@
 
 use std::time::{Duration, Instant};
 
-use allybot::domain::Plan;
 use allybot::sim::{Fault, FaultKind, SimMessage, SimOptions, Simulator};
 use allybot::store::{CreateOutcome, NewCohort, Store};
 use axum::http::Method;
@@ -21,13 +20,10 @@ const COHORTS_EACH: usize = 10;
 async fn seed(world: &World, owner: u64) -> Vec<u64> {
     let store = Store::open(&world.db_url).await.unwrap();
     let created = at("2026-11-23T08:00:00Z");
-    let plan = Plan::build(
-        &[vec![(
-            "acc-m1-p01".to_owned(),
-            allybot::domain::FourA::Awareness,
-        )]],
-        1,
-    );
+    let settings = allybot::config::load(None, &[]).unwrap();
+    let curriculum = allybot::app::load_curriculum(&settings).unwrap();
+    let track = curriculum.track("accomplice").unwrap();
+    let (plan, pace) = track.new_cohort_plan(1);
     let mut channels = Vec::new();
     for org in 0..ORGANISATIONS {
         let guild = if org == 0 {
@@ -45,9 +41,10 @@ async fn seed(world: &World, owner: u64) -> Vec<u64> {
             let new = NewCohort {
                 guild_id: guild,
                 name: &format!("Cohort {org}-{i}"),
-                track: "accomplice",
-                track_version: "1",
+                track: &track.id,
+                track_version: &track.version,
                 plan: &plan,
+                pace: &pace,
                 seed: 1,
                 start: NaiveDate::from_ymd_opt(2026, 11, 23).unwrap(),
                 created_by: owner,

@@ -19,7 +19,9 @@ pub async fn privacy(_ctx: Context<'_>) -> Result<(), Error> {
 /// Exactly what allybot keeps about you, who can see it, and for how long.
 #[poise::command(slash_command)]
 pub async fn info(ctx: Context<'_>) -> Result<(), Error> {
-    ctx.send(privacy::info(ctx.data()).into_reply()).await?;
+    let guild = ctx.guild_id().map(|g| g.get());
+    ctx.send(privacy::info(ctx.data(), guild).await.into_reply())
+        .await?;
     Ok(())
 }
 

@@ -10,7 +10,7 @@ use super::Outcome;
 use crate::bot::commands::support::timestamp;
 use crate::bot::render::{commitment_modal, commitment_text};
 use crate::bot::{Data, Error};
-use crate::content::model::CommitmentTemplate;
+use crate::content::model::{CommitmentTemplate, Module};
 use crate::domain::local_time::local_date;
 use crate::domain::{resolve, Stage};
 use crate::store::{Cohort, CommitOutcome, NewCommitment};
@@ -62,7 +62,8 @@ pub async fn open_form(data: &Data, guild: u64, user: u64) -> Result<Outcome, Er
     Ok(Outcome::Form(commitment_modal(when, will)))
 }
 
-/// One of the current module's commitment templates, rotating by practice day.
+/// One of the current module's commitment templates (of every module, on an open-ended
+/// program), rotating by practice day.
 async fn example<'a>(
     data: &'a Data,
     cohort: &Cohort,
@@ -76,13 +77,14 @@ async fn example<'a>(
         .filter_map(|back| calendar.day_number(today - Duration::days(back)))
         .next()
         .unwrap_or(1);
-    let module = match cohort.plan.stage(day, cohort.days_per_module) {
-        Stage::Module(number) => track.module(number),
-        Stage::Review => track.modules.last(),
+    // An open-ended program's templates come from every module it draws from.
+    let modules: Vec<&Module> = match cohort.plan.stage(day, &cohort.pace) {
+        Stage::Module(number) => track.module(number).into_iter().collect(),
+        Stage::Review => track.modules.last().into_iter().collect(),
+        Stage::Open => track.modules.iter().collect(),
     };
-    Ok(module
-        .filter(|m| !m.commitments.is_empty())
-        .map(|m| &m.commitments[day as usize % m.commitments.len()]))
+    let templates: Vec<&CommitmentTemplate> = modules.iter().flat_map(|m| &m.commitments).collect();
+    Ok((!templates.is_empty()).then(|| templates[day as usize % templates.len()]))
 }
 
 fn parse_days(text: &str) -> Option<u32> {

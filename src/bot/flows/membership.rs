@@ -7,7 +7,7 @@ use crate::bot::components::ComponentAction;
 use crate::bot::{Data, Error};
 use crate::store::{Cohort, JoinOutcome};
 
-fn welcome(data: &Data, cohort: &Cohort) -> String {
+fn welcome(cohort: &Cohort, k: u32) -> String {
     let channel = cohort
         .channel_id
         .map_or("your cohort's channel".to_owned(), |c| format!("<#{c}>"));
@@ -20,7 +20,7 @@ fn welcome(data: &Data, cohort: &Cohort) -> String {
         cohort.name,
         cohort.send_time,
         cohort.timezone.name(),
-        data.settings.privacy.min_group_size
+        k
     )
 }
 
@@ -33,7 +33,8 @@ pub async fn join(data: &Data, guild: u64, user: u64, cohort: &Cohort) -> Result
     {
         JoinOutcome::Joined => {
             tracing::info!(cohort_id = cohort.id, user_id = user, "joined cohort");
-            Ok(Answer::text(welcome(data, cohort)))
+            let k = data.group_minimum(Some(guild)).await;
+            Ok(Answer::text(welcome(cohort, k)))
         }
         JoinOutcome::AlreadyIn => Ok(Answer::text(format!(
             "You're already in **{}**. See you at the next nudge!",
@@ -69,7 +70,8 @@ pub async fn switch(data: &Data, guild: u64, user: u64, cohort: &Cohort) -> Resu
         .switch_cohort(guild, cohort.id, user, data.clock.now())
         .await?;
     tracing::info!(cohort_id = cohort.id, user_id = user, "switched cohort");
-    Ok(Answer::text(welcome(data, cohort)))
+    let k = data.group_minimum(Some(guild)).await;
+    Ok(Answer::text(welcome(cohort, k)))
 }
 
 pub async fn leave(data: &Data, guild: u64, user: u64) -> Result<Answer, Error> {

@@ -86,9 +86,7 @@ pub async fn today(data: &Data, guild: u64, user: u64) -> Result<Answer, Error> 
         .ok_or_else(|| user_error(STALE))?;
     let view = NudgeView {
         track,
-        stage: cohort
-            .plan
-            .stage(delivery.day_number, cohort.days_per_module),
+        stage: cohort.plan.stage(delivery.day_number, &cohort.pace),
         prompt_module: module,
         prompt,
         day: delivery.day_number,

@@ -15,7 +15,7 @@ use crate::bot::{Data, Error};
 /// The documented export format (docs/PRIVACY.md).
 pub const EXPORT_FORMAT: &str = "allybot-export/1";
 
-pub fn info(data: &Data) -> Answer {
+pub async fn info(data: &Data, guild: Option<u64>) -> Answer {
     let privacy = &data.settings.privacy;
     Answer::text(format!(
         "**What allybot keeps about you**\n\
@@ -27,12 +27,12 @@ pub fn info(data: &Data) -> Answer {
          • Your check-in answers, which days a check-in DM was sent to you, your settings (time zone, \
          reminders, quiet hours) and that you agreed to store reflections.\n\n\
          **Who sees it:** only you. Admins see how many people are in a cohort, never what any one of \
-         them did; progress totals count only groups of at least {k} people. Nothing here is used for \
-         employment decisions.\n\
+         them did; their weekly summaries count only groups of at least {k} people. Nothing here is used \
+         for employment decisions.\n\
          **Not kept:** your messages, your roles, anything you didn't give the bot.\n\
          `/privacy export` sends you all of it as a file; `/privacy delete` removes all of it.",
         days = privacy.reflection_retention_days,
-        k = privacy.min_group_size,
+        k = data.group_minimum(guild).await,
     ))
 }
 

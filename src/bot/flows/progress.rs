@@ -1,4 +1,5 @@
-//! `/progress`: the person's own practice, kindly: a streak that forgives a missed day a week,
+//! `/progress`: the person's own practice, kindly: where the cohort is ("Day 23 · Advocacy ·
+//! Everyday Allyship Practice"), a streak that forgives a missed day a week,
 //! consistency over the last 28 practice days, quizzes by module, commitments, and what is next.
 //! Days are counted in the person's local time (their `/settings` zone, else the cohort's).
 
@@ -10,7 +11,7 @@ use poise::serenity_prelude as serenity;
 use super::membership::not_in_a_cohort;
 use super::Answer;
 use crate::bot::commands::support::timestamp;
-use crate::bot::render::ACCENT;
+use crate::bot::render::{self, ACCENT};
 use crate::bot::{Data, Error};
 use crate::domain::local_time::local_date;
 use crate::domain::streak::{consistency, streak};
@@ -133,9 +134,14 @@ pub async fn progress(data: &Data, guild: Option<u64>, user: u64) -> Result<Answ
             format!("Next check-in {}", timestamp(checkin, 'F'))
         });
     }
-    let embed = serenity::CreateEmbed::new()
+    let mut embed = serenity::CreateEmbed::new()
         .title(format!("Your practice in {}", cohort.name))
-        .colour(ACCENT)
+        .colour(ACCENT);
+    if let Some(track) = data.curriculum.track(&cohort.track) {
+        let cohort_today = local_date(now, cohort.timezone);
+        embed = embed.description(render::day_line(track, &cohort, &calendar, cohort_today));
+    }
+    let embed = embed
         .field("Streak", streak_text, false)
         .field("Consistency", consistency_text, false)
         .field("Quizzes", quiz_text, false)

@@ -1,5 +1,6 @@
 //! Quizzes. `/quiz [module]` and the nudge's Quiz me both start a quiz through [`start_in`]:
-//! questions from the person's cohort's track, chosen by the pure rules of
+//! questions from the person's cohort's track (on an open-ended program, from every module it
+//! draws from; `module:N` then names one of those by its number), chosen by the pure rules of
 //! [`crate::domain::quiz`] and fixed in the database with their option order, so every button
 //! on the quiz keeps working after a restart. The buttons themselves are handled in [`steps`].
 
@@ -18,6 +19,7 @@ use crate::bot::errors::user_error;
 use crate::bot::render::{self, QuestionView, Revisit};
 use crate::bot::{Data, Error};
 use crate::content::model::Track;
+use crate::domain::plural;
 use crate::domain::quiz::{self, Candidate};
 use crate::domain::spacing::Review;
 use crate::store::{Cohort, NewQuiz, QuizQuestion, QuizSource};
@@ -76,8 +78,12 @@ async fn start_in(
     let calendar = data.store.calendar(cohort).await?;
     let stage = cohort
         .plan
-        .stage(quiz::current_day(&calendar, today), cohort.days_per_module);
-    let modules = quiz::modules_for(stage, module, track.modules.len() as u8);
+        .stage(quiz::current_day(&calendar, today), &cohort.pace);
+    let numbers: Vec<u8> = track.modules.iter().map(|m| m.number).collect();
+    if let Some(asked) = module.filter(|m| track.is_open() && !numbers.contains(m)) {
+        return Ok(Answer::text(not_drawn_from(track, asked)));
+    }
+    let modules = quiz::modules_for(stage, module, &numbers);
     let candidates: Vec<Candidate<'_>> = track
         .modules
         .iter()
@@ -148,15 +154,32 @@ async fn start_in(
     );
     let (embed, components) = question_message(track, attempt, first, questions.len() as u8)?;
     Ok(Answer {
-        text: intro(&modules, &questions),
+        text: intro(track, &modules, &questions),
         embed: Some(embed),
         components,
     })
 }
 
-fn intro(modules: &[u8], questions: &[QuizQuestion]) -> String {
+/// `/quiz module:N` on an open-ended program names one of the modules it draws from, by the
+/// number it has in its own track; any other number gets the list.
+fn not_drawn_from(track: &Track, asked: u8) -> String {
+    let choices: Vec<String> = track
+        .modules
+        .iter()
+        .map(|m| format!("`/quiz module:{}` ({})", m.number, m.title))
+        .collect();
+    format!(
+        "{} draws from {}, so there's no module {asked} to quiz you on. Try {}, or `/quiz` for all of them.",
+        track.title,
+        plural::count(track.modules.len() as u64, "module", "modules"),
+        choices.join(", ")
+    )
+}
+
+fn intro(track: &Track, modules: &[u8], questions: &[QuizQuestion]) -> String {
     let from = match modules {
         [only] => format!("module {only}"),
+        _ if track.is_open() => track.title.clone(),
         [first, .., last] => format!("modules {first}–{last}"),
         [] => "your track".to_owned(),
     };

@@ -10,6 +10,7 @@ use crate::bot::components::ComponentAction;
 use crate::bot::errors::{answer_for, user_error};
 use crate::bot::render::{self, clip, REFLECTION_MAX};
 use crate::bot::{Data, Error};
+use crate::content::model::Module;
 use crate::domain::Stage;
 use crate::store::{Cohort, NewReflection};
 
@@ -55,7 +56,7 @@ async fn cohort_for(
 }
 
 /// The day's question: the nudge's own reflection question if it has one, otherwise one of the
-/// current module's reflection questions.
+/// current module's reflection questions (of every module, on an open-ended program).
 async fn question_for(
     data: &Data,
     cohort: &Cohort,
@@ -74,16 +75,21 @@ async fn question_for(
         }
     }
     let day = nudge.map_or(1, |n| n.day_number);
-    let module = match cohort.plan.stage(day, cohort.days_per_module) {
-        Stage::Module(number) => number,
-        Stage::Review => 1,
+    // An open-ended program's questions come from every module it draws from.
+    let modules: Vec<&Module> = match cohort.plan.stage(day, &cohort.pace) {
+        Stage::Module(number) => track.module(number).into_iter().collect(),
+        Stage::Review => track.module(1).into_iter().collect(),
+        Stage::Open => track.modules.iter().collect(),
     };
-    let questions = track.module(module).map(|m| &m.reflections);
-    Ok(questions
-        .filter(|q| !q.is_empty())
-        .map_or(FALLBACK_QUESTION.to_owned(), |q| {
-            q[day as usize % q.len()].text.clone()
-        }))
+    let questions: Vec<&str> = modules
+        .iter()
+        .flat_map(|m| m.reflections.iter().map(|r| r.text.as_str()))
+        .collect();
+    Ok(if questions.is_empty() {
+        FALLBACK_QUESTION.to_owned()
+    } else {
+        questions[day as usize % questions.len()].to_owned()
+    })
 }
 
 /// `/reflect` or the nudge's Reflect button: the consent notice the first time, else the form.

@@ -53,6 +53,7 @@ impl ItemFit for DiscordFit {
             Stage::Module(module.number),
             Stage::Module(u8::MAX),
             Stage::Review,
+            Stage::Open,
         ];
         let mut problems: Vec<String> = stages
             .iter()

@@ -10,6 +10,7 @@ mod quiz;
 mod quiz_summary;
 mod summary;
 
+pub use crate::report::position::{day_line, module_plan, open_program_line, started_day};
 pub use about::about;
 pub use checkin::{
     checkin_buttons, checkin_dm, checkin_embed, commitment_text, new_date_modal, note_modal,

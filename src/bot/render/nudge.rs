@@ -1,4 +1,5 @@
-//! The daily nudge: module, 4A tag, the prompt, and its three buttons. No mentions, ever.
+//! The daily nudge: module, 4A tag, the prompt, and its three buttons. No mentions, ever. The
+//! footer says where the cohort is: "Day 23 · Advocacy · Everyday Allyship Practice".
 
 use chrono::{DateTime, Utc};
 use poise::serenity_prelude as serenity;
@@ -31,6 +32,14 @@ fn heading(view: &NudgeView<'_>) -> String {
             module.number, module.title
         ),
         Stage::Review => format!("Review · Module {} · {}", module.number, module.title),
+        // An open-ended program's prompts come from other tracks' modules: name the track.
+        Stage::Open => {
+            let track = module
+                .source
+                .as_ref()
+                .map_or(view.track.title.as_str(), |s| s.title.as_str());
+            format!("Module {} · {} · {track}", module.number, module.title)
+        }
     }
 }
 

@@ -1,7 +1,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 
 use super::*;
-use crate::domain::{FourA, Plan};
+use crate::domain::{FourA, Pace, Plan};
 use crate::store::{CommitOutcome, CreateOutcome, NewCohort, NewCommitment};
 
 fn date(text: &str) -> NaiveDate {
@@ -20,13 +20,14 @@ async fn store_with_commitments(count: usize) -> (tempfile::TempDir, Store, Vec<
     let url = format!("sqlite://{}", dir.path().join("t.db").display());
     let store = Store::open(&url).await.unwrap();
     store.upsert_guild(1, now()).await.unwrap();
-    let plan = Plan::build(&[vec![("p1".to_owned(), FourA::Action)]], 1);
+    let plan = Plan::build(&[vec![("p1".to_owned(), FourA::Action)]], 1).into();
     let new = NewCohort {
         guild_id: 1,
         name: "Blue",
         track: "accomplice",
         track_version: "1",
         plan: &plan,
+        pace: &Pace::new([5]),
         seed: 1,
         start: date("2026-11-23"),
         created_by: 1,

@@ -11,13 +11,15 @@ mod status;
 use crate::domain::plural;
 use std::hash::{Hash, Hasher};
 
+use poise::serenity_prelude as serenity;
+
 use crate::bot::commands::support::{
     admin_reply, autocomplete_cohort, cohort_named, guild_of, parse_date, timestamp,
 };
 use crate::bot::errors::user_error;
+use crate::bot::render::clip;
 use crate::bot::{Context, Error};
 use crate::domain::local_time::local_date;
-use crate::domain::Plan;
 use crate::store::{CreateOutcome, NewCohort};
 
 use super::support::admin_only;
@@ -49,6 +51,31 @@ pub async fn cohort(_ctx: Context<'_>) -> Result<(), Error> {
     Ok(())
 }
 
+/// The loaded tracks as choices: "Everyday Allyship Practice · Open-ended daily practice…",
+/// with the track id as the value.
+async fn autocomplete_track(
+    ctx: Context<'_>,
+    partial: &str,
+) -> serenity::CreateAutocompleteResponse {
+    let wanted = partial.trim().to_lowercase();
+    let choices = ctx
+        .data()
+        .curriculum
+        .tracks
+        .iter()
+        .filter(|t| t.id.contains(&wanted) || t.title.to_lowercase().contains(&wanted))
+        .take(25)
+        .map(|t| {
+            let line = match &t.summary {
+                Some(summary) => format!("{} · {}", t.title, summary.trim()),
+                None => t.title.clone(),
+            };
+            serenity::AutocompleteChoice::new(clip(&line, 100), t.id.clone())
+        })
+        .collect();
+    serenity::CreateAutocompleteResponse::new().set_choices(choices)
+}
+
 /// Create a cohort: a group that goes through a track together.
 #[poise::command(slash_command, ephemeral)]
 pub async fn create(
@@ -57,9 +84,10 @@ pub async fn create(
     #[min_length = 1]
     #[max_length = 50]
     name: String,
-    #[description = "The certification track"]
-    #[choices("accomplice", "organization")]
-    track: &'static str,
+    #[description = "everyday (open-ended daily practice), accomplice or organization"]
+    #[autocomplete = "autocomplete_track"]
+    #[max_length = 32]
+    track: String,
     #[description = "First practice day, YYYY-MM-DD (default: today)"]
     #[max_length = 20]
     start: Option<String>,
@@ -81,19 +109,29 @@ pub async fn create(
             "Pick a start date within a year of today (YYYY-MM-DD). Nothing was created.",
         ));
     }
-    let track = data.curriculum.track(track).ok_or_else(|| {
+    let wanted = track.trim().to_lowercase();
+    let track = data.curriculum.track(&wanted).ok_or_else(|| {
+        let known: Vec<String> = data
+            .curriculum
+            .tracks
+            .iter()
+            .map(|t| format!("`{}`", t.id))
+            .collect();
         user_error(format!(
-            "The {track} track isn't loaded on this bot. Ask whoever runs it."
+            "There's no track called `{}` here. Pick one of {}. Nothing was created.",
+            clip(&wanted, 32),
+            known.join(", ")
         ))
     })?;
     let seed = cohort_seed(guild, name, now.timestamp());
-    let plan = Plan::build(&track.plan_input(), seed);
+    let (plan, pace) = track.new_cohort_plan(seed);
     let new = NewCohort {
         guild_id: guild,
         name,
         track: &track.id,
         track_version: &track.version,
         plan: &plan,
+        pace: &pace,
         seed,
         start,
         created_by: ctx.author().id.get(),
@@ -104,10 +142,19 @@ pub async fn create(
         ))),
         CreateOutcome::Created(cohort) => {
             tracing::info!(cohort_id = cohort.id, guild_id = guild, "cohort created");
+            let shape = if track.is_open() {
+                "open-ended, one prompt each practice day".to_owned()
+            } else {
+                format!(
+                    "{} over {}; `/cohort status` shows the module plan",
+                    plural::count(pace.module_count(), "module", "modules"),
+                    plural::count(pace.total(), "practice day", "practice days")
+                )
+            };
             admin_reply(
                 ctx,
                 format!(
-                    "Created **{}** on the {} (version {}), starting {}.\nNext: `/cohort channel` to pick where \
+                    "Created **{}** on {} (version {}), starting {}: {shape}.\nNext: `/cohort channel` to pick where \
                      nudges go, `/cohort schedule` to set the time and time zone, then `/cohort invite`.",
                     cohort.name,
                     track.title,

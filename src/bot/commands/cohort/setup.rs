@@ -1,4 +1,5 @@
 //! `/cohort channel | schedule | pace`: where and when nudges go, and how fast modules move.
+//! A pace change only moves days still ahead (see [`crate::domain::pace`]).
 
 use crate::domain::plural;
 use poise::serenity_prelude as serenity;
@@ -8,8 +9,11 @@ use crate::bot::commands::support::{
 };
 use crate::bot::errors::user_error;
 use crate::bot::permissions::require_channel_permissions;
+use crate::bot::render::{module_plan, started_day};
 use crate::bot::zones::{closest, parse_zone, suggest};
 use crate::bot::{Context, Error};
+use crate::domain::local_time::local_date;
+use crate::domain::pace::{PaceRefused, MAX_DAYS, MIN_DAYS};
 use crate::domain::{SendTime, WorkWeek};
 use crate::scheduler::planning::Timing;
 use crate::store::Cohort;
@@ -113,32 +117,119 @@ pub async fn schedule(
     .await
 }
 
-/// Set how many practice days each module lasts (default 5).
+/// Set how many practice days the modules last: every module, or one.
 #[poise::command(slash_command, ephemeral)]
 pub async fn pace(
     ctx: Context<'_>,
     #[description = "The cohort"]
     #[autocomplete = "autocomplete_cohort"]
     cohort: String,
-    #[description = "Practice days per module, 1 to 30"]
+    #[description = "Practice days, 1 to 30 (for every module, or the one named)"]
     #[min = 1]
     #[max = 30]
     days_per_module: u32,
+    #[description = "Only this module (1-7); leave out to set every module"]
+    #[min = 1]
+    #[max = 7]
+    module: Option<u8>,
 ) -> Result<(), Error> {
-    if !(1..=30).contains(&days_per_module) {
+    if !(MIN_DAYS..=MAX_DAYS).contains(&days_per_module) {
         return Err(user_error("A module lasts 1 to 30 practice days."));
     }
     let found = cohort_named(ctx, &cohort).await?;
-    ctx.data().store.set_pace(found.id, days_per_module).await?;
-    admin_reply(
-        ctx,
-        format!(
-            "Each module of **{}** now lasts {}, from the next nudge on.",
+    let data = ctx.data();
+    if found.plan.is_open() {
+        return Err(user_error(format!(
+            "**{}** is on an open-ended program: one prompt each practice day, with no modules to pace. \
+             `/cohort schedule` sets which days it practises. Nothing was changed.",
+            found.name
+        )));
+    }
+    let next = next_practice_day(ctx, &found).await?;
+    let change = found
+        .pace
+        .change(module, days_per_module, next)
+        .map_err(|refused| user_error(refusal(refused)))?;
+    data.store.set_pace(found.id, &change.pace).await?;
+    tracing::info!(cohort_id = found.id, "cohort pace set");
+    let what = match module {
+        Some(number) => format!(
+            "Module {number} of **{}** now lasts {}",
+            found.name,
+            plural::count(
+                change.pace.days_of(number).unwrap_or(days_per_module),
+                "practice day",
+                "practice days"
+            )
+        ),
+        None => format!(
+            "Every module of **{}** still ahead now lasts {}",
             found.name,
             plural::count(days_per_module, "practice day", "practice days")
         ),
+    };
+    let kept = change
+        .kept
+        .map(|(number, had)| {
+            format!(
+                " Module {number} has already had {}, so it keeps those and the next module starts with day {next}.",
+                plural::count(had, "practice day", "practice days")
+            )
+        })
+        .unwrap_or_default();
+    let calendar = data.store.calendar(&found).await?;
+    let today = local_date(data.clock.now(), found.timezone);
+    let current = started_day(&calendar, today);
+    let plan = data
+        .curriculum
+        .track(&found.track)
+        .map(|track| module_plan(track, &change.pace, &calendar, current).join("\n"))
+        .unwrap_or_default();
+    admin_reply(
+        ctx,
+        format!("{what}, from practice day {next} on; days already delivered keep their prompts.{kept}\n{plan}"),
     )
     .await
+}
+
+fn refusal(refused: PaceRefused) -> String {
+    match refused {
+        PaceRefused::NoSuchModule { modules } => format!(
+            "This track has {}. Nothing was changed.",
+            plural::count(modules, "module", "modules")
+        ),
+        PaceRefused::Ended { module, last_day } => format!(
+            "Module {module} ended with practice day {last_day}, so its days can't change any more. \
+             Nothing was changed."
+        ),
+        PaceRefused::AllEnded { last_day } => format!(
+            "Every module ended by practice day {last_day}, and the cohort is reviewing the track now, \
+             so there is no pace left to set. Nothing was changed."
+        ),
+    }
+}
+
+/// The first practice day not yet delivered: after the latest nudge, and not before the next
+/// one due.
+async fn next_practice_day(ctx: Context<'_>, cohort: &Cohort) -> Result<u32, Error> {
+    let data = ctx.data();
+    let calendar = data.store.calendar(cohort).await?;
+    let timing = Timing {
+        calendar: &calendar,
+        time: cohort.send_time,
+        zone: cohort.timezone,
+    };
+    let after_latest = data
+        .store
+        .recent_deliveries(cohort.id, 1)
+        .await?
+        .first()
+        .map_or(1, |d| d.day_number + 1);
+    let coming = timing
+        .next_due(data.clock.now())
+        .and_then(|(date, _)| calendar.day_number(date))
+        .unwrap_or(1);
+    Ok(after_latest.max(coming))
 }
 
 /// "Next nudges: …" for a cohort, as Discord timestamps each reader sees in their own zone.

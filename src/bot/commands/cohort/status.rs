@@ -1,5 +1,6 @@
-//! `/cohort status | preview`: what an admin needs to trust the schedule: the next nudges, the
-//! outcome of the last ones with Discord's reason when it refused, and what a day will show.
+//! `/cohort status | preview`: what an admin needs to trust the schedule: where the cohort is,
+//! its module plan, the next nudges, the outcome of the last ones with Discord's reason when it
+//! refused, and what a day will show.
 
 use crate::domain::plural;
 use poise::CreateReply;
@@ -8,8 +9,11 @@ use super::setup::upcoming_nudges;
 use crate::bot::commands::org::summary_channel_warning;
 use crate::bot::commands::support::{admin_reply, autocomplete_cohort, cohort_named, timestamp};
 use crate::bot::errors::user_error;
-use crate::bot::render::{self, NudgeView};
+use crate::bot::render::{self, clip, NudgeView};
 use crate::bot::{Context, Error};
+use crate::content::model::Track;
+use crate::domain::local_time::local_date;
+use crate::domain::PracticeCalendar;
 use crate::store::{Cohort, Delivery, DeliveryStatus, StoredSummary, SummaryStatus};
 
 /// How many past deliveries status shows.
@@ -58,23 +62,24 @@ pub async fn status(
     let data = ctx.data();
     let calendar = data.store.calendar(&found).await?;
     let members = data.store.member_count(found.id).await?;
-    let track_title = data
-        .curriculum
-        .track(&found.track)
-        .map_or(found.track.clone(), |t| t.title.clone());
-    let mut text =
-        format!(
-        "**{}** · {track_title} v{} · from {}\nChannel: {} · {} at {} {} · {} per module · {}\n",
+    let track = data.curriculum.track(&found.track);
+    let track_title = track.map_or(found.track.clone(), |t| t.title.clone());
+    let mut text = format!(
+        "**{}** · {track_title} v{} · from {}\nChannel: {} · {} at {} {} · {}\n",
         found.name,
         found.track_version,
         found.start.format("%a %-d %b %Y"),
-        found.channel_id.map_or("not set".to_owned(), |c| format!("<#{c}>")),
+        found
+            .channel_id
+            .map_or("not set".to_owned(), |c| format!("<#{c}>")),
         found.week,
         found.send_time,
         found.timezone.name(),
-        plural::count(found.days_per_module, "day", "days"),
         plural::count(members, "member", "members"),
     );
+    if let Some(track) = track {
+        text.push_str(&where_and_plan(ctx, &found, track, &calendar));
+    }
     if let Some(reason) = &found.stopped_reason {
         text.push_str(&format!("State: **deliveries stopped**. {reason}\n"));
     } else if calendar.pauses.iter().any(|p| p.until.is_none()) {
@@ -162,6 +167,42 @@ fn summary_outcome(summary: &StoredSummary) -> String {
     }
 }
 
+/// "Today: Day 23 · Advocacy · …", then the module plan of a certification cohort or what an
+/// open-ended program draws from.
+fn where_and_plan(
+    ctx: Context<'_>,
+    cohort: &Cohort,
+    track: &Track,
+    calendar: &PracticeCalendar,
+) -> String {
+    let today = local_date(ctx.data().clock.now(), cohort.timezone);
+    let mut text = format!(
+        "Today: {}\n",
+        render::day_line(track, cohort, calendar, today)
+    );
+    text.push_str(&plan_text(
+        track,
+        cohort,
+        calendar,
+        render::started_day(calendar, today),
+    ));
+    text
+}
+
+/// A certification cohort's module plan, or the sentence saying what an open-ended program is.
+fn plan_text(
+    track: &Track,
+    cohort: &Cohort,
+    calendar: &PracticeCalendar,
+    current: Option<u32>,
+) -> String {
+    if cohort.plan.is_open() {
+        return format!("{}\n", render::open_program_line(track));
+    }
+    let lines = render::module_plan(track, &cohort.pace, calendar, current);
+    format!("Module plan:\n{}\n", lines.join("\n"))
+}
+
 /// Show the nudge a cohort gets on a practice day (only you see it).
 #[poise::command(slash_command, ephemeral)]
 pub async fn preview(
@@ -190,7 +231,7 @@ pub async fn preview(
         .ok_or_else(|| user_error("This cohort's track isn't loaded."))?;
     let plan = found
         .plan
-        .day(day, found.days_per_module)
+        .day_among(day, &found.pace, |id| track.prompt(id).is_some())
         .ok_or_else(|| user_error("This cohort has no prompts."))?;
     let (module, prompt) = track
         .prompt(&plan.prompt_id)
@@ -208,10 +249,20 @@ pub async fn preview(
         .date_of_day(day)
         .map(|d| format!(" ({})", d.format("%a %-d %b %Y")))
         .unwrap_or_default();
+    let today = local_date(data.clock.now(), found.timezone);
+    let plan_text = plan_text(
+        track,
+        &found,
+        &calendar,
+        render::started_day(&calendar, today),
+    );
     let reply = CreateReply::default()
-        .content(format!(
-            "Preview of **{}**, practice day {day}{when}. Not posted.",
-            found.name
+        .content(clip(
+            &format!(
+                "Preview of **{}**, practice day {day}{when}. Not posted.\n{plan_text}",
+                found.name
+            ),
+            2000,
         ))
         .embed(render::nudge_embed(&view))
         .ephemeral(true);

@@ -1,0 +1,108 @@
+//! Upgrading from 0.2.0: a database that release wrote (rebuilt from its SQL dump, so no old
+//! code runs) is migrated at start-up, and every cohort keeps its prompt on every day: the
+//! pinned plan and the one pace it had, not the new per-module defaults.
+
+use std::collections::BTreeMap;
+use std::str::FromStr;
+
+use allybot::domain::Pace;
+use allybot::sim::SimOptions;
+use serde::Deserialize;
+use sqlx::sqlite::SqliteConnectOptions;
+use sqlx::ConnectOptions;
+
+use crate::everyday::play_days;
+use crate::harness::{at, Harness};
+
+const DUMP: &str = include_str!("../fixtures/upgrade-0.2.0/database.sql");
+const EXPECTED: &str = include_str!("../fixtures/upgrade-0.2.0/expected.json");
+
+#[derive(Deserialize)]
+struct Expected {
+    pace: u32,
+    prompts: Vec<String>,
+}
+
+/// Writes the 0.2.0 database into the harness's folder, with the simulator's ids.
+async fn restore_0_2_0(harness: &Harness, channel_a: u64, channel_b: u64) {
+    let sql = DUMP
+        .replace("{{GUILD}}", &harness.guild.to_string())
+        .replace("{{CHANNEL_A}}", &channel_a.to_string())
+        .replace("{{CHANNEL_B}}", &channel_b.to_string());
+    let url = format!("sqlite://{}", harness.db_path().display());
+    let mut connection = SqliteConnectOptions::from_str(&url)
+        .unwrap()
+        .create_if_missing(true)
+        .connect()
+        .await
+        .unwrap();
+    sqlx::raw_sql(sqlx::AssertSqlSafe(sql))
+        .execute(&mut connection)
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn a_database_written_by_0_2_0_keeps_every_cohorts_prompts_on_the_same_days() {
+    let mut harness = Harness::world(SimOptions::default()).await;
+    let channel_a = harness
+        .sim
+        .add_text_channel(harness.guild, "amber-and-cedar");
+    let channel_b = harness.sim.add_text_channel(harness.guild, "birch");
+    restore_0_2_0(&harness, channel_a, channel_b).await;
+    let expected: BTreeMap<String, Expected> = serde_json::from_str(EXPECTED).unwrap();
+    harness.clock.set(at("2026-11-23T06:00:00Z"));
+
+    harness.boot().await; // applies migration 0007
+
+    let store = harness.bot().store();
+    let curriculum = allybot::app::load_curriculum(&harness.settings()).unwrap();
+    for (id, name) in (1..=5).zip(["Amber", "Birch", "Cedar", "Dune", "Elm"]) {
+        let cohort = store.cohort(id).await.unwrap().expect("the cohort reads");
+        assert_eq!(cohort.name, name);
+        let wanted = &expected[name];
+        assert_eq!(
+            cohort.pace,
+            Pace::uniform(wanted.pace, 7),
+            "{name} keeps its one pace for every module"
+        );
+        let track = curriculum.track(&cohort.track).unwrap();
+        for (index, prompt) in wanted.prompts.iter().enumerate() {
+            let day = index as u32 + 1;
+            let planned = cohort
+                .plan
+                .day_among(day, &cohort.pace, |id| track.prompt(id).is_some())
+                .unwrap();
+            assert_eq!(&planned.prompt_id, prompt, "{name}, practice day {day}");
+        }
+    }
+
+    // Two weeks of nudges after the upgrade, through the scheduler.
+    let weekdays = ["23", "24", "25", "26", "27", "30"];
+    for day in weekdays {
+        play_days(&harness, &format!("2026-11-{day}"), 1).await;
+        harness.clock.set(at(&format!("2026-11-{day}T12:00:00Z")));
+        harness.bot().scheduler().settle().await;
+    }
+    for (id, name, first_new_day) in [(1, "Amber", 16), (2, "Birch", 10), (3, "Cedar", 16)] {
+        let mut rows = store.recent_deliveries(id, 100).await.unwrap();
+        rows.sort_by_key(|d| d.day_number);
+        let new: Vec<_> = rows
+            .iter()
+            .filter(|d| d.day_number >= first_new_day)
+            .collect();
+        assert_eq!(
+            new.len(),
+            6,
+            "{name}: a nudge each weekday after the upgrade"
+        );
+        for delivery in new {
+            assert_eq!(
+                delivery.prompt_id,
+                expected[name].prompts[delivery.day_number as usize - 1],
+                "{name}, practice day {}",
+                delivery.day_number
+            );
+        }
+    }
+}
