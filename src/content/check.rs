@@ -3,6 +3,7 @@
 //! rules (amounts, all 4 As among the prompts), an open-ended program's rules
 //! ([`open_program::rules`]), each item's rules ([`rules`]), the tone lint
 //! ([`lint`]) and whether each item fits in the message the bot really posts ([`ItemFit`]).
+//! [`report`] adds the quality warnings ([`quality`]), which advise but never fail the check.
 //! It reports; it never changes a file.
 
 use std::collections::HashMap;
@@ -11,20 +12,42 @@ use std::path::Path;
 
 use super::fit::ItemFit;
 use super::lint::Lint;
-use super::load::{self, relative_file};
+use super::load::{self, relative_file, Loaded};
 use super::model::{CommitmentTemplate, Module, Prompt, QuizItem, Reflection, Track};
 use super::open_program;
 use super::problem::{self, Problem, FILE_LEVEL};
 use super::programs::{self, minimums};
+use super::quality::{self, Warning};
 use super::rules::{self, IdScheme};
+use super::texts::{self, field, Field};
 use crate::domain::FourA;
 
 /// A track's one-line summary: it follows the title in a choice Discord caps at 100 characters.
 pub const TRACK_SUMMARY_MAX: usize = 60;
+/// What `content check` found in a folder: problems fail the check, warnings advise.
+#[derive(Debug, Default)]
+pub struct Report {
+    /// Sorted by file; empty when the curriculum is good to ship.
+    pub problems: Vec<Problem>,
+    /// The quality warnings ([`quality`]), sorted by file.
+    pub warnings: Vec<Warning>,
+}
 
 /// Every problem in `dir`, sorted by file; empty when the curriculum is good to ship.
 pub fn check(dir: &Path, fit: &dyn ItemFit) -> Vec<Problem> {
+    problems(&load::read(dir), dir, fit)
+}
+
+/// Every problem and every quality warning in `dir`.
+pub fn report(dir: &Path, fit: &dyn ItemFit) -> Report {
     let loaded = load::read(dir);
+    Report {
+        problems: problems(&loaded, dir, fit),
+        warnings: quality::warnings(&loaded.curriculum, &loaded.manifests),
+    }
+}
+
+fn problems(loaded: &Loaded, dir: &Path, fit: &dyn ItemFit) -> Vec<Problem> {
     let mut problems = loaded.problems.clone();
     let lint = lint_list(dir, &mut problems);
     for (index, track) in loaded.curriculum.tracks.iter().enumerate() {
@@ -242,13 +265,6 @@ fn module_rules(context: &Context<'_>, titles: &mut HashMap<String, String>) -> 
     found
 }
 
-/// A text of an item, named as its problems name it ("option 2 explanation").
-type Field<'a> = (String, &'a str);
-
-fn field<'a>(name: &str, text: &'a str) -> Field<'a> {
-    (name.to_owned(), text)
-}
-
 fn prompt_rules(
     context: &Context<'_>,
     prompt: &Prompt,
@@ -264,15 +280,11 @@ fn prompt_rules(
         }
     }
     messages.extend(rules::sources(&prompt.sources));
-    let mut texts = vec![field("title", &prompt.title), field("text", &prompt.text)];
-    texts.extend(prompt.reflection.as_deref().map(|r| field("reflection", r)));
-    texts.extend(
-        prompt
-            .content_note
-            .as_deref()
-            .map(|n| field("content_note", n)),
-    );
-    messages.extend(lint_item(context, &texts, &prompt.lint_allow));
+    messages.extend(lint_item(
+        context,
+        &texts::prompt(prompt),
+        &prompt.lint_allow,
+    ));
     messages.extend(fits(context.fit.prompt_problems(
         context.track,
         context.module,
@@ -285,20 +297,7 @@ fn quiz_rules(context: &Context<'_>, item: &QuizItem) -> Vec<String> {
     let mut messages = rules::id(&item.id, 'q', context.scheme());
     messages.extend(rules::quiz(item));
     messages.extend(rules::sources(&item.sources));
-    let mut texts = vec![field("scenario", &item.scenario)];
-    texts.extend(
-        item.content_note
-            .as_deref()
-            .map(|n| field("content_note", n)),
-    );
-    for (index, option) in item.options.iter().enumerate() {
-        texts.push((format!("option {} text", index + 1), option.text.as_str()));
-        texts.push((
-            format!("option {} explanation", index + 1),
-            option.explanation.as_str(),
-        ));
-    }
-    messages.extend(lint_item(context, &texts, &item.lint_allow));
+    messages.extend(lint_item(context, &texts::quiz(item), &item.lint_allow));
     messages.extend(fits(context.fit.quiz_problems(
         context.track,
         context.module,
@@ -313,7 +312,7 @@ fn reflection_rules(context: &Context<'_>, reflection: &Reflection) -> Vec<Strin
     messages.extend(rules::sources(&reflection.sources));
     messages.extend(lint_item(
         context,
-        &[field("text", &reflection.text)],
+        &texts::reflection(reflection),
         &reflection.lint_allow,
     ));
     messages.extend(fits(context.fit.reflection_problems(reflection)));
@@ -324,8 +323,11 @@ fn commitment_rules(context: &Context<'_>, template: &CommitmentTemplate) -> Vec
     let mut messages = rules::id(&template.id, 'c', context.scheme());
     messages.extend(rules::commitment(template));
     messages.extend(rules::sources(&template.sources));
-    let texts = [field("when", &template.when), field("will", &template.will)];
-    messages.extend(lint_item(context, &texts, &template.lint_allow));
+    messages.extend(lint_item(
+        context,
+        &texts::commitment(template),
+        &template.lint_allow,
+    ));
     messages.extend(fits(context.fit.commitment_problems(template)));
     messages
 }

@@ -25,7 +25,8 @@ pub fn execute(settings: &Settings, action: ContentCommand) -> Result<(), Failur
     }
 }
 
-/// Prints one line per problem and fails with exit 1 if there is any; else one OK line.
+/// Prints one line per problem, then one per warning and their count; fails with exit 1 if
+/// there is any problem, else ends with one OK line. Warnings never change the exit code.
 fn run_check(dir: &Path, key: &str) -> Result<(), Failure> {
     if !dir.is_dir() {
         return Err(ConfigError {
@@ -35,11 +36,18 @@ fn run_check(dir: &Path, key: &str) -> Result<(), Failure> {
         }
         .into());
     }
-    let problems = check::check(dir, &DiscordFit);
+    let report = check::report(dir, &DiscordFit);
+    for problem in &report.problems {
+        println!("{problem}");
+    }
+    for warning in &report.warnings {
+        println!("{warning}");
+    }
+    if !report.warnings.is_empty() {
+        println!("{}", warning_count(report.warnings.len()));
+    }
+    let problems = report.problems;
     if !problems.is_empty() {
-        for problem in &problems {
-            println!("{problem}");
-        }
         let summary = format!(
             "{} in {}",
             plural::count(problems.len() as u64, "problem", "problems"),
@@ -51,6 +59,15 @@ fn run_check(dir: &Path, key: &str) -> Result<(), Failure> {
     let curriculum = load::load(dir).map_err(|e| Failure::Other(e.into()))?;
     println!("OK: {} in {}", totals(&curriculum), dir.display());
     Ok(())
+}
+
+/// The line after the warnings; it says they do not fail the check, since a list of them
+/// right above an "OK" could read as if they did.
+fn warning_count(count: usize) -> String {
+    format!(
+        "{} (advice, see docs/CONTENT.md \"Quality warnings\"; they do not fail the check)",
+        plural::count(count as u64, "warning", "warnings")
+    )
 }
 
 /// Counts of the files' own items: an open-ended program's modules are counted where they live.

@@ -12,8 +12,10 @@ mod parse;
 pub mod preview;
 pub mod problem;
 pub mod programs;
+pub mod quality;
 pub mod rules;
 pub mod stats;
+pub mod texts;
 
 pub use load::{load, LoadError};
 pub use problem::Problem;

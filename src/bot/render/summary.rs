@@ -211,3 +211,68 @@ pub fn summary_message(view: &SummaryEmbed<'_>, chart: Vec<u8>) -> serenity::Cre
         .add_file(serenity::CreateAttachment::bytes(chart, CHART_FILE))
         .allowed_mentions(serenity::CreateAllowedMentions::new())
 }
+
+#[cfg(test)]
+mod tests {
+    use chrono::NaiveDate;
+
+    use super::*;
+    use crate::discord_limits::{self, FormErrors};
+    use crate::domain::FourA;
+    use crate::report::figures::{Change, Checkins};
+
+    fn busiest_week() -> Activity {
+        let v = Shown::Value;
+        Activity {
+            engaged: Shown::Value(1_000_000),
+            participation: Shown::Value(100),
+            tried: v(u64::MAX),
+            tried_by_a: FourA::ALL.iter().map(|a| (*a, v(u64::MAX))).collect(),
+            quizzes: v(u64::MAX),
+            best_rate: Shown::Value(100),
+            best_by_module: (1..=7).map(|m| (m, Shown::Value(100))).collect(),
+            commitments: v(u64::MAX),
+            checkins: Checkins {
+                tried: v(u64::MAX),
+                not_yet: v(u64::MAX),
+                not_applicable: v(u64::MAX),
+            },
+            reflections: v(u64::MAX),
+        }
+    }
+
+    /// The longest summary the bot can post: every figure shown at its widest, a 50-character
+    /// cohort name, a reading, a change, running late.
+    #[test]
+    fn the_longest_summary_fits_discords_limits() {
+        let figures = Figures {
+            k: 10,
+            from: NaiveDate::from_ymd_opt(2026, 9, 28).unwrap(),
+            until: NaiveDate::from_ymd_opt(2026, 10, 4).unwrap(),
+            position: "Day 1000 · Accountability · Module 7: Collaborative Project—Creating an Allyship Action Plan (starts Wed 30 Sep)".into(),
+            members: Shown::Value(1_000_000),
+            week: busiest_week(),
+            to_date: ToDate::Shown(busiest_week()),
+            first_week: false,
+            median_streak: Shown::Value(10_000),
+            change: Some(Change {
+                participation: Some(-100),
+                best_rate: Some(-100),
+            }),
+            reading: Some("Participation fell by 100 points from the week before: a good moment for a kind word in the cohort channel.".into()),
+        };
+        let name = "W".repeat(50);
+        let view = SummaryEmbed {
+            kind: SummaryKind::Weekly,
+            cohort: &name,
+            figures: &figures,
+            summary_id: Some(i64::MAX),
+            late_due: Some(DateTime::<Utc>::MAX_UTC),
+        };
+        let message = summary_message(&view, vec![0; 64]);
+        let json = serde_json::to_value(&message).unwrap();
+        let mut errors = FormErrors::default();
+        discord_limits::check_message(&json, "", &mut errors);
+        assert!(errors.describe().is_empty(), "{:?}", errors.describe());
+    }
+}
