@@ -15,7 +15,6 @@ pub mod crypto;
 pub mod demo;
 pub mod discord_limits;
 pub mod domain;
-pub mod run;
 pub mod scheduler;
 pub mod sim;
 pub mod store;

@@ -1,5 +1,9 @@
 //! The command line (design/INTERFACE.md): `run`, `demo`, `migrate` and `content …`, with
-//! `--config FILE` accepted before or after the subcommand.
+//! `--config FILE` accepted before or after the subcommand. Each subcommand's wiring lives in
+//! this folder, so the layers below never import the command line.
+
+mod content;
+mod run;
 
 use std::path::PathBuf;
 
@@ -117,12 +121,12 @@ pub async fn execute(
     env: Vec<(String, String)>,
 ) -> Result<(), Failure> {
     match cli.command {
-        Command::Run => crate::run::run(settings, &env).await,
+        Command::Run => run::run(settings, &env).await,
         Command::Demo { days, out } => crate::demo::run(settings, days, &out)
             .await
             .map_err(Failure::Other),
         Command::Migrate => migrate(&settings).await,
-        Command::Content { action } => crate::content::cli::execute(&settings, action),
+        Command::Content { action } => content::execute(&settings, action),
     }
 }
 
