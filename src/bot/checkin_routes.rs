@@ -5,11 +5,11 @@
 use poise::serenity_prelude as serenity;
 
 use super::commands::support::NothingFollows;
-use super::components::{ComponentAction, ModalKind};
-use super::events::{field, respond, STALE_BUTTON};
+use super::components::{ComponentAction, ModalKind, STALE_BUTTON};
 use super::flows::checkin;
 use super::flows::Outcome;
 use super::flows::{commitments, Answer};
+use super::reply::{field, respond};
 use super::{Context, Data};
 
 /// A check-in button was pressed.

@@ -11,8 +11,10 @@ mod in_flight;
 pub mod outbound;
 pub mod pacer;
 pub mod permissions;
+mod posts;
 mod redact;
 pub mod render;
+mod reply;
 pub mod seam;
 mod zones;
 

@@ -7,6 +7,7 @@ use poise::serenity_prelude as serenity;
 use super::components::ComponentAction;
 use super::pacer::Pacer;
 use super::permissions::bot_permissions;
+use super::posts::delete_post;
 use super::render::{self, NudgeView};
 use crate::content::model::Curriculum;
 use crate::crypto::Cipher;
@@ -21,26 +22,6 @@ pub struct DiscordOutbound {
     pub pacer: Arc<Pacer>,
     /// Opens commitment text at the moment a check-in DM is rendered.
     pub cipher: Arc<Cipher>,
-}
-
-/// Takes down one of the bot's posts. A post that is already gone (deleted by a moderator, or
-/// its channel with it) counts as taken down.
-pub async fn delete_post(
-    pacer: &Pacer,
-    http: &serenity::Http,
-    channel: u64,
-    message: u64,
-) -> Result<(), PostError> {
-    let channel = serenity::ChannelId::new(channel);
-    let message = serenity::MessageId::new(message);
-    match pacer
-        .call(None, || channel.delete_message(http, message))
-        .await
-    {
-        Err(PostError::DeadTarget { .. }) | Ok(()) => Ok(()),
-        Err(PostError::Rejected { code: 10008, .. }) => Ok(()),
-        Err(e) => Err(e),
-    }
 }
 
 impl DiscordOutbound {

@@ -9,7 +9,7 @@ use crate::bot::components::ComponentAction;
 use crate::bot::flows::checkin::note_context;
 use crate::bot::flows::commitments::commitment_context;
 use crate::bot::flows::reflect::seal_context;
-use crate::bot::outbound::delete_post;
+use crate::bot::posts::delete_post;
 use crate::bot::{Data, Error};
 
 /// The documented export format (docs/PRIVACY.md).
