@@ -5,13 +5,11 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context as _;
-use poise::serenity_prelude as serenity;
 use tokio::sync::Notify;
-use tokio::task::JoinHandle;
 
-use crate::bot::outbound::DiscordOutbound;
+use crate::bot::connection::{self, Connection};
 use crate::bot::pacer::Pacer;
-use crate::bot::{self, seam, Data, InFlight};
+use crate::bot::{Data, InFlight};
 use crate::clock::SharedClock;
 use crate::config::{Secret, Settings};
 use crate::content::model::Curriculum;
@@ -32,9 +30,7 @@ pub struct BotOptions {
 
 /// A started bot. Call [`RunningBot::shutdown`] to stop it cleanly.
 pub struct RunningBot {
-    shard_manager: Arc<serenity::ShardManager>,
-    client: JoinHandle<Result<(), serenity::Error>>,
-    client_finished: bool,
+    discord: Connection,
     scheduler: SchedulerHandle,
     store: Store,
     in_flight: InFlight,
@@ -63,16 +59,9 @@ pub async fn start(options: BotOptions) -> anyhow::Result<RunningBot> {
         scheduler_wake: wake.clone(),
         in_flight: in_flight.clone(),
     };
-    let http = seam::build_http(&options.token, settings.discord.proxy_url.as_deref())?;
-    let mut client = seam::build_client(http, bot::framework(data))
-        .await
-        .context("could not build the Discord client")?;
-    let outbound = Arc::new(DiscordOutbound {
-        http: client.http.clone(),
-        curriculum: options.curriculum.clone(),
-        pacer,
-        cipher,
-    });
+    let discord =
+        connection::prepare(&options.token, settings.discord.proxy_url.as_deref(), data).await?;
+    let outbound = Arc::new(discord.outbound(options.curriculum.clone(), pacer, cipher));
     let scheduler = Scheduler::new(
         store.clone(),
         options.clock,
@@ -84,13 +73,10 @@ pub async fn start(options: BotOptions) -> anyhow::Result<RunningBot> {
         ),
     )
     .spawn(wake, &settings.database.url)?;
-    let shard_manager = client.shard_manager.clone();
-    let client = tokio::spawn(async move { client.start().await });
+    let discord = discord.start();
     tracing::info!("bot started");
     Ok(RunningBot {
-        shard_manager,
-        client,
-        client_finished: false,
+        discord,
         scheduler,
         store,
         in_flight,
@@ -101,33 +87,21 @@ impl RunningBot {
     /// Resolves when the Discord client stops by itself (for example, Discord refused the
     /// token); the error says why.
     pub async fn stopped(&mut self) -> anyhow::Result<()> {
-        if self.client_finished {
-            return Ok(());
-        }
-        let outcome = (&mut self.client).await;
-        self.client_finished = true;
-        match outcome {
-            Ok(Ok(())) => Ok(()),
-            Ok(Err(e)) => Err(anyhow::Error::new(e).context("the Discord connection ended")),
-            Err(e) => Err(anyhow::anyhow!("the Discord client task failed: {e}")),
-        }
+        self.discord.ended().await
     }
 
     /// Stops cleanly: the scheduler finishes the posts in flight and records them, the gateway
     /// is closed (no new events), running handlers finish, then the database pool closes.
     pub async fn shutdown(self) {
         self.scheduler.stop().await;
-        self.shard_manager.shutdown_all().await;
+        self.discord.close_gateway().await;
         if !self.in_flight.wait_idle(DRAIN_LIMIT).await {
             tracing::warn!(
                 running = self.in_flight.running(),
                 "shutting down with handlers still running"
             );
         }
-        if !self.client_finished {
-            self.client.abort();
-            let _ = self.client.await;
-        }
+        self.discord.finish().await;
         self.store.close().await;
         tracing::info!("bot stopped");
     }

@@ -4,6 +4,7 @@
 mod checkin_routes;
 pub mod commands;
 pub mod components;
+pub mod connection;
 pub mod errors;
 mod events;
 pub mod flows;
