@@ -102,7 +102,7 @@ impl TryFrom<CohortRow> for Cohort {
     }
 }
 
-fn sql(tail: &str) -> sqlx::AssertSqlSafe<String> {
+fn sql(tail: &'static str) -> sqlx::AssertSqlSafe<String> {
     // Only constant column lists and constant clauses are joined here; values are bound.
     sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM cohorts {tail}"))
 }

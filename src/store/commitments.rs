@@ -109,7 +109,7 @@ impl TryFrom<CommitmentRow> for Commitment {
     }
 }
 
-pub(crate) fn select(tail: &str) -> sqlx::AssertSqlSafe<String> {
+pub(crate) fn select(tail: &'static str) -> sqlx::AssertSqlSafe<String> {
     // Only constant column lists and constant clauses are joined here; values are bound.
     sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM commitments {tail}"))
 }

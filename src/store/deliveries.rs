@@ -117,7 +117,7 @@ const COLUMNS: &str =
     "delivery_id, cohort_id, practice_date, day_number, prompt_id, due_at, status, late, nonce, \
     channel_id, message_id, attempts, retry_at, error_code, reason, claimed_at, finished_at";
 
-fn select(tail: &str) -> sqlx::AssertSqlSafe<String> {
+fn select(tail: &'static str) -> sqlx::AssertSqlSafe<String> {
     // Only constant column lists and clauses are joined here; values are bound.
     sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM deliveries {tail}"))
 }
