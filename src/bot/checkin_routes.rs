@@ -84,7 +84,8 @@ pub(super) async fn show_waiting(ctx: Context<'_>) {
                 "waiting check-ins shown"
             ),
             Err(e) => {
-                tracing::warn!(error = %e, "could not show waiting check-ins; they keep waiting");
+                // A failed followup's error can carry its webhook URL, which holds the token.
+                tracing::warn!(error = %super::redact::redact_tokens(&e.to_string()), "could not show waiting check-ins; they keep waiting");
                 let now = data.clock.now();
                 if let Err(e) = data.store.restore_waiting(user, &shown, now).await {
                     tracing::error!(error.cause_chain = ?e, "could not put check-ins back to wait");

@@ -28,6 +28,13 @@ pub async fn handle(
         serenity::FullEvent::GuildDelete { incomplete, .. } if !incomplete.unavailable => {
             removed_from_guild(data, incomplete.id.get()).await?;
         }
+        serenity::FullEvent::GuildDelete { incomplete, .. } => {
+            // An outage on Discord's side: the guild comes back with a GUILD_CREATE.
+            tracing::info!(
+                guild_id = incomplete.id.get(),
+                "server unavailable (a Discord outage); its cohorts carry on"
+            );
+        }
         serenity::FullEvent::InteractionCreate { interaction } => match interaction {
             serenity::Interaction::Component(press) => {
                 data.in_flight

@@ -77,6 +77,17 @@ impl InteractionHandle {
             })
     }
 
+    /// The interaction's token, as the bot received it (to check that logs never show it).
+    pub fn token(&self) -> String {
+        self.shared.read(|s| {
+            s.world
+                .interactions
+                .get(&self.id)
+                .map(|r| r.token.clone())
+                .unwrap_or_default()
+        })
+    }
+
     /// Error codes Discord (the simulator) answered the bot's responses with.
     pub fn rejections(&self) -> Vec<u32> {
         self.shared.read(|s| {

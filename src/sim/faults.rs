@@ -7,7 +7,8 @@ use axum::http::Method;
 
 #[derive(Debug, Clone)]
 pub enum FaultKind {
-    /// An HTTP error with a Discord JSON error code, e.g. 403 / 50013.
+    /// An HTTP error with a Discord JSON error code, e.g. 403 / 50013. `{path}` in the message
+    /// is replaced by the request's path, as some proxies and gateways echo it in their errors.
     Error {
         status: u16,
         code: u32,

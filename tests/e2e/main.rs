@@ -10,6 +10,7 @@ mod commitments;
 mod crash;
 mod delivery;
 mod harness;
+mod log_capture;
 mod privacy;
 mod progress;
 mod quiz;

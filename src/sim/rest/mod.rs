@@ -148,7 +148,11 @@ pub(crate) async fn handle(State(shared): State<Arc<Shared>>, request: Request) 
             status,
             code,
             message,
-        }) => Err(ApiError::new(status, code, &message)),
+        }) => Err(ApiError::new(
+            status,
+            code,
+            &message.replace("{path}", api_path),
+        )),
         Some(FaultKind::RateLimited {
             retry_after,
             global,
