@@ -15,7 +15,7 @@ use crate::config::{Secret, Settings};
 use crate::content::model::Curriculum;
 use crate::crypto::Cipher;
 use crate::scheduler::{Scheduler, SchedulerHandle, SchedulerSettings};
-use crate::store::Store;
+use crate::store::{DatabaseLock, LeaseOwner, Store};
 
 /// How long shutdown waits for running interaction handlers.
 const DRAIN_LIMIT: Duration = Duration::from_secs(10);
@@ -34,15 +34,31 @@ pub struct RunningBot {
     scheduler: SchedulerHandle,
     store: Store,
     in_flight: InFlight,
+    /// Released last, once the database is closed.
+    lock: DatabaseLock,
 }
 
 /// Opens the database (applying migrations), builds the Discord client, starts it and the
 /// scheduler. The scheduler starts here, once per process, not on a gateway `ready`.
 pub async fn start(options: BotOptions) -> anyhow::Result<RunningBot> {
     let settings = Arc::new(options.settings);
+    // Before anything else: a second process on this database stops here.
+    let lock = DatabaseLock::acquire(&settings.database.url)?;
     let store = Store::open(&settings.database.url)
         .await
         .with_context(|| format!("could not open the database at {}", settings.database.url))?;
+    let lease_owner = LeaseOwner::for_this_process();
+    // The lock proves every earlier process has exited: their claims are recovered at once.
+    let ended = store
+        .end_foreign_leases(&lease_owner, options.clock.now())
+        .await
+        .context("could not end the leases of earlier processes")?;
+    if ended > 0 {
+        tracing::info!(
+            count = ended,
+            "claims of an earlier process will be recovered"
+        );
+    }
     let cipher =
         Cipher::load_or_create(&settings.privacy.data_key_file).context("privacy.data_key_file")?;
     let in_flight = InFlight::default();
@@ -58,6 +74,7 @@ pub async fn start(options: BotOptions) -> anyhow::Result<RunningBot> {
         pacer: pacer.clone(),
         scheduler_wake: wake.clone(),
         in_flight: in_flight.clone(),
+        lease_owner: lease_owner.clone(),
     };
     let discord =
         connection::prepare(&options.token, settings.discord.proxy_url.as_deref(), data).await?;
@@ -71,6 +88,7 @@ pub async fn start(options: BotOptions) -> anyhow::Result<RunningBot> {
             settings.schedule.grace_hours,
             settings.privacy.reflection_retention_days,
         ),
+        lease_owner,
     )
     .spawn(wake, &settings.database.url)?;
     let discord = discord.start();
@@ -80,14 +98,19 @@ pub async fn start(options: BotOptions) -> anyhow::Result<RunningBot> {
         scheduler,
         store,
         in_flight,
+        lock,
     })
 }
 
 impl RunningBot {
-    /// Resolves when the Discord client stops by itself (for example, Discord refused the
-    /// token); the error says why.
+    /// Resolves when the bot stops by itself: the Discord client ended (for example, Discord
+    /// refused the token) or the scheduler's task ended (it survives failed and panicking rounds,
+    /// so this is a bug worth a restart). The error says why.
     pub async fn stopped(&mut self) -> anyhow::Result<()> {
-        self.discord.ended().await
+        tokio::select! {
+            ended = self.discord.ended() => ended,
+            ended = self.scheduler.ended() => ended,
+        }
     }
 
     /// Stops cleanly: the scheduler finishes the posts in flight and records them, the gateway
@@ -103,6 +126,7 @@ impl RunningBot {
         }
         self.discord.finish().await;
         self.store.close().await;
+        drop(self.lock);
         tracing::info!("bot stopped");
     }
 

@@ -17,6 +17,7 @@ mod redact;
 pub mod render;
 mod reply;
 pub mod seam;
+pub mod shares;
 mod zones;
 
 use std::sync::Arc;
@@ -46,6 +47,8 @@ pub struct Data {
     /// Wakes the scheduler after a schedule, channel or calendar change.
     pub scheduler_wake: Arc<Notify>,
     pub in_flight: InFlight,
+    /// The lease holder this process writes into the claims it makes (anonymous shares).
+    pub lease_owner: crate::store::LeaseOwner,
 }
 
 pub type Error = anyhow::Error;

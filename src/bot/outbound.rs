@@ -6,15 +6,12 @@ use poise::serenity_prelude as serenity;
 
 use super::components::ComponentAction;
 use super::pacer::Pacer;
-use super::permissions::bot_permissions;
-use super::posts::delete_post;
+use super::posts::{delete_post, recent_messages};
 use super::render::{self, NudgeView};
+use super::shares;
 use crate::content::model::Curriculum;
 use crate::crypto::Cipher;
-use crate::scheduler::{CheckinOut, NudgeOut, Outbound, PostError};
-
-/// How far back reconciliation looks in a channel for a nudge posted before a crash.
-const RECENT_MESSAGES: u8 = 100;
+use crate::scheduler::{CheckinOut, NudgeOut, Outbound, PostError, ShareOut};
 
 pub struct DiscordOutbound {
     pub http: Arc<serenity::Http>,
@@ -93,39 +90,44 @@ impl Outbound for DiscordOutbound {
     }
 
     async fn find_nudge(&self, channel: u64, delivery: i64) -> Result<Option<u64>, PostError> {
-        let channel = serenity::ChannelId::new(channel);
-        let recent = self
-            .pacer
-            .call(None, || {
-                channel.messages(
-                    &self.http,
-                    serenity::GetMessages::new().limit(RECENT_MESSAGES),
-                )
-            })
-            .await?;
+        let recent = recent_messages(&self.http, &self.pacer, channel).await?;
         let marker = ComponentAction::TriedIt { delivery }.to_string();
-        if let Some(found) = recent.iter().find(|m| carries(m, &marker)) {
-            return Ok(Some(found.id.get()));
-        }
-        if recent.is_empty() {
-            // Discord answers an empty list when the bot may not read the history: then
-            // "not found" would be a guess, and a wrong guess posts the nudge twice.
-            let me = self
-                .pacer
-                .call(None, || self.http.get_current_user())
-                .await?;
-            let permissions = bot_permissions(&self.http, &self.pacer, channel, me.id).await?;
-            if !permissions.is_some_and(|p| p.read_message_history()) {
-                return Err(PostError::Transient {
-                    code: None,
-                    detail:
-                        "the bot cannot read the channel's history to check for an earlier post"
-                            .into(),
-                    retry_after: None,
-                });
-            }
-        }
-        Ok(None)
+        Ok(recent
+            .iter()
+            .find(|m| carries(m, &marker))
+            .map(|m| m.id.get()))
+    }
+
+    async fn post_share(&self, share: &ShareOut) -> Result<u64, PostError> {
+        let text = self.open_share(share)?;
+        shares::post(
+            &self.http,
+            &self.pacer,
+            share.channel_id,
+            &share.nonce,
+            &text,
+        )
+        .await
+    }
+
+    async fn find_share(&self, share: &ShareOut) -> Result<Option<u64>, PostError> {
+        let text = self.open_share(share)?;
+        shares::find(&self.http, &self.pacer, share.channel_id, &text).await
+    }
+}
+
+impl DiscordOutbound {
+    fn open_share(&self, share: &ShareOut) -> Result<String, PostError> {
+        shares::open(
+            &self.cipher,
+            share.user_id,
+            share.reflection_id,
+            &share.sealed_text,
+        )
+        .map_err(|_| PostError::Rejected {
+            code: 0,
+            message: "a shared reflection could not be decrypted".into(),
+        })
     }
 }
 

@@ -90,6 +90,15 @@ pub enum Failure {
 }
 
 impl Failure {
+    /// A failure from the layers below: bad configuration found there (a key file anyone may
+    /// read, say) still exits 2.
+    pub fn classify(error: anyhow::Error) -> Self {
+        match error.downcast::<ConfigError>() {
+            Ok(config) => Failure::Config(config),
+            Err(other) => Failure::Other(other),
+        }
+    }
+
     pub fn exit_code(&self) -> u8 {
         match self {
             Failure::Config(_) => 2,
@@ -131,6 +140,9 @@ pub async fn execute(
 }
 
 async fn migrate(settings: &Settings) -> Result<(), Failure> {
+    // Never under a running bot: an upgrade stops the old process first.
+    let _lock =
+        crate::store::DatabaseLock::acquire(&settings.database.url).map_err(anyhow::Error::from)?;
     let store = crate::store::Store::open_without_migrating(&settings.database.url)
         .await
         .map_err(anyhow::Error::from)?;

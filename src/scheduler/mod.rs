@@ -4,9 +4,14 @@
 //! database in one process is refused.
 //!
 //! Claims are rows with UNIQUE(cohort, date), so a second process, a restart or a double round
-//! cannot post a day twice. A claim that is not confirmed (a crash, an error mid-round) is
-//! settled by the recovery path: after Discord may have forgotten the nonce, the channel is
-//! searched before anything is posted again.
+//! cannot post a day twice. Each claim carries a lease (`store::lease`): only its holder posts
+//! and records it, and a claim that is not confirmed (a crash, an error mid-round) is taken over
+//! by the recovery path once its lease has run out; after Discord may have forgotten the nonce,
+//! the channel is searched before anything is posted again.
+//!
+//! The loop is supervised: a round that fails or panics is logged with its cause and the loop
+//! goes on at the next tick; if the loop's task itself ends, [`SchedulerHandle::ended`] says so
+//! and `allybot run` exits non-zero for the service manager to restart it.
 
 mod checkins;
 mod deliver;
@@ -15,20 +20,22 @@ pub mod outbound;
 pub mod planning;
 mod reconcile;
 mod registry;
+mod shares;
 mod tick;
 
-use std::collections::HashSet;
-use std::sync::{Arc, Mutex};
+use std::panic::AssertUnwindSafe;
+use std::sync::Arc;
 use std::time::Duration;
 
+use futures::FutureExt;
 use tokio::sync::{watch, Notify};
 use tokio::task::JoinHandle;
 
 use crate::clock::SharedClock;
 use crate::content::model::Curriculum;
-use crate::store::Store;
+use crate::store::{LeaseOwner, Store};
 
-pub use outbound::{CheckinOut, NudgeOut, Outbound, PostError};
+pub use outbound::{CheckinOut, NudgeOut, Outbound, PostError, ShareOut};
 pub use registry::{running_schedulers, AlreadyRunning};
 
 /// The longest the loop sleeps without looking again (schedules can change meanwhile, and a
@@ -66,8 +73,8 @@ pub struct Scheduler<O: Outbound> {
     pub(crate) curriculum: Arc<Curriculum>,
     pub(crate) outbound: Arc<O>,
     pub(crate) settings: SchedulerSettings,
-    /// Deliveries this process is posting right now (the recovery path leaves them alone).
-    pub(crate) in_flight: Mutex<HashSet<i64>>,
+    /// The lease holder this process writes into its claims.
+    pub(crate) owner: LeaseOwner,
 }
 
 #[derive(Debug, Clone, Copy, Default)]
@@ -81,7 +88,7 @@ pub struct SchedulerHandle {
     wake: Arc<Notify>,
     progress: watch::Receiver<Progress>,
     stop: watch::Sender<bool>,
-    task: JoinHandle<()>,
+    task: Option<JoinHandle<()>>,
 }
 
 impl<O: Outbound> Scheduler<O> {
@@ -91,6 +98,7 @@ impl<O: Outbound> Scheduler<O> {
         curriculum: Arc<Curriculum>,
         outbound: Arc<O>,
         settings: SchedulerSettings,
+        owner: LeaseOwner,
     ) -> Self {
         Self {
             store,
@@ -98,7 +106,7 @@ impl<O: Outbound> Scheduler<O> {
             curriculum,
             outbound,
             settings,
-            in_flight: Mutex::new(HashSet::new()),
+            owner,
         }
     }
 
@@ -121,7 +129,7 @@ impl<O: Outbound> Scheduler<O> {
             wake,
             progress,
             stop,
-            task,
+            task: Some(task),
         })
     }
 
@@ -131,17 +139,19 @@ impl<O: Outbound> Scheduler<O> {
         progress: watch::Sender<Progress>,
         mut stop: watch::Receiver<bool>,
     ) {
-        if let Err(e) = self.reconcile(self.clock.now()).await {
-            tracing::error!(error.cause_chain = ?e, "reconciling unfinished deliveries failed");
+        tracing::info!(lease_owner = %self.owner, "scheduler started");
+        let started = self.clock.now();
+        if let Err(failure) = supervised(self.reconcile(started)).await {
+            failure.log("start-up recovery");
         }
         loop {
             progress.send_modify(|p| p.started += 1);
             let now = self.clock.now();
-            let next = match self.tick(now).await {
+            let next = match supervised(self.tick(now)).await {
                 Ok(next) => next,
-                Err(e) => {
-                    tracing::error!(error.cause_chain = ?e, "scheduler round failed; trying again shortly");
-                    now + chrono::Duration::minutes(1)
+                Err(failure) => {
+                    failure.log("scheduler round");
+                    now + RETRY_SOON
                 }
             };
             progress.send_modify(|p| p.finished += 1);
@@ -157,6 +167,46 @@ impl<O: Outbound> Scheduler<O> {
         }
         tracing::info!("scheduler stopped");
     }
+}
+
+/// Why a supervised step did not finish.
+enum StepFailure {
+    Failed(anyhow::Error),
+    Panicked(String),
+}
+
+impl StepFailure {
+    fn log(&self, step: &str) {
+        match self {
+            StepFailure::Failed(e) => {
+                tracing::error!(step, error.cause_chain = ?e, "scheduler step failed; trying again shortly")
+            }
+            StepFailure::Panicked(message) => {
+                tracing::error!(step, panic = %message, "scheduler step panicked; trying again shortly")
+            }
+        }
+    }
+}
+
+/// Runs one step of the loop, turning an error or a panic into a [`StepFailure`] so the loop
+/// outlives it. Whatever the step had claimed stays claimed, with a lease: recovery takes it
+/// over once the lease runs out.
+async fn supervised<T>(
+    step: impl std::future::Future<Output = anyhow::Result<T>>,
+) -> Result<T, StepFailure> {
+    match AssertUnwindSafe(step).catch_unwind().await {
+        Ok(Ok(value)) => Ok(value),
+        Ok(Err(e)) => Err(StepFailure::Failed(e)),
+        Err(panic) => Err(StepFailure::Panicked(panic_message(panic.as_ref()))),
+    }
+}
+
+fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
+    panic
+        .downcast_ref::<&str>()
+        .map(|s| (*s).to_owned())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "a panic without a message".to_owned())
 }
 
 impl SchedulerHandle {
@@ -175,10 +225,31 @@ impl SchedulerHandle {
         let _ = progress.wait_for(|p| p.finished > started_before).await;
     }
 
+    /// Resolves if the loop's task ends without being asked to stop (a panic outside a round,
+    /// which the loop cannot survive); the error says why. Pending while the loop runs.
+    pub async fn ended(&mut self) -> anyhow::Result<()> {
+        let Some(task) = self.task.as_mut() else {
+            return std::future::pending().await;
+        };
+        let outcome = task.await;
+        self.task = None;
+        match outcome {
+            Err(e) if e.is_panic() => Err(anyhow::anyhow!(
+                "the scheduler stopped: it panicked ({})",
+                panic_message(e.into_panic().as_ref())
+            )),
+            Err(e) => Err(anyhow::anyhow!("the scheduler stopped: {e}")),
+            Ok(()) => Err(anyhow::anyhow!("the scheduler stopped unexpectedly")),
+        }
+    }
+
     /// Stops after the round in progress (its posts finish and are recorded).
-    pub async fn stop(self) {
+    pub async fn stop(mut self) {
         let _ = self.stop.send(true);
-        if tokio::time::timeout(Duration::from_secs(60), self.task)
+        let Some(task) = self.task.take() else {
+            return;
+        };
+        if tokio::time::timeout(Duration::from_secs(60), task)
             .await
             .is_err()
         {

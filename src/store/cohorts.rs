@@ -321,18 +321,6 @@ impl Store {
         Ok(done.rows_affected())
     }
 
-    /// Counts a "missing permissions" failure; returns how many in a row there have been.
-    pub async fn count_permission_failure(&self, cohort: i64) -> StoreResult<u32> {
-        let count: i64 = sqlx::query_scalar(
-            "UPDATE cohorts SET permission_failures = permission_failures + 1 WHERE cohort_id = ?1
-             RETURNING permission_failures",
-        )
-        .bind(cohort)
-        .fetch_one(self.pool())
-        .await?;
-        Ok(u32::try_from(count).unwrap_or(u32::MAX))
-    }
-
     pub async fn clear_permission_failures(&self, cohort: i64) -> StoreResult<()> {
         sqlx::query("UPDATE cohorts SET permission_failures = 0 WHERE cohort_id = ?1 AND permission_failures > 0")
             .bind(cohort)

@@ -13,6 +13,8 @@ mod convert;
 mod deliveries;
 mod engagements;
 mod guilds;
+pub mod lease;
+mod lock;
 mod memberships;
 mod participant_settings;
 mod privacy;
@@ -21,6 +23,7 @@ mod quiz_progress;
 mod quizzes;
 mod reflections;
 mod reminders;
+mod shares;
 mod waiting;
 
 use std::str::FromStr;
@@ -34,15 +37,18 @@ pub use cohorts::{Cohort, CreateOutcome, NewCohort};
 pub use commitment_progress::{CheckinAnswer, CommitmentProgress};
 pub use commitments::{CommitOutcome, Commitment, CommitmentStatus, NewCommitment};
 pub use convert::{from_db_time, to_db_time};
-pub use deliveries::{Claim, Delivery, DeliveryStatus};
+pub use deliveries::{Claim, Delivery, DeliveryStatus, Failure};
+pub use lease::{Change, Lease, LeaseOwner, LEASE};
+pub use lock::{lock_path, DatabaseLock, LockError};
 pub use memberships::{JoinOutcome, Membership};
 pub use participant_settings::ParticipantSettings;
 pub use privacy::PersonalRows;
 pub use quiz_answers::{NewAnswer, QuizAnswer, Rated, Recorded};
 pub use quiz_progress::{DueReview, ModuleAccuracy, QuizProgress};
 pub use quizzes::{NewQuiz, QuizAttempt, QuizQuestion, QuizSource};
-pub use reflections::{NewReflection, SharedPost, StoredReflection};
+pub use reflections::{NewReflection, StoredReflection};
 pub use reminders::{PendingCheckin, ReminderClaim, Undelivered};
+pub use shares::{share_nonce, PendingShare, ShareRecord, SharedPost};
 
 /// How long a statement waits for another connection's write lock, and how long a caller waits
 /// for a pooled connection. Together they leave more than a second of the 3 s deadline.

@@ -14,17 +14,10 @@ pub struct StoredReflection {
     pub question: String,
     pub sealed_text: Vec<u8>,
     pub created_at: DateTime<Utc>,
+    /// When its author chose to share it anonymously (the post may still be on its way).
     pub shared_at: Option<DateTime<Utc>>,
-    /// The channel the anonymous copy was posted in, once it was posted.
+    /// The channel of the anonymous copy.
     pub shared_channel_id: Option<u64>,
-}
-
-/// A reflection's anonymous copy in a cohort channel.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct SharedPost {
-    pub reflection: i64,
-    pub channel: u64,
-    pub message: u64,
 }
 
 pub struct NewReflection<'a> {
@@ -60,7 +53,8 @@ fn from_row(row: ReflectionRow) -> StoredReflection {
     }
 }
 
-const COLUMNS: &str = "SELECT reflection_id, user_id, cohort_id, question, sealed_text, created_at, shared_at, shared_channel_id FROM reflections";
+const COLUMNS: &str = "SELECT r.reflection_id, r.user_id, r.cohort_id, r.question, r.sealed_text, r.created_at, \
+     s.claimed_at, s.channel_id FROM reflections r LEFT JOIN reflection_shares s USING (reflection_id)";
 
 impl Store {
     pub async fn has_reflection_consent(&self, user: u64) -> StoreResult<bool> {
@@ -111,7 +105,7 @@ impl Store {
         id: i64,
     ) -> StoreResult<Option<StoredReflection>> {
         let row: Option<ReflectionRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "{COLUMNS} WHERE reflection_id = ?1 AND user_id = ?2"
+            "{COLUMNS} WHERE r.reflection_id = ?1 AND r.user_id = ?2"
         )))
         .bind(id)
         .bind(id_to_db(user))
@@ -123,78 +117,12 @@ impl Store {
     /// A person's reflections, oldest first.
     pub async fn reflections_of(&self, user: u64) -> StoreResult<Vec<StoredReflection>> {
         let rows: Vec<ReflectionRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "{COLUMNS} WHERE user_id = ?1 ORDER BY reflection_id"
+            "{COLUMNS} WHERE r.user_id = ?1 ORDER BY r.reflection_id"
         )))
         .bind(id_to_db(user))
         .fetch_all(self.pool())
         .await?;
         Ok(rows.into_iter().map(from_row).collect())
-    }
-
-    /// Marks a reflection shared; false if it already was (a second click shares nothing).
-    pub async fn mark_reflection_shared(&self, id: i64, now: DateTime<Utc>) -> StoreResult<bool> {
-        let done = sqlx::query(
-            "UPDATE reflections SET shared_at = ?2 WHERE reflection_id = ?1 AND shared_at IS NULL",
-        )
-        .bind(id)
-        .bind(to_db_time(now))
-        .execute(self.pool())
-        .await?;
-        Ok(done.rows_affected() == 1)
-    }
-
-    /// Records where the shared post went, so deleting the reflection can remove it too.
-    pub async fn record_shared_post(&self, id: i64, channel: u64, message: u64) -> StoreResult<()> {
-        sqlx::query("UPDATE reflections SET shared_channel_id = ?2, shared_message_id = ?3 WHERE reflection_id = ?1")
-            .bind(id)
-            .bind(super::convert::id_to_db(channel))
-            .bind(super::convert::id_to_db(message))
-            .execute(self.pool())
-            .await?;
-        Ok(())
-    }
-
-    /// The anonymous posts of `user`'s reflections.
-    pub async fn shared_posts_of(&self, user: u64) -> StoreResult<Vec<SharedPost>> {
-        self.shared_posts("user_id = ?1", id_to_db(user)).await
-    }
-
-    /// The anonymous posts of reflections written before `cutoff`.
-    pub async fn shared_posts_before(&self, cutoff: DateTime<Utc>) -> StoreResult<Vec<SharedPost>> {
-        self.shared_posts("created_at < ?1", to_db_time(cutoff))
-            .await
-    }
-
-    async fn shared_posts(
-        &self,
-        condition: &'static str,
-        value: i64,
-    ) -> StoreResult<Vec<SharedPost>> {
-        // `condition` is one of the constant clauses above; the value is bound.
-        let sql = sqlx::AssertSqlSafe(format!(
-            "SELECT reflection_id, shared_channel_id, shared_message_id FROM reflections WHERE {condition} AND shared_message_id IS NOT NULL"
-        ));
-        let rows: Vec<(i64, i64, i64)> = sqlx::query_as(sql)
-            .bind(value)
-            .fetch_all(self.pool())
-            .await?;
-        Ok(rows
-            .into_iter()
-            .map(|(reflection, channel, message)| SharedPost {
-                reflection,
-                channel: id_from_db(channel),
-                message: id_from_db(message),
-            })
-            .collect())
-    }
-
-    /// Undoes a claim to share (the post failed), so the author can try again.
-    pub async fn unmark_reflection_shared(&self, id: i64) -> StoreResult<()> {
-        sqlx::query("UPDATE reflections SET shared_at = NULL WHERE reflection_id = ?1")
-            .bind(id)
-            .execute(self.pool())
-            .await?;
-        Ok(())
     }
 
     /// Deletes reflections written before `cutoff`, except `keep` (whose anonymous post could

@@ -28,15 +28,19 @@ fn posts_to(harness: &Harness, channel: u64) -> usize {
 }
 
 /// Puts every delivery back in `sending` with no message, as a crash between the post and its
-/// mark would leave it.
+/// mark would leave it: held by a process that is gone, under a lease of five minutes from the
+/// claim.
 async fn as_if_unconfirmed(harness: &Harness) {
     let db = sqlx::SqlitePool::connect(&format!("sqlite://{}", harness.db_path().display()))
         .await
         .unwrap();
-    sqlx::query("UPDATE deliveries SET status = 'sending', message_id = NULL, finished_at = NULL")
-        .execute(&db)
-        .await
-        .unwrap();
+    sqlx::query(
+        "UPDATE deliveries SET status = 'sending', message_id = NULL, finished_at = NULL,
+         lease_owner = 'a-process-that-crashed', lease_until = claimed_at + 300",
+    )
+    .execute(&db)
+    .await
+    .unwrap();
     db.close().await;
 }
 

@@ -10,7 +10,9 @@ use crate::bot::flows::checkin::note_context;
 use crate::bot::flows::commitments::commitment_context;
 use crate::bot::flows::reflect::seal_context;
 use crate::bot::posts::delete_post;
+use crate::bot::shares;
 use crate::bot::{Data, Error};
+use crate::store::Lease;
 
 /// The documented export format (docs/PRIVACY.md).
 pub const EXPORT_FORMAT: &str = "allybot-export/1";
@@ -133,7 +135,7 @@ pub fn confirm_delete() -> Answer {
 
 pub async fn delete(data: &Data, http: &serenity::Http, user: u64) -> Result<Answer, Error> {
     // Anonymous shares were posted in a channel: take those posts down too.
-    let mut kept = 0u32;
+    let mut kept = take_down_interrupted_shares(data, http, user).await?;
     for post in data.store.shared_posts_of(user).await? {
         if let Err(e) = delete_post(&data.pacer, http, post.channel, post.message).await {
             kept += 1;
@@ -156,4 +158,39 @@ pub async fn delete(data: &Data, http: &serenity::Http, user: u64) -> Result<Ans
         plural::count(removed, "record", "records"),
         plural::noun(removed, "was", "were")
     )))
+}
+
+/// Shares whose post was interrupted (a crash between the post and its record) and whose
+/// holder is gone: taken over, looked for in the channel, and taken down if found. One still
+/// being posted right now is left to its holder, which takes its post down when it finds the
+/// reflection deleted. Returns how many could not be checked.
+async fn take_down_interrupted_shares(
+    data: &Data,
+    http: &serenity::Http,
+    user: u64,
+) -> Result<u32, Error> {
+    let mut unchecked = 0;
+    for share in data.store.pending_shares_of(user).await? {
+        let now = data.clock.now();
+        let lease = Lease::from(&data.lease_owner, now);
+        if !data
+            .store
+            .take_over_share(share.reflection_id, lease, now)
+            .await?
+        {
+            continue;
+        }
+        let text = shares::open(&data.cipher, user, share.reflection_id, &share.sealed_text)?;
+        let found = shares::find(http, &data.pacer, share.channel_id, &text).await;
+        let removed = match found {
+            Ok(Some(message)) => delete_post(&data.pacer, http, share.channel_id, message).await,
+            Ok(None) => Ok(()),
+            Err(e) => Err(e),
+        };
+        if let Err(e) = removed {
+            unchecked += 1;
+            tracing::warn!(channel_id = share.channel_id, error = %e, "could not check for an interrupted anonymous post");
+        }
+    }
+    Ok(unchecked)
 }

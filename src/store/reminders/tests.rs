@@ -54,6 +54,15 @@ async fn store_with_commitments(count: usize) -> (tempfile::TempDir, Store, Vec<
     (dir, store, ids)
 }
 
+fn owner() -> &'static LeaseOwner {
+    static OWNER: std::sync::OnceLock<LeaseOwner> = std::sync::OnceLock::new();
+    OWNER.get_or_init(LeaseOwner::for_this_process)
+}
+
+fn lease() -> Lease<'static> {
+    Lease::from(owner(), now())
+}
+
 fn claim<'a>(day: &str, items: &'a [(i64, NaiveDate)]) -> ReminderClaim<'a> {
     let local_date = date(day);
     ReminderClaim {
@@ -73,13 +82,13 @@ async fn a_check_in_is_claimed_once_and_a_day_holds_one_reminder() {
     let second = [(ids[1], date("2026-11-24"))];
 
     assert!(store
-        .claim_reminder(&claim("2026-11-24", &first), now())
+        .claim_reminder(&claim("2026-11-24", &first), lease(), now())
         .await
         .unwrap()
         .is_some());
     assert!(
         store
-            .claim_reminder(&claim("2026-11-25", &first), now())
+            .claim_reminder(&claim("2026-11-25", &first), lease(), now())
             .await
             .unwrap()
             .is_none(),
@@ -87,7 +96,7 @@ async fn a_check_in_is_claimed_once_and_a_day_holds_one_reminder() {
     );
     assert!(
         store
-            .claim_reminder(&claim("2026-11-24", &second), now())
+            .claim_reminder(&claim("2026-11-24", &second), lease(), now())
             .await
             .unwrap()
             .is_none(),
@@ -110,20 +119,20 @@ async fn a_fourth_reminder_in_seven_days_is_refused_in_sql() {
     {
         let items = [(ids[i], date("2026-11-24"))];
         assert!(store
-            .claim_reminder(&claim(day, &items), now())
+            .claim_reminder(&claim(day, &items), lease(), now())
             .await
             .unwrap()
             .is_some());
     }
     let items = [(ids[3], date("2026-11-24"))];
     assert!(store
-        .claim_reminder(&claim("2026-11-27", &items), now())
+        .claim_reminder(&claim("2026-11-27", &items), lease(), now())
         .await
         .unwrap()
         .is_none());
     assert!(
         store
-            .claim_reminder(&claim("2026-12-01", &items), now())
+            .claim_reminder(&claim("2026-12-01", &items), lease(), now())
             .await
             .unwrap()
             .is_some(),
@@ -136,18 +145,20 @@ async fn an_interrupted_reminder_is_never_resent_and_its_check_in_waits() {
     let (_dir, store, ids) = store_with_commitments(1).await;
     let items = [(ids[0], date("2026-11-24"))];
     store
-        .claim_reminder(&claim("2026-11-24", &items), now())
+        .claim_reminder(&claim("2026-11-24", &items), lease(), now())
         .await
         .unwrap();
 
-    let later = now() + chrono::Duration::minutes(30);
     assert_eq!(
         store
-            .settle_stale_reminders(now() + chrono::Duration::minutes(10), later)
+            .settle_stale_reminders(now() + chrono::Duration::minutes(4))
             .await
             .unwrap(),
-        1
+        0,
+        "its lease still holds"
     );
+    let later = now() + chrono::Duration::minutes(30);
+    assert_eq!(store.settle_stale_reminders(later).await.unwrap(), 1);
     assert!(store
         .pending_checkins(date("2026-11-30"))
         .await
