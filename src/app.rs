@@ -5,7 +5,6 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context as _;
-use tokio::sync::Notify;
 
 use crate::bot::connection::{self, Connection};
 use crate::bot::pacer::Pacer;
@@ -13,8 +12,8 @@ use crate::bot::{Data, InFlight};
 use crate::clock::SharedClock;
 use crate::config::{Secret, Settings};
 use crate::content::model::Curriculum;
-use crate::crypto::Cipher;
-use crate::scheduler::{Scheduler, SchedulerHandle, SchedulerSettings};
+use crate::data_key::{self, DataKeyError};
+use crate::scheduler::{Scheduler, SchedulerHandle, SchedulerSettings, Wake};
 use crate::store::{DatabaseLock, LeaseOwner, Store};
 
 /// How long shutdown waits for running interaction handlers.
@@ -59,11 +58,12 @@ pub async fn start(options: BotOptions) -> anyhow::Result<RunningBot> {
             "claims of an earlier process will be recovered"
         );
     }
-    let cipher =
-        Cipher::load_or_create(&settings.privacy.data_key_file).context("privacy.data_key_file")?;
+    let cipher = data_key::prepare(&store, &settings.privacy.data_key_file, options.clock.now())
+        .await
+        .map_err(DataKeyError::into_anyhow)?;
     let in_flight = InFlight::default();
     let pacer = Arc::new(Pacer::new(settings.outbound.max_requests_per_second));
-    let wake = Arc::new(Notify::new());
+    let wake = Arc::new(Wake::default());
     let cipher = Arc::new(cipher);
     let data = Data {
         store: store.clone(),

@@ -12,6 +12,7 @@ pub mod clock;
 pub mod config;
 pub mod content;
 pub mod crypto;
+pub mod data_key;
 pub mod demo;
 pub mod discord_limits;
 pub mod domain;

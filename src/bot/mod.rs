@@ -16,6 +16,7 @@ mod posts;
 mod redact;
 pub mod render;
 mod reply;
+pub mod sealed;
 pub mod seam;
 pub mod shares;
 mod zones;
@@ -24,8 +25,6 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use poise::serenity_prelude as serenity;
-
-use tokio::sync::Notify;
 
 use crate::clock::SharedClock;
 use crate::config::{CommandScope, Settings};
@@ -45,7 +44,7 @@ pub struct Data {
     /// Every rate-limited REST call goes through it.
     pub pacer: Arc<pacer::Pacer>,
     /// Wakes the scheduler after a schedule, channel or calendar change.
-    pub scheduler_wake: Arc<Notify>,
+    pub scheduler_wake: Arc<crate::scheduler::Wake>,
     pub in_flight: InFlight,
     /// The lease holder this process writes into the claims it makes (anonymous shares).
     pub lease_owner: crate::store::LeaseOwner,

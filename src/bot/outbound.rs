@@ -8,6 +8,7 @@ use super::components::ComponentAction;
 use super::pacer::Pacer;
 use super::posts::{delete_post, recent_messages};
 use super::render::{self, NudgeView};
+use super::sealed;
 use super::shares;
 use crate::content::model::Curriculum;
 use crate::crypto::Cipher;
@@ -118,10 +119,10 @@ impl Outbound for DiscordOutbound {
 
 impl DiscordOutbound {
     fn open_share(&self, share: &ShareOut) -> Result<String, PostError> {
-        shares::open(
+        sealed::reflection_sealed(
             &self.cipher,
-            share.user_id,
             share.reflection_id,
+            share.user_id,
             &share.sealed_text,
         )
         .map_err(|_| PostError::Rejected {

@@ -8,7 +8,6 @@ use poise::serenity_prelude as serenity;
 use super::pacer::Pacer;
 use super::posts::recent_messages;
 use super::render;
-use crate::crypto::{Cipher, CryptoError};
 use crate::scheduler::PostError;
 
 pub const TITLE: &str = "A reflection from someone in the cohort";
@@ -21,16 +20,6 @@ pub fn embed(text: &str) -> serenity::CreateEmbed {
         .footer(serenity::CreateEmbedFooter::new(
             "Shared anonymously. Respond to ideas, not to guesses about who wrote them.",
         ))
-}
-
-/// The reflection's text, opened for posting.
-pub fn open(
-    cipher: &Cipher,
-    user: u64,
-    _reflection: i64,
-    sealed: &[u8],
-) -> Result<String, CryptoError> {
-    cipher.open(sealed, &crate::bot::flows::reflect::seal_context(user))
 }
 
 /// Posts `text` without any name; the nonce makes a repeat within Discord's window return the

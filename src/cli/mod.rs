@@ -3,6 +3,7 @@
 //! this folder, so the layers below never import the command line.
 
 mod content;
+mod key;
 mod run;
 
 use std::path::PathBuf;
@@ -51,6 +52,18 @@ pub enum Command {
         #[command(subcommand)]
         action: ContentCommand,
     },
+    /// Manage the data key that encrypts what people write.
+    Key {
+        #[command(subcommand)]
+        action: KeyCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum KeyCommand {
+    /// A new data key; every sealed text re-encrypted in one transaction; the old key kept as
+    /// FILE.old. Back up the database and the key first; stop the bot.
+    Rotate,
 }
 
 #[derive(Debug, Subcommand)]
@@ -136,6 +149,7 @@ pub async fn execute(
             .map_err(Failure::Other),
         Command::Migrate => migrate(&settings).await,
         Command::Content { action } => content::execute(&settings, action),
+        Command::Key { action } => key::execute(&settings, clock_from_env(&env)?, action).await,
     }
 }
 

@@ -22,13 +22,14 @@ mod reconcile;
 mod registry;
 mod shares;
 mod tick;
+mod wake;
 
 use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
 use std::time::Duration;
 
 use futures::FutureExt;
-use tokio::sync::{watch, Notify};
+use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
 use crate::clock::SharedClock;
@@ -37,6 +38,7 @@ use crate::store::{LeaseOwner, Store};
 
 pub use outbound::{CheckinOut, NudgeOut, Outbound, PostError, ShareOut};
 pub use registry::{running_schedulers, AlreadyRunning};
+pub use wake::Wake;
 
 /// The longest the loop sleeps without looking again (schedules can change meanwhile, and a
 /// wake-up is cheap).
@@ -81,11 +83,13 @@ pub struct Scheduler<O: Outbound> {
 struct Progress {
     started: u64,
     finished: u64,
+    /// Wake requests served: those made before the last finished round started.
+    served: u64,
 }
 
 /// Controls a running scheduler.
 pub struct SchedulerHandle {
-    wake: Arc<Notify>,
+    wake: Arc<Wake>,
     progress: watch::Receiver<Progress>,
     stop: watch::Sender<bool>,
     task: Option<JoinHandle<()>>,
@@ -112,11 +116,7 @@ impl<O: Outbound> Scheduler<O> {
 
     /// Starts the loop for the database `database` (its URL); `wake` is how commands ask for
     /// a round after a change. Refused if this process already runs one on that database.
-    pub fn spawn(
-        self,
-        wake: Arc<Notify>,
-        database: &str,
-    ) -> Result<SchedulerHandle, AlreadyRunning> {
+    pub fn spawn(self, wake: Arc<Wake>, database: &str) -> Result<SchedulerHandle, AlreadyRunning> {
         let registration = registry::register(database)?;
         let (progress_tx, progress) = watch::channel(Progress::default());
         let (stop, stop_rx) = watch::channel(false);
@@ -135,7 +135,7 @@ impl<O: Outbound> Scheduler<O> {
 
     async fn run(
         self,
-        wake: Arc<Notify>,
+        wake: Arc<Wake>,
         progress: watch::Sender<Progress>,
         mut stop: watch::Receiver<bool>,
     ) {
@@ -144,7 +144,8 @@ impl<O: Outbound> Scheduler<O> {
         if let Err(failure) = supervised(self.reconcile(started)).await {
             failure.log("start-up recovery");
         }
-        loop {
+        'rounds: loop {
+            let serving = wake.requested();
             progress.send_modify(|p| p.started += 1);
             let now = self.clock.now();
             let next = match supervised(self.tick(now)).await {
@@ -154,12 +155,18 @@ impl<O: Outbound> Scheduler<O> {
                     now + RETRY_SOON
                 }
             };
-            progress.send_modify(|p| p.finished += 1);
+            progress.send_modify(|p| {
+                p.finished += 1;
+                p.served = serving;
+            });
             let next = next.min(now + MAX_SLEEP);
-            tokio::select! {
-                () = self.clock.sleep_until(next) => {}
-                () = wake.notified() => {}
-                _ = stop.changed() => break,
+            loop {
+                tokio::select! {
+                    () = self.clock.sleep_until(next) => break,
+                    // A wake-up whose request this round already served is not a new request.
+                    () = wake.notified() => if wake.requested() > serving { break },
+                    _ = stop.changed() => break 'rounds,
+                }
             }
             if *stop.borrow() {
                 break;
@@ -215,14 +222,13 @@ impl SchedulerHandle {
         self.wake.notify_one();
     }
 
-    /// Runs a round that starts after this call and waits for it to finish: everything due at
-    /// the clock's current time has then been handled. Tests and the demo move a settable clock
-    /// and then settle.
+    /// Asks for a round and waits for the one that serves the request (it starts after this
+    /// call): everything due at the clock's current time has then been handled, and no extra
+    /// round is left running. Tests and the demo move a settable clock and then settle.
     pub async fn settle(&self) {
         let mut progress = self.progress.clone();
-        let started_before = progress.borrow().started;
-        self.wake();
-        let _ = progress.wait_for(|p| p.finished > started_before).await;
+        let ticket = self.wake.notify_one();
+        let _ = progress.wait_for(|p| p.served >= ticket).await;
     }
 
     /// Resolves if the loop's task ends without being asked to stop (a panic outside a round,

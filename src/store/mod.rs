@@ -23,6 +23,7 @@ mod quiz_progress;
 mod quizzes;
 mod reflections;
 mod reminders;
+mod sealed;
 mod shares;
 mod waiting;
 
@@ -48,6 +49,9 @@ pub use quiz_progress::{DueReview, ModuleAccuracy, QuizProgress};
 pub use quizzes::{NewQuiz, QuizAttempt, QuizQuestion, QuizSource};
 pub use reflections::{NewReflection, StoredReflection};
 pub use reminders::{PendingCheckin, ReminderClaim, Undelivered};
+pub use sealed::{
+    DataKeyRecord, SealError, SealResult, SealedColumn, SealedField, SealedValue, CURRENT_FORMAT,
+};
 pub use shares::{share_nonce, PendingShare, ShareRecord, SharedPost};
 
 /// How long a statement waits for another connection's write lock, and how long a caller waits
@@ -70,6 +74,8 @@ pub enum StoreError {
     },
     #[error("stored data is not valid: {0}")]
     Corrupt(String),
+    #[error("a text could not be sealed: {0}")]
+    Seal(sealed::SealError),
 }
 
 pub type StoreResult<T> = Result<T, StoreError>;

@@ -1,10 +1,11 @@
-//! Reflections and the consent to keep them. Text arrives here already sealed: this module never
-//! sees plaintext.
+//! Reflections and the consent to keep them. Text is sealed by the caller's sealing function,
+//! bound to its row: this module never sees plaintext.
 
 use chrono::{DateTime, Utc};
 
 use super::convert::{from_db_time, id_from_db, id_to_db, to_db_time};
-use super::{Store, StoreResult};
+use super::sealed::{SealResult, SealedColumn, SealedField};
+use super::{Store, StoreError, StoreResult};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct StoredReflection {
@@ -25,7 +26,6 @@ pub struct NewReflection<'a> {
     pub cohort_id: Option<i64>,
     pub delivery_id: Option<i64>,
     pub question: &'a str,
-    pub sealed_text: &'a [u8],
 }
 
 type ReflectionRow = (
@@ -79,23 +79,38 @@ impl Store {
         Ok(())
     }
 
+    /// Stores a reflection whose text `seal` seals for its row (`reflections.sealed_text`).
     pub async fn save_reflection(
         &self,
         new: NewReflection<'_>,
+        seal: impl Fn(&SealedField) -> SealResult,
         now: DateTime<Utc>,
     ) -> StoreResult<i64> {
-        Ok(sqlx::query_scalar(
+        let mut tx = self.begin_write().await?;
+        let id: i64 = sqlx::query_scalar(
             "INSERT INTO reflections (user_id, cohort_id, delivery_id, question, sealed_text, created_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6) RETURNING reflection_id",
+             VALUES (?1, ?2, ?3, ?4, x'', ?5) RETURNING reflection_id",
         )
         .bind(id_to_db(new.user_id))
         .bind(new.cohort_id)
         .bind(new.delivery_id)
         .bind(new.question)
-        .bind(new.sealed_text)
         .bind(to_db_time(now))
-        .fetch_one(self.pool())
-        .await?)
+        .fetch_one(&mut *tx)
+        .await?;
+        let field = SealedField {
+            column: SealedColumn::ReflectionText,
+            row: id,
+            owner: new.user_id,
+        };
+        let sealed = seal(&field).map_err(StoreError::Seal)?;
+        sqlx::query(SealedColumn::ReflectionText.update_one())
+            .bind(id)
+            .bind(sealed)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(id)
     }
 
     /// A reflection, only if it belongs to `user`.

@@ -8,6 +8,7 @@ mod cohorts;
 mod commit_support;
 mod commitments;
 mod crash;
+mod data_key;
 mod delivery;
 mod harness;
 mod leases;

@@ -15,14 +15,13 @@ use allybot::clock::{Clock, ManualClock};
 use allybot::config::Secret;
 use allybot::crypto::Cipher;
 use allybot::scheduler::{
-    CheckinOut, NudgeOut, Outbound, PostError, Scheduler, SchedulerSettings, ShareOut,
+    CheckinOut, NudgeOut, Outbound, PostError, Scheduler, SchedulerSettings, ShareOut, Wake,
 };
 use allybot::sim::SimOptions;
 use allybot::store::{LeaseOwner, Store};
 use chrono::{DateTime, Utc};
 use futures::future::BoxFuture;
 use futures::FutureExt;
-use tokio::sync::Notify;
 
 use crate::delivery::seed_cohorts;
 use crate::harness::{at, monday_morning, Harness};
@@ -97,7 +96,7 @@ async fn a_round_that_panics_is_logged_and_the_next_round_still_delivers_once() 
         SchedulerSettings::new(6, 180),
         LeaseOwner::for_this_process(),
     )
-    .spawn(Arc::new(Notify::new()), &settings.database.url)
+    .spawn(Arc::new(Wake::default()), &settings.database.url)
     .unwrap();
 
     world.clock.set(at("2026-11-23T09:00:00Z"));

@@ -6,10 +6,8 @@ use serde_json::{json, Map, Value};
 
 use super::Answer;
 use crate::bot::components::ComponentAction;
-use crate::bot::flows::checkin::note_context;
-use crate::bot::flows::commitments::commitment_context;
-use crate::bot::flows::reflect::seal_context;
 use crate::bot::posts::delete_post;
+use crate::bot::sealed;
 use crate::bot::shares;
 use crate::bot::{Data, Error};
 use crate::store::Lease;
@@ -47,9 +45,7 @@ pub async fn export(data: &Data, user: u64) -> Result<Vec<u8>, Error> {
     }
     let mut reflections = Vec::new();
     for reflection in data.store.reflections_of(user).await? {
-        let text = data
-            .cipher
-            .open(&reflection.sealed_text, &seal_context(user))?;
+        let text = sealed::reflection_text(&data.cipher, &reflection)?;
         reflections.push(json!({
             "question": reflection.question,
             "text": text,
@@ -87,12 +83,12 @@ pub async fn export(data: &Data, user: u64) -> Result<Vec<u8>, Error> {
 }
 
 async fn commitments(data: &Data, user: u64) -> Result<Vec<Value>, Error> {
-    let context = commitment_context(user);
     let mut out = Vec::new();
     for commitment in data.store.commitments_of(user).await? {
+        let (when, will) = sealed::commitment_texts(&data.cipher, &commitment)?;
         out.push(json!({
-            "when": data.cipher.open(&commitment.when_sealed, &context)?,
-            "i_will": data.cipher.open(&commitment.will_sealed, &context)?,
+            "when": when,
+            "i_will": will,
             "follow_up_days": commitment.follow_up_days,
             "next_check_in": commitment.due_date,
             "status": commitment.status.as_db(),
@@ -102,13 +98,9 @@ async fn commitments(data: &Data, user: u64) -> Result<Vec<Value>, Error> {
 }
 
 async fn checkin_answers(data: &Data, user: u64) -> Result<Vec<Value>, Error> {
-    let context = note_context(user);
     let mut out = Vec::new();
     for answer in data.store.checkin_answers_of(user).await? {
-        let note = match &answer.note_sealed {
-            Some(sealed) => Some(data.cipher.open(sealed, &context)?),
-            None => None,
-        };
+        let note = sealed::note(&data.cipher, &answer, user)?;
         out.push(json!({
             "commitment": answer.commitment_id,
             "check_in_date": answer.round_date,
@@ -180,7 +172,8 @@ async fn take_down_interrupted_shares(
         {
             continue;
         }
-        let text = shares::open(&data.cipher, user, share.reflection_id, &share.sealed_text)?;
+        let text =
+            sealed::reflection_sealed(&data.cipher, share.reflection_id, user, &share.sealed_text)?;
         let found = shares::find(http, &data.pacer, share.channel_id, &text).await;
         let removed = match found {
             Ok(Some(message)) => delete_post(&data.pacer, http, share.channel_id, message).await,

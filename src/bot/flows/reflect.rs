@@ -10,6 +10,7 @@ use crate::bot::components::ComponentAction;
 use crate::bot::errors::{answer_for, user_error};
 use crate::bot::posts::delete_post;
 use crate::bot::render::{self, clip, REFLECTION_MAX};
+use crate::bot::sealed;
 use crate::bot::shares;
 use crate::bot::{Data, Error};
 use crate::domain::Stage;
@@ -17,11 +18,6 @@ use crate::store::{Cohort, Lease, NewReflection, ShareRecord};
 
 pub const STALE: &str = "This button is no longer valid. `/reflect` starts a new reflection.";
 const FALLBACK_QUESTION: &str = "What did you notice today, and what would you try next time?";
-
-/// The context sealed texts are bound to.
-pub fn seal_context(user: u64) -> String {
-    format!("reflection:{user}")
-}
 
 fn consent_notice(retention_days: u32) -> Answer {
     let agree = serenity::CreateButton::new(ComponentAction::ReflectionConsent.to_string())
@@ -161,15 +157,17 @@ async fn keep(
         )));
     }
     let question = question_for(data, &cohort, delivery).await?;
-    let sealed = data.cipher.seal(text, &seal_context(user));
     let new = NewReflection {
         user_id: user,
         cohort_id: Some(cohort.id),
         delivery_id: delivery,
         question: &question,
-        sealed_text: &sealed,
     };
-    let id = data.store.save_reflection(new, data.clock.now()).await?;
+    let seal = sealed::sealing(&data.cipher, text);
+    let id = data
+        .store
+        .save_reflection(new, seal, data.clock.now())
+        .await?;
     tracing::info!(
         user_id = user,
         reflection_id = id,
@@ -211,9 +209,7 @@ pub async fn offer_share(data: &Data, user: u64, id: i64) -> Result<Answer, Erro
     if reflection.shared_at.is_some() {
         return Ok(Answer::text("You've already shared this one."));
     }
-    let text = data
-        .cipher
-        .open(&reflection.sealed_text, &seal_context(user))?;
+    let text = sealed::reflection_text(&data.cipher, &reflection)?;
     let confirm =
         serenity::CreateButton::new(ComponentAction::ConfirmShare { reflection: id }.to_string())
             .label("Yes, share it without my name")
@@ -259,7 +255,7 @@ pub async fn share(
     else {
         return Ok(Answer::text("You've already shared this one."));
     };
-    let text = shares::open(&data.cipher, user, id, &reflection.sealed_text)?;
+    let text = sealed::reflection_text(&data.cipher, &reflection)?;
     let posted = match shares::post(http, &data.pacer, channel, &nonce, &text).await {
         Ok(posted) => posted,
         Err(e) => {
