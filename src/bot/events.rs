@@ -8,7 +8,7 @@ use poise::FrameworkContext;
 
 use super::components::{ComponentAction, ModalKind, STALE_BUTTON};
 use super::flows::{membership, nudge, privacy, quiz, reflect, Answer, Outcome};
-use super::reply::{answer_slowly, field, respond, respond_in_place};
+use super::reply::{answer_slowly, field, respond_in_place, respond_in_time};
 use super::{Data, Error};
 
 const ENDED: &str = "This cohort isn't open any more. `/join` shows the ones you can join.";
@@ -98,12 +98,15 @@ async fn route_component(
         }
         _ => {}
     }
-    let result = match action {
-        None => Ok(Answer::text(STALE_BUTTON).into()),
-        Some(action) => component_outcome(data, guild, user, action).await,
+    let work = async {
+        let result = match action {
+            None => Ok(Answer::text(STALE_BUTTON).into()),
+            Some(action) => component_outcome(data, guild, user, action).await,
+        };
+        tracing::info!(user_id = user, ok = result.is_ok(), "button");
+        result
     };
-    tracing::info!(user_id = user, ok = result.is_ok(), "button");
-    respond(ctx, press.id, &press.token, result).await;
+    respond_in_time(ctx, press.id, &press.token, work).await;
 }
 
 async fn component_outcome(
@@ -156,22 +159,25 @@ async fn join_button(
 async fn route_modal(ctx: &serenity::Context, data: &Data, submit: &serenity::ModalInteraction) {
     let user = submit.user.id.get();
     let guild = submit.guild_id.map(serenity::GuildId::get);
-    let result = match ModalKind::parse(&submit.data.custom_id) {
-        Some(
-            kind @ (ModalKind::Commitment
-            | ModalKind::CheckinNote { .. }
-            | ModalKind::NewDate { .. }),
-        ) => {
-            return super::checkin_routes::modal(ctx, data, submit, kind).await;
-        }
-        Some(ModalKind::Reflection { delivery }) => {
-            let text = field(submit, "text").unwrap_or_default();
-            reflect::save(data, guild, user, delivery, &text)
-                .await
-                .map(Outcome::from)
-        }
-        _ => Ok(Answer::text(STALE_BUTTON).into()),
+    let kind = ModalKind::parse(&submit.data.custom_id);
+    if let Some(
+        kind @ (ModalKind::Commitment | ModalKind::CheckinNote { .. } | ModalKind::NewDate { .. }),
+    ) = kind
+    {
+        return super::checkin_routes::modal(ctx, data, submit, kind).await;
+    }
+    let work = async {
+        let result = match kind {
+            Some(ModalKind::Reflection { delivery }) => {
+                let text = field(submit, "text").unwrap_or_default();
+                reflect::save(data, guild, user, delivery, &text)
+                    .await
+                    .map(Outcome::from)
+            }
+            _ => Ok(Answer::text(STALE_BUTTON).into()),
+        };
+        tracing::info!(user_id = user, ok = result.is_ok(), "form");
+        result
     };
-    tracing::info!(user_id = user, ok = result.is_ok(), "form");
-    respond(ctx, submit.id, &submit.token, result).await;
+    respond_in_time(ctx, submit.id, &submit.token, work).await;
 }

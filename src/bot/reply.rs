@@ -1,6 +1,8 @@
 //! Answering button and form interactions: the value typed into a form's field, a response
 //! from a flow's outcome, an answer that replaces the clicked message, and an acknowledgement
-//! first for work that may take a while. A leaf: it knows nothing of routing.
+//! first for work that takes (or may take) a while. A leaf: it knows nothing of routing.
+
+use std::time::Duration;
 
 use poise::serenity_prelude as serenity;
 
@@ -38,6 +40,58 @@ pub(super) async fn answer_slowly(
     }
     let answer = work.await.unwrap_or_else(|error| answer_for(&error));
     if let Err(e) = press.edit_response(&ctx.http, answer.into_edit()).await {
+        tracing::warn!(error = %crate::bot::redact::redact_tokens(&e.to_string()), "could not answer an interaction");
+    }
+}
+
+/// How long a button's or form's work may run before the interaction is acknowledged first:
+/// well inside Discord's 3 seconds, with room for the acknowledgement's own round trip.
+const ACKNOWLEDGE_AFTER: Duration = Duration::from_millis(1500);
+
+/// Answers with `work`'s outcome, in time: if it is not ready after [`ACKNOWLEDGE_AFTER`] (the
+/// database is locked by another writer, say), the interaction is acknowledged first (only the
+/// person sees "thinking…") and the answer fills it in when it is ready.
+pub(super) async fn respond_in_time(
+    ctx: &serenity::Context,
+    id: serenity::InteractionId,
+    token: &str,
+    work: impl std::future::Future<Output = Result<Outcome, Error>>,
+) {
+    tokio::pin!(work);
+    let quick = tokio::select! {
+        result = &mut work => Some(result),
+        () = tokio::time::sleep(ACKNOWLEDGE_AFTER) => None,
+    };
+    if let Some(result) = quick {
+        return respond(ctx, id, token, result).await;
+    }
+    let defer = serenity::CreateInteractionResponse::Defer(
+        serenity::CreateInteractionResponseMessage::new().ephemeral(true),
+    );
+    if let Err(e) = ctx
+        .http
+        .create_interaction_response(id, token, &defer, Vec::new())
+        .await
+    {
+        tracing::warn!(error = %crate::bot::redact::redact_tokens(&e.to_string()), "could not acknowledge an interaction");
+    }
+    tracing::info!(
+        interaction_id = id.get(),
+        "slow interaction acknowledged first"
+    );
+    let answer = match work.await {
+        Ok(Outcome::Say(answer)) => *answer,
+        // A form can only be the first answer: this one comes too late for that.
+        Ok(Outcome::Form(_)) => {
+            Answer::text("That took a moment too long to open the form. Press the button again.")
+        }
+        Err(error) => answer_for(&error),
+    };
+    if let Err(e) = ctx
+        .http
+        .edit_original_interaction_response(token, &answer.into_edit(), Vec::new())
+        .await
+    {
         tracing::warn!(error = %crate::bot::redact::redact_tokens(&e.to_string()), "could not answer an interaction");
     }
 }

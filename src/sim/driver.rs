@@ -129,6 +129,21 @@ impl InteractionHandle {
         self.followups()
     }
 
+    /// Waits until the bot has acknowledged the interaction (answered or deferred it), or
+    /// `wait` passes; returns the time from dispatch to the acknowledgement.
+    pub async fn wait_for_ack(&self, wait: Duration) -> Option<Duration> {
+        let id = self.id;
+        self.shared
+            .wait_until(wait, |s| {
+                s.world
+                    .interactions
+                    .get(&id)
+                    .is_some_and(|r| r.ack.is_some())
+            })
+            .await;
+        self.ack_latency()
+    }
+
     /// Time from dispatch to the bot's first acknowledgement.
     pub fn ack_latency(&self) -> Option<Duration> {
         self.shared.read(|s| {

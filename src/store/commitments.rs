@@ -53,6 +53,7 @@ pub struct Commitment {
     pub created_at: DateTime<Utc>,
 }
 
+#[derive(Debug, Clone, Copy)]
 pub struct NewCommitment {
     pub user_id: u64,
     pub guild_id: u64,

@@ -21,6 +21,7 @@ pub struct StoredReflection {
     pub shared_channel_id: Option<u64>,
 }
 
+#[derive(Debug, Clone, Copy)]
 pub struct NewReflection<'a> {
     pub user_id: u64,
     pub cohort_id: Option<i64>,

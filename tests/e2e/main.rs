@@ -10,6 +10,7 @@ mod commitments;
 mod crash;
 mod data_key;
 mod delivery;
+mod faults;
 mod harness;
 mod leases;
 mod log_capture;

@@ -174,10 +174,12 @@ async fn keep_note(
              shorten it and add it again:"
         ))));
     }
-    let seal = sealed::sealing(&data.cipher, note);
-    data.store
-        .save_checkin_note(id, user, seal, data.clock.now())
-        .await?;
+    super::persist(|| {
+        let seal = sealed::sealing(&data.cipher, note);
+        data.store
+            .save_checkin_note(id, user, seal, data.clock.now())
+    })
+    .await?;
     tracing::info!(
         user_id = user,
         commitment_id = id,
@@ -209,11 +211,7 @@ pub async fn new_date(data: &Data, user: u64, id: i64, days: &str) -> Result<Ans
     let (time, zone) = schedule_of(data, &commitment).await?;
     let now = data.clock.now();
     let date = local_date(now, zone) + Duration::days(days);
-    if data
-        .store
-        .reschedule_commitment(id, user, date, now)
-        .await?
-    {
+    if super::persist(|| data.store.reschedule_commitment(id, user, date, now)).await? {
         tracing::info!(user_id = user, commitment_id = id, days, "check-in moved");
         data.scheduler_wake.notify_one();
     }

@@ -140,12 +140,12 @@ pub async fn submit(
         follow_up_days: days,
         due_date,
     };
-    let seal = sealed::sealing_commitment(&data.cipher, when, will);
-    match data
-        .store
-        .create_commitment(new, seal, MAX_OPEN, now)
-        .await?
-    {
+    let created = super::persist(|| {
+        let seal = sealed::sealing_commitment(&data.cipher, when, will);
+        data.store.create_commitment(new, seal, MAX_OPEN, now)
+    })
+    .await?;
+    match created {
         CommitOutcome::TooMany => refuse(&too_many()),
         CommitOutcome::Created(id) => {
             tracing::info!(user_id = user, commitment_id = id, days, "commitment made");

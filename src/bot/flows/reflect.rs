@@ -163,11 +163,11 @@ async fn keep(
         delivery_id: delivery,
         question: &question,
     };
-    let seal = sealed::sealing(&data.cipher, text);
-    let id = data
-        .store
-        .save_reflection(new, seal, data.clock.now())
-        .await?;
+    let id = super::persist(|| {
+        let seal = sealed::sealing(&data.cipher, text);
+        data.store.save_reflection(new, seal, data.clock.now())
+    })
+    .await?;
     tracing::info!(
         user_id = user,
         reflection_id = id,
