@@ -20,6 +20,7 @@ mod progress;
 mod quiz;
 mod quizzer;
 mod recovery;
+mod redaction;
 mod reflections;
 mod reminders;
 mod shares;
