@@ -1,7 +1,9 @@
 //! End-to-end fan-out benchmark: the real bot posts N cohorts' nudges to the simulator, which
 //! enforces Discord's rate limits, while a participant keeps using a command. Reports, per N,
 //! the median time from first to last post against the N/rate floor, 429s, and the latency of
-//! interaction acknowledgements during the fan-out.
+//! interaction acknowledgements during the fan-out. The pacing goal, a span within 10 % of
+//! the floor, is checked here (the end-to-end tests check only exactly-once and zero 429s:
+//! wall-clock bounds belong to a benchmark run on a quiet machine).
 //!
 //! Run: `cargo bench --bench fanout` (optionally `-- 100 1000` for the sizes). Results go in
 //! docs/BENCHMARKS.md by hand, with the machine they came from.
@@ -162,8 +164,8 @@ fn main() -> anyhow::Result<()> {
     };
     let runtime = tokio::runtime::Runtime::new()?;
     let rate = f64::from(config::load(None, &[])?.outbound.max_requests_per_second);
-    println!("| cohorts | floor (N-1)/rate | median span | median / floor | 429s | ack p50 | ack p95 | ack max |");
-    println!("|---|---|---|---|---|---|---|---|");
+    println!("| cohorts | floor (N-1)/rate | median span | median / floor | within 10 % | 429s | ack p50 | ack p95 | ack max |");
+    println!("|---|---|---|---|---|---|---|---|---|");
     for cohorts in sizes {
         let mut spans = Vec::new();
         let mut acks = Vec::new();
@@ -176,10 +178,11 @@ fn main() -> anyhow::Result<()> {
         }
         let floor = (cohorts.saturating_sub(1)) as f64 / rate;
         let span = median(spans);
+        let ratio = span.as_secs_f64() / floor.max(f64::EPSILON);
         println!(
-            "| {cohorts} | {floor:.2} s | {:.2} s | {:.3} | {limited} | {:?} | {:?} | {:?} |",
+            "| {cohorts} | {floor:.2} s | {:.2} s | {ratio:.3} | {} | {limited} | {:?} | {:?} | {:?} |",
             span.as_secs_f64(),
-            span.as_secs_f64() / floor.max(f64::EPSILON),
+            if (ratio - 1.0).abs() <= 0.10 { "yes" } else { "NO" },
             percentile(acks.clone(), 0.5),
             percentile(acks.clone(), 0.95),
             acks.iter().max().copied().unwrap_or_default(),

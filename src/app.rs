@@ -5,19 +5,16 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context as _;
-use poise::serenity_prelude as serenity;
-use tokio::sync::Notify;
-use tokio::task::JoinHandle;
 
-use crate::bot::outbound::DiscordOutbound;
+use crate::bot::connection::{self, Connection};
 use crate::bot::pacer::Pacer;
-use crate::bot::{self, seam, Data, InFlight};
+use crate::bot::{Data, InFlight};
 use crate::clock::SharedClock;
 use crate::config::{Secret, Settings};
 use crate::content::model::Curriculum;
-use crate::crypto::Cipher;
-use crate::scheduler::{Scheduler, SchedulerHandle, SchedulerSettings};
-use crate::store::Store;
+use crate::data_key::{self, DataKeyError};
+use crate::scheduler::{Scheduler, SchedulerHandle, SchedulerSettings, Wake};
+use crate::store::{DatabaseLock, LeaseOwner, Store};
 
 /// How long shutdown waits for running interaction handlers.
 const DRAIN_LIMIT: Duration = Duration::from_secs(10);
@@ -32,18 +29,20 @@ pub struct BotOptions {
 
 /// A started bot. Call [`RunningBot::shutdown`] to stop it cleanly.
 pub struct RunningBot {
-    shard_manager: Arc<serenity::ShardManager>,
-    client: JoinHandle<Result<(), serenity::Error>>,
-    client_finished: bool,
+    discord: Connection,
     scheduler: SchedulerHandle,
     store: Store,
     in_flight: InFlight,
+    /// Released last, once the database is closed.
+    lock: DatabaseLock,
 }
 
 /// Opens the database (applying migrations), builds the Discord client, starts it and the
 /// scheduler. The scheduler starts here, once per process, not on a gateway `ready`.
 pub async fn start(options: BotOptions) -> anyhow::Result<RunningBot> {
     let settings = Arc::new(options.settings);
+    // Before anything else: a second process on this database stops here.
+    let lock = DatabaseLock::acquire(&settings.database.url)?;
     let store = Store::open(&settings.database.url)
         .await
         .with_context(|| format!("could not open the database at {}", settings.database.url))?;
@@ -51,11 +50,24 @@ pub async fn start(options: BotOptions) -> anyhow::Result<RunningBot> {
         .sync_prompt_tags(&prompt_tags(&options.curriculum))
         .await
         .context("could not record the curriculum's 4A tags")?;
-    let cipher =
-        Cipher::load_or_create(&settings.privacy.data_key_file).context("privacy.data_key_file")?;
+    let lease_owner = LeaseOwner::for_this_process();
+    // The lock proves every earlier process has exited: their claims are recovered at once.
+    let ended = store
+        .end_foreign_leases(&lease_owner, options.clock.now())
+        .await
+        .context("could not end the leases of earlier processes")?;
+    if ended > 0 {
+        tracing::info!(
+            count = ended,
+            "claims of an earlier process will be recovered"
+        );
+    }
+    let cipher = data_key::prepare(&store, &settings.privacy.data_key_file, options.clock.now())
+        .await
+        .map_err(DataKeyError::into_anyhow)?;
     let in_flight = InFlight::default();
     let pacer = Arc::new(Pacer::new(settings.outbound.max_requests_per_second));
-    let wake = Arc::new(Notify::new());
+    let wake = Arc::new(Wake::default());
     let cipher = Arc::new(cipher);
     let data = Data {
         store: store.clone(),
@@ -66,17 +78,11 @@ pub async fn start(options: BotOptions) -> anyhow::Result<RunningBot> {
         pacer: pacer.clone(),
         scheduler_wake: wake.clone(),
         in_flight: in_flight.clone(),
+        lease_owner: lease_owner.clone(),
     };
-    let http = seam::build_http(&options.token, settings.discord.proxy_url.as_deref())?;
-    let mut client = seam::build_client(http, bot::framework(data))
-        .await
-        .context("could not build the Discord client")?;
-    let outbound = Arc::new(DiscordOutbound {
-        http: client.http.clone(),
-        curriculum: options.curriculum.clone(),
-        pacer,
-        cipher,
-    });
+    let discord =
+        connection::prepare(&options.token, settings.discord.proxy_url.as_deref(), data).await?;
+    let outbound = Arc::new(discord.outbound(options.curriculum.clone(), pacer, cipher));
     let scheduler = Scheduler::new(
         store.clone(),
         options.clock,
@@ -87,34 +93,28 @@ pub async fn start(options: BotOptions) -> anyhow::Result<RunningBot> {
             settings.privacy.reflection_retention_days,
             settings.privacy.min_group_size,
         ),
+        lease_owner,
     )
     .spawn(wake, &settings.database.url)?;
-    let shard_manager = client.shard_manager.clone();
-    let client = tokio::spawn(async move { client.start().await });
+    let discord = discord.start();
     tracing::info!("bot started");
     Ok(RunningBot {
-        shard_manager,
-        client,
-        client_finished: false,
+        discord,
         scheduler,
         store,
         in_flight,
+        lock,
     })
 }
 
 impl RunningBot {
-    /// Resolves when the Discord client stops by itself (for example, Discord refused the
-    /// token); the error says why.
+    /// Resolves when the bot stops by itself: the Discord client ended (for example, Discord
+    /// refused the token) or the scheduler's task ended (it survives failed and panicking rounds,
+    /// so this is a bug worth a restart). The error says why.
     pub async fn stopped(&mut self) -> anyhow::Result<()> {
-        if self.client_finished {
-            return Ok(());
-        }
-        let outcome = (&mut self.client).await;
-        self.client_finished = true;
-        match outcome {
-            Ok(Ok(())) => Ok(()),
-            Ok(Err(e)) => Err(anyhow::Error::new(e).context("the Discord connection ended")),
-            Err(e) => Err(anyhow::anyhow!("the Discord client task failed: {e}")),
+        tokio::select! {
+            ended = self.discord.ended() => ended,
+            ended = self.scheduler.ended() => ended,
         }
     }
 
@@ -122,18 +122,16 @@ impl RunningBot {
     /// is closed (no new events), running handlers finish, then the database pool closes.
     pub async fn shutdown(self) {
         self.scheduler.stop().await;
-        self.shard_manager.shutdown_all().await;
+        self.discord.close_gateway().await;
         if !self.in_flight.wait_idle(DRAIN_LIMIT).await {
             tracing::warn!(
                 running = self.in_flight.running(),
                 "shutting down with handlers still running"
             );
         }
-        if !self.client_finished {
-            self.client.abort();
-            let _ = self.client.await;
-        }
+        self.discord.finish().await;
         self.store.close().await;
+        drop(self.lock);
         tracing::info!("bot stopped");
     }
 

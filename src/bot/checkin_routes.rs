@@ -5,11 +5,11 @@
 use poise::serenity_prelude as serenity;
 
 use super::commands::support::NothingFollows;
-use super::components::{ComponentAction, ModalKind};
-use super::events::{field, respond, STALE_BUTTON};
+use super::components::{ComponentAction, ModalKind, STALE_BUTTON};
 use super::flows::checkin;
 use super::flows::Outcome;
 use super::flows::{commitments, Answer};
+use super::reply::{field, respond_in_time};
 use super::{Context, Data};
 
 /// A check-in button was pressed.
@@ -20,18 +20,21 @@ pub(super) async fn button(
     action: ComponentAction,
 ) {
     let user = press.user.id.get();
-    let result = match action {
-        ComponentAction::Checkin {
-            commitment,
-            outcome,
-        } => checkin::answer(data, user, commitment, outcome).await,
-        ComponentAction::CheckinNote { commitment } => {
-            checkin::note_form(data, user, commitment).await
-        }
-        _ => Ok(Answer::text(STALE_BUTTON).into()),
+    let work = async {
+        let result = match action {
+            ComponentAction::Checkin {
+                commitment,
+                outcome,
+            } => checkin::answer(data, user, commitment, outcome).await,
+            ComponentAction::CheckinNote { commitment } => {
+                checkin::note_form(data, user, commitment).await
+            }
+            _ => Ok(Answer::text(STALE_BUTTON).into()),
+        };
+        tracing::info!(user_id = user, ok = result.is_ok(), "check-in button");
+        result
     };
-    tracing::info!(user_id = user, ok = result.is_ok(), "check-in button");
-    respond(ctx, press.id, &press.token, result).await;
+    respond_in_time(ctx, press.id, &press.token, work).await;
 }
 
 /// A commitment, note or new-date form was sent.
@@ -44,28 +47,31 @@ pub(super) async fn modal(
     let user = submit.user.id.get();
     let guild = submit.guild_id.map(serenity::GuildId::get);
     let field = |name: &str| field(submit, name).unwrap_or_default();
-    let result = match kind {
-        ModalKind::Commitment => {
-            commitments::submit(
-                data,
-                guild,
-                user,
-                &field("when"),
-                &field("will"),
-                &field("days"),
-            )
-            .await
-        }
-        ModalKind::CheckinNote { commitment } => {
-            checkin::save_note(data, user, commitment, &field("note")).await
-        }
-        ModalKind::NewDate { commitment } => {
-            checkin::new_date(data, user, commitment, &field("days")).await
-        }
-        ModalKind::Reflection { .. } => Ok(Answer::text(STALE_BUTTON)),
+    let work = async {
+        let result = match kind {
+            ModalKind::Commitment => {
+                commitments::submit(
+                    data,
+                    guild,
+                    user,
+                    &field("when"),
+                    &field("will"),
+                    &field("days"),
+                )
+                .await
+            }
+            ModalKind::CheckinNote { commitment } => {
+                checkin::save_note(data, user, commitment, &field("note")).await
+            }
+            ModalKind::NewDate { commitment } => {
+                checkin::new_date(data, user, commitment, &field("days")).await
+            }
+            ModalKind::Reflection { .. } => Ok(Answer::text(STALE_BUTTON)),
+        };
+        tracing::info!(user_id = user, ok = result.is_ok(), "commitment form");
+        result.map(Outcome::from)
     };
-    tracing::info!(user_id = user, ok = result.is_ok(), "commitment form");
-    respond(ctx, submit.id, &submit.token, result.map(Outcome::from)).await;
+    respond_in_time(ctx, submit.id, &submit.token, work).await;
 }
 
 /// After a command: check-ins that waited for this person appear as a private followup.
@@ -84,7 +90,8 @@ pub(super) async fn show_waiting(ctx: Context<'_>) {
                 "waiting check-ins shown"
             ),
             Err(e) => {
-                tracing::warn!(error = %e, "could not show waiting check-ins; they keep waiting");
+                // A failed followup's error can carry its webhook URL, which holds the token.
+                tracing::warn!(error = %super::redact::redact_tokens(&e.to_string()), "could not show waiting check-ins; they keep waiting");
                 let now = data.clock.now();
                 if let Err(e) = data.store.restore_waiting(user, &shown, now).await {
                     tracing::error!(error.cause_chain = ?e, "could not put check-ins back to wait");

@@ -6,6 +6,10 @@
 
 use std::fmt;
 
+/// What a person sees for a button or form whose id no longer leads anywhere.
+pub const STALE_BUTTON: &str =
+    "This button is no longer valid. Run the command again for a fresh one.";
+
 /// Outcomes of a commitment check-in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum CheckinOutcome {

@@ -6,13 +6,11 @@
 use poise::serenity_prelude as serenity;
 use poise::FrameworkContext;
 
-use super::components::{ComponentAction, ModalKind};
-use super::errors::answer_for;
+use super::components::{ComponentAction, ModalKind, STALE_BUTTON};
 use super::flows::{membership, nudge, privacy, quiz, reflect, Answer, Outcome};
+use super::reply::{answer_slowly, field, respond_in_place, respond_in_time};
 use super::{Data, Error};
 
-pub const STALE_BUTTON: &str =
-    "This button is no longer valid. Run the command again for a fresh one.";
 const ENDED: &str = "This cohort isn't open any more. `/join` shows the ones you can join.";
 
 pub async fn handle(
@@ -29,6 +27,13 @@ pub async fn handle(
         }
         serenity::FullEvent::GuildDelete { incomplete, .. } if !incomplete.unavailable => {
             removed_from_guild(data, incomplete.id.get()).await?;
+        }
+        serenity::FullEvent::GuildDelete { incomplete, .. } => {
+            // An outage on Discord's side: the guild comes back with a GUILD_CREATE.
+            tracing::info!(
+                guild_id = incomplete.id.get(),
+                "server unavailable (a Discord outage); its cohorts carry on"
+            );
         }
         serenity::FullEvent::InteractionCreate { interaction } => match interaction {
             serenity::Interaction::Component(press) => {
@@ -93,12 +98,15 @@ async fn route_component(
         }
         _ => {}
     }
-    let result = match action {
-        None => Ok(Answer::text(STALE_BUTTON).into()),
-        Some(action) => component_outcome(data, guild, user, action).await,
+    let work = async {
+        let result = match action {
+            None => Ok(Answer::text(STALE_BUTTON).into()),
+            Some(action) => component_outcome(data, guild, user, action).await,
+        };
+        tracing::info!(user_id = user, ok = result.is_ok(), "button");
+        result
     };
-    tracing::info!(user_id = user, ok = result.is_ok(), "button");
-    respond(ctx, press.id, &press.token, result).await;
+    respond_in_time(ctx, press.id, &press.token, work).await;
 }
 
 async fn component_outcome(
@@ -151,93 +159,25 @@ async fn join_button(
 async fn route_modal(ctx: &serenity::Context, data: &Data, submit: &serenity::ModalInteraction) {
     let user = submit.user.id.get();
     let guild = submit.guild_id.map(serenity::GuildId::get);
-    let result = match ModalKind::parse(&submit.data.custom_id) {
-        Some(
-            kind @ (ModalKind::Commitment
-            | ModalKind::CheckinNote { .. }
-            | ModalKind::NewDate { .. }),
-        ) => {
-            return super::checkin_routes::modal(ctx, data, submit, kind).await;
-        }
-        Some(ModalKind::Reflection { delivery }) => {
-            let text = field(submit, "text").unwrap_or_default();
-            reflect::save(data, guild, user, delivery, &text)
-                .await
-                .map(Outcome::from)
-        }
-        _ => Ok(Answer::text(STALE_BUTTON).into()),
-    };
-    tracing::info!(user_id = user, ok = result.is_ok(), "form");
-    respond(ctx, submit.id, &submit.token, result).await;
-}
-
-/// The value typed into a modal's text input `custom_id`.
-pub fn field(submit: &serenity::ModalInteraction, custom_id: &str) -> Option<String> {
-    let inputs = submit
-        .data
-        .components
-        .iter()
-        .flat_map(|row| &row.components);
-    inputs.into_iter().find_map(|component| match component {
-        serenity::ActionRowComponent::InputText(input) if input.custom_id == custom_id => {
-            input.value.clone()
-        }
-        _ => None,
-    })
-}
-
-/// Acknowledges at once ("thinking...", only the clicker sees it), then fills in the answer.
-async fn answer_slowly(
-    ctx: &serenity::Context,
-    press: &serenity::ComponentInteraction,
-    work: impl std::future::Future<Output = Result<Answer, Error>>,
-) {
-    let defer = serenity::CreateInteractionResponse::Defer(
-        serenity::CreateInteractionResponseMessage::new().ephemeral(true),
-    );
-    if let Err(e) = press.create_response(&ctx.http, defer).await {
-        tracing::warn!(error = %crate::bot::redact::redact_tokens(&e.to_string()), "could not acknowledge an interaction");
-        return;
-    }
-    let answer = work.await.unwrap_or_else(|error| answer_for(&error));
-    if let Err(e) = press.edit_response(&ctx.http, answer.into_edit()).await {
-        tracing::warn!(error = %crate::bot::redact::redact_tokens(&e.to_string()), "could not answer an interaction");
-    }
-}
-
-/// Sends an outcome (or the error's user-facing text) as the interaction's response.
-pub(super) async fn respond(
-    ctx: &serenity::Context,
-    id: serenity::InteractionId,
-    token: &str,
-    result: Result<Outcome, Error>,
-) {
-    let outcome = result.unwrap_or_else(|error| answer_for(&error).into());
-    if let Err(e) = ctx
-        .http
-        .create_interaction_response(id, token, &outcome.into_response(), Vec::new())
-        .await
+    let kind = ModalKind::parse(&submit.data.custom_id);
+    if let Some(
+        kind @ (ModalKind::Commitment | ModalKind::CheckinNote { .. } | ModalKind::NewDate { .. }),
+    ) = kind
     {
-        tracing::warn!(error = %crate::bot::redact::redact_tokens(&e.to_string()), "could not answer an interaction");
+        return super::checkin_routes::modal(ctx, data, submit, kind).await;
     }
-}
-
-/// Shows an answer in place of the message whose button was clicked. A refusal or failure
-/// comes as a separate ephemeral message, leaving that message as it was.
-async fn respond_in_place(
-    ctx: &serenity::Context,
-    press: &serenity::ComponentInteraction,
-    result: Result<Answer, Error>,
-) {
-    let answer = match result {
-        Ok(answer) => answer,
-        Err(error) => return respond(ctx, press.id, &press.token, Err(error)).await,
+    let work = async {
+        let result = match kind {
+            Some(ModalKind::Reflection { delivery }) => {
+                let text = field(submit, "text").unwrap_or_default();
+                reflect::save(data, guild, user, delivery, &text)
+                    .await
+                    .map(Outcome::from)
+            }
+            _ => Ok(Answer::text(STALE_BUTTON).into()),
+        };
+        tracing::info!(user_id = user, ok = result.is_ok(), "form");
+        result
     };
-    if let Err(e) = ctx
-        .http
-        .create_interaction_response(press.id, &press.token, &answer.into_update(), Vec::new())
-        .await
-    {
-        tracing::warn!(error = %crate::bot::redact::redact_tokens(&e.to_string()), "could not update a message in place");
-    }
+    respond_in_time(ctx, submit.id, &submit.token, work).await;
 }

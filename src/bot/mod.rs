@@ -4,6 +4,7 @@
 mod checkin_routes;
 pub mod commands;
 pub mod components;
+pub mod connection;
 pub mod errors;
 mod events;
 pub mod flows;
@@ -11,17 +12,19 @@ mod in_flight;
 pub mod outbound;
 pub mod pacer;
 pub mod permissions;
+mod posts;
 mod redact;
 pub mod render;
+mod reply;
+pub mod sealed;
 pub mod seam;
+pub mod shares;
 mod zones;
 
 use std::sync::Arc;
 use std::time::Duration;
 
 use poise::serenity_prelude as serenity;
-
-use tokio::sync::Notify;
 
 use crate::clock::SharedClock;
 use crate::config::{CommandScope, Settings};
@@ -41,8 +44,10 @@ pub struct Data {
     /// Every rate-limited REST call goes through it.
     pub pacer: Arc<pacer::Pacer>,
     /// Wakes the scheduler after a schedule, channel or calendar change.
-    pub scheduler_wake: Arc<Notify>,
+    pub scheduler_wake: Arc<crate::scheduler::Wake>,
     pub in_flight: InFlight,
+    /// The lease holder this process writes into the claims it makes (anonymous shares).
+    pub lease_owner: crate::store::LeaseOwner,
 }
 
 impl Data {

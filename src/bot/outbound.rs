@@ -6,14 +6,13 @@ use poise::serenity_prelude as serenity;
 
 use super::components::ComponentAction;
 use super::pacer::Pacer;
-use super::permissions::bot_permissions;
+use super::posts::{delete_post, recent_messages};
 use super::render::{self, NudgeView};
+use super::sealed;
+use super::shares;
 use crate::content::model::Curriculum;
 use crate::crypto::Cipher;
-use crate::scheduler::{CheckinOut, NudgeOut, Outbound, PostError, SummaryOut};
-
-/// How far back reconciliation looks in a channel for a nudge posted before a crash.
-const RECENT_MESSAGES: u8 = 100;
+use crate::scheduler::{CheckinOut, NudgeOut, Outbound, PostError, ShareOut, SummaryOut};
 
 pub struct DiscordOutbound {
     pub http: Arc<serenity::Http>,
@@ -21,26 +20,6 @@ pub struct DiscordOutbound {
     pub pacer: Arc<Pacer>,
     /// Opens commitment text at the moment a check-in DM is rendered.
     pub cipher: Arc<Cipher>,
-}
-
-/// Takes down one of the bot's posts. A post that is already gone (deleted by a moderator, or
-/// its channel with it) counts as taken down.
-pub async fn delete_post(
-    pacer: &Pacer,
-    http: &serenity::Http,
-    channel: u64,
-    message: u64,
-) -> Result<(), PostError> {
-    let channel = serenity::ChannelId::new(channel);
-    let message = serenity::MessageId::new(message);
-    match pacer
-        .call(None, || channel.delete_message(http, message))
-        .await
-    {
-        Err(PostError::DeadTarget { .. }) | Ok(()) => Ok(()),
-        Err(PostError::Rejected { code: 10008, .. }) => Ok(()),
-        Err(e) => Err(e),
-    }
 }
 
 impl DiscordOutbound {
@@ -112,8 +91,12 @@ impl Outbound for DiscordOutbound {
     }
 
     async fn find_nudge(&self, channel: u64, delivery: i64) -> Result<Option<u64>, PostError> {
+        let recent = recent_messages(&self.http, &self.pacer, channel).await?;
         let marker = ComponentAction::TriedIt { delivery }.to_string();
-        self.find_recent(channel, |m| carries(m, &marker)).await
+        Ok(recent
+            .iter()
+            .find(|m| carries(m, &marker))
+            .map(|m| m.id.get()))
     }
 
     async fn post_summary(&self, summary: &SummaryOut) -> Result<u64, PostError> {
@@ -152,56 +135,49 @@ impl Outbound for DiscordOutbound {
     }
 
     async fn find_summary(&self, channel: u64, summary: i64) -> Result<Option<u64>, PostError> {
+        let recent = recent_messages(&self.http, &self.pacer, channel).await?;
         let marker = render::summary_marker(summary);
-        self.find_recent(channel, |m| {
-            m.author.bot
-                && m.embeds
-                    .iter()
-                    .any(|e| e.footer.as_ref().is_some_and(|f| f.text.ends_with(&marker)))
-        })
+        Ok(recent
+            .iter()
+            .find(|m| {
+                m.author.bot
+                    && m.embeds
+                        .iter()
+                        .any(|e| e.footer.as_ref().is_some_and(|f| f.text.ends_with(&marker)))
+            })
+            .map(|m| m.id.get()))
+    }
+
+    async fn post_share(&self, share: &ShareOut) -> Result<u64, PostError> {
+        let text = self.open_share(share)?;
+        shares::post(
+            &self.http,
+            &self.pacer,
+            share.channel_id,
+            &share.nonce,
+            &text,
+        )
         .await
+    }
+
+    async fn find_share(&self, share: &ShareOut) -> Result<Option<u64>, PostError> {
+        let text = self.open_share(share)?;
+        shares::find(&self.http, &self.pacer, share.channel_id, &text).await
     }
 }
 
 impl DiscordOutbound {
-    /// The first of the channel's recent messages that `wanted` recognises. An empty channel
-    /// is only trusted when the bot may read its history: otherwise "not found" would be a
-    /// guess, and a wrong guess posts twice.
-    async fn find_recent(
-        &self,
-        channel: u64,
-        wanted: impl Fn(&serenity::Message) -> bool,
-    ) -> Result<Option<u64>, PostError> {
-        let channel = serenity::ChannelId::new(channel);
-        let recent = self
-            .pacer
-            .call(None, || {
-                channel.messages(
-                    &self.http,
-                    serenity::GetMessages::new().limit(RECENT_MESSAGES),
-                )
-            })
-            .await?;
-        if let Some(found) = recent.iter().find(|m| wanted(m)) {
-            return Ok(Some(found.id.get()));
-        }
-        if recent.is_empty() {
-            let me = self
-                .pacer
-                .call(None, || self.http.get_current_user())
-                .await?;
-            let permissions = bot_permissions(&self.http, &self.pacer, channel, me.id).await?;
-            if !permissions.is_some_and(|p| p.read_message_history()) {
-                return Err(PostError::Transient {
-                    code: None,
-                    detail:
-                        "the bot cannot read the channel's history to check for an earlier post"
-                            .into(),
-                    retry_after: None,
-                });
-            }
-        }
-        Ok(None)
+    fn open_share(&self, share: &ShareOut) -> Result<String, PostError> {
+        sealed::reflection_sealed(
+            &self.cipher,
+            share.reflection_id,
+            share.user_id,
+            &share.sealed_text,
+        )
+        .map_err(|_| PostError::Rejected {
+            code: 0,
+            message: "a shared reflection could not be decrypted".into(),
+        })
     }
 }
 

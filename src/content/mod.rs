@@ -1,8 +1,7 @@
 //! The curriculum: loading `prompts/` into an immutable model, validating it, and the
-//! `allybot content …` tools.
+//! pieces of the `allybot content …` tools (their command line is in `cli/content.rs`).
 
 pub mod check;
-pub mod cli;
 pub mod fit;
 pub mod lint;
 pub mod load;

@@ -11,10 +11,8 @@ use super::{to_base36, CheckinOut, Outbound, PostError, Scheduler, MAX_SLEEP, RE
 use crate::domain::local_time::local_date;
 use crate::domain::reminders::{window_start, ReminderRules, Verdict, PER_WEEK};
 use crate::domain::resolve;
-use crate::store::{PendingCheckin, ReminderClaim, Undelivered};
+use crate::store::{Change, Lease, PendingCheckin, ReminderClaim, Undelivered};
 
-/// A claim still `sending` after this long was interrupted (the pacer gives up well before).
-const STALE_CLAIM: Duration = Duration::minutes(10);
 /// Check-ins due up to this many UTC days ahead are looked at: local dates run up to 14 hours
 /// ahead of UTC, and a round comes at least hourly.
 const HORIZON_DAYS: i64 = 2;
@@ -67,10 +65,7 @@ fn group_by_person(pending: &[PendingCheckin]) -> Vec<Person<'_>> {
 impl<O: Outbound> Scheduler<O> {
     /// Hands out the check-ins due at `now`; returns when the next one is due.
     pub(crate) async fn checkins(&self, now: DateTime<Utc>) -> anyhow::Result<DateTime<Utc>> {
-        let settled = self
-            .store
-            .settle_stale_reminders(now - STALE_CLAIM, now)
-            .await?;
+        let settled = self.store.settle_stale_reminders(now).await?;
         if settled > 0 {
             tracing::warn!(
                 count = settled,
@@ -159,7 +154,8 @@ impl<O: Outbound> Scheduler<O> {
             nonce: &nonce,
             items: due,
         };
-        let Some(reminder_id) = self.store.claim_reminder(&claim, now).await? else {
+        let lease = Lease::from(&self.owner, now);
+        let Some(reminder_id) = self.store.claim_reminder(&claim, lease, now).await? else {
             return Ok(Step::Done); // a cap is used up, or another round took them
         };
         let items = self.store.reminder_items(reminder_id).await?;
@@ -172,9 +168,24 @@ impl<O: Outbound> Scheduler<O> {
     }
 
     async fn send_checkin(&self, job: CheckinOut) {
+        let (reminder, user, count) = (job.reminder_id, job.user_id, job.items.len());
+        let lease = Lease::from(&self.owner, self.clock.now());
+        match self.store.renew_reminder(reminder, lease).await {
+            Ok(Change::Applied) => {}
+            Ok(Change::Stale) => {
+                tracing::warn!(
+                    reminder_id = reminder,
+                    "a check-in DM was settled elsewhere; not sending it"
+                );
+                return;
+            }
+            Err(e) => {
+                tracing::error!(reminder_id = reminder, error.cause_chain = ?e, "could not renew a check-in DM's claim; not sending it");
+                return;
+            }
+        }
         let result = self.outbound.send_checkin(&job).await;
         let now = self.clock.now();
-        let (reminder, user, count) = (job.reminder_id, job.user_id, job.items.len());
         let recorded = match &result {
             Ok(message) => {
                 tracing::info!(
@@ -183,7 +194,9 @@ impl<O: Outbound> Scheduler<O> {
                     count,
                     "check-in DM sent"
                 );
-                self.store.mark_reminder_sent(reminder, *message, now).await
+                self.store
+                    .mark_reminder_sent(reminder, *message, &self.owner, now)
+                    .await
             }
             Err(error) => {
                 let how = match error {
@@ -194,13 +207,23 @@ impl<O: Outbound> Scheduler<O> {
                     "check-in DM not delivered; it waits for the next command");
                 let code = error.code().map(i64::from);
                 self.store
-                    .mark_reminder_undelivered(reminder, how, code, now)
+                    .mark_reminder_undelivered(reminder, how, code, &self.owner, now)
                     .await
             }
         };
-        if let Err(e) = recorded {
-            // The claim stays `sending`; a later round settles it (never re-sent).
-            tracing::error!(reminder_id = reminder, error.cause_chain = ?e, "could not record a check-in DM");
+        match recorded {
+            Ok(Change::Applied) => {}
+            Ok(Change::Stale) => {
+                tracing::warn!(
+                    reminder_id = reminder,
+                    "a check-in DM's outcome came after it was settled elsewhere"
+                );
+            }
+            // The claim stays `sending`; once its lease runs out a round settles it (never
+            // sent again).
+            Err(e) => {
+                tracing::error!(reminder_id = reminder, error.cause_chain = ?e, "could not record a check-in DM");
+            }
         }
     }
 }

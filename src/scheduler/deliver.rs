@@ -11,7 +11,7 @@ use chrono::{DateTime, Utc};
 
 use super::{NudgeOut, Outbound, PostError, Scheduler};
 use crate::domain::Stage;
-use crate::store::{Claim, Cohort, Delivery};
+use crate::store::{Change, Claim, Cohort, Delivery, Failure, Lease};
 
 /// "Missing permissions" failures in a row that stop a cohort's deliveries.
 const PERMISSION_FAILURES_TO_STOP: u32 = 3;
@@ -78,24 +78,36 @@ impl Job {
 }
 
 impl<O: Outbound> Scheduler<O> {
+    /// Posts a claimed nudge and records what happened, as long as this process still holds
+    /// the claim: the lease is renewed first, so the time the job waited in the round's queue
+    /// does not count, and a claim another worker took over meanwhile is left to it.
     pub(crate) async fn deliver(&self, job: Job) {
         let delivery = job.nudge.delivery_id;
-        self.in_flight
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .insert(delivery);
+        let lease = Lease::from(&self.owner, self.clock.now());
+        match self.store.renew_delivery(delivery, lease).await {
+            Ok(Change::Applied) => {}
+            Ok(Change::Stale) => {
+                tracing::warn!(
+                    delivery_id = delivery,
+                    "another worker took this nudge over; not posting it here"
+                );
+                return;
+            }
+            Err(e) => {
+                // Not posted; the claim's lease runs out and recovery takes it.
+                tracing::error!(delivery_id = delivery, error.cause_chain = ?e, "could not renew a claim before posting");
+                return;
+            }
+        }
         let recorded = match self.post_once(&job).await {
             Ok(message) => self.record_sent(&job, message).await,
             Err(error) => self.record_failure(&job, &error).await,
         };
         if let Err(e) = recorded {
-            // The row stays `sending`; the recovery path settles it without posting blindly.
+            // The row stays `sending`; when its lease runs out the recovery path settles it
+            // without posting blindly.
             tracing::error!(delivery_id = delivery, error.cause_chain = ?e, "could not record a delivery outcome");
         }
-        self.in_flight
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .remove(&delivery);
     }
 
     /// Posts, unless this is a re-post old enough that the nudge must be looked for first.
@@ -130,13 +142,21 @@ impl<O: Outbound> Scheduler<O> {
     }
 
     async fn record_sent(&self, job: &Job, message: u64) -> anyhow::Result<()> {
-        self.store
-            .mark_sent(job.nudge.delivery_id, message, self.clock.now())
-            .await?;
+        let now = self.clock.now();
+        let delivery = job.nudge.delivery_id;
+        if !self
+            .store
+            .mark_sent(delivery, message, &self.owner, now)
+            .await?
+            .applied()
+        {
+            stale_outcome(delivery, "sent");
+            return Ok(());
+        }
         self.store.clear_permission_failures(job.cohort_id).await?;
         tracing::info!(
             cohort_id = job.cohort_id,
-            delivery_id = job.nudge.delivery_id,
+            delivery_id = delivery,
             day = job.nudge.day,
             late = job.nudge.late_due.is_some(),
             "nudge sent"
@@ -144,36 +164,58 @@ impl<O: Outbound> Scheduler<O> {
         Ok(())
     }
 
+    /// Records a failed post. Whatever it says about the channel (gone, no access, missing
+    /// permissions) acts on the cohort only if this worker still held the claim: a stale
+    /// worker's view is older than the holder's.
     async fn record_failure(&self, job: &Job, error: &PostError) -> anyhow::Result<()> {
         let now = self.clock.now();
         let (delivery, cohort) = (job.nudge.delivery_id, job.cohort_id);
         let code = error.code().map(i64::from);
         tracing::warn!(cohort_id = cohort, delivery_id = delivery, error = %error, "nudge not sent");
-        match error {
+        let failed = |reason, retry_at| Failure {
+            code,
+            reason,
+            retry_at,
+        };
+        let change = match error {
             PostError::DeadTarget { reason, .. } => {
-                self.store
-                    .mark_failed(delivery, code, reason, None, now)
+                let change = self
+                    .mark_failed(delivery, failed(reason, None), now)
                     .await?;
-                let why =
-                    format!("{reason}. Pick a channel with /cohort channel to restart deliveries.");
-                self.store.stop_deliveries(cohort, &why, now).await?;
-            }
-            PostError::MissingPermissions => {
-                let failures = self.store.count_permission_failure(cohort).await?;
-                let reason = "the bot is missing permissions in the channel";
-                if failures >= PERMISSION_FAILURES_TO_STOP {
-                    self.store
-                        .mark_failed(delivery, code, reason, None, now)
-                        .await?;
+                if change.applied() {
                     let why = format!(
-                        "The bot was refused for missing permissions {failures} times in a row. Give it View Channel, \
-                         Send Messages, Embed Links, Attach Files and Read Message History there, then run /cohort channel."
+                        "{reason}. Pick a channel with /cohort channel to restart deliveries."
                     );
                     self.store.stop_deliveries(cohort, &why, now).await?;
-                } else {
-                    self.store
-                        .mark_failed(delivery, code, reason, Some(now + PERMISSION_RETRY), now)
+                }
+                change
+            }
+            PostError::MissingPermissions => {
+                let reason = "the bot is missing permissions in the channel";
+                let Some(failures) = self
+                    .store
+                    .count_permission_failure(delivery, &self.owner)
+                    .await?
+                else {
+                    stale_outcome(delivery, "failed");
+                    return Ok(());
+                };
+                if failures >= PERMISSION_FAILURES_TO_STOP {
+                    let change = self
+                        .mark_failed(delivery, failed(reason, None), now)
                         .await?;
+                    if change.applied() {
+                        let why = format!(
+                            "The bot was refused for missing permissions {failures} times in a row. Give it View Channel, \
+                             Send Messages, Embed Links, Attach Files and Read Message History there, then run /cohort channel."
+                        );
+                        self.store.stop_deliveries(cohort, &why, now).await?;
+                    }
+                    change
+                } else {
+                    let retry = Some(now + PERMISSION_RETRY);
+                    self.mark_failed(delivery, failed(reason, retry), now)
+                        .await?
                 }
             }
             PostError::Transient {
@@ -184,70 +226,89 @@ impl<O: Outbound> Scheduler<O> {
                 let wait = retry_after
                     .and_then(|w| chrono::Duration::from_std(w).ok())
                     .map_or(TRANSIENT_RETRY, |w| w.max(chrono::Duration::seconds(1)));
-                self.store
-                    .mark_failed(delivery, code, detail, Some(now + wait), now)
-                    .await?;
+                self.mark_failed(delivery, failed(detail, Some(now + wait)), now)
+                    .await?
             }
             PostError::Rejected { message, .. } => {
-                self.store
-                    .mark_failed(delivery, code, message, None, now)
-                    .await?;
+                self.mark_failed(delivery, failed(message, None), now)
+                    .await?
             }
             PostError::DmClosed => {
-                self.store
-                    .mark_failed(delivery, code, "Discord refused the post", None, now)
-                    .await?;
+                self.mark_failed(delivery, failed("Discord refused the post", None), now)
+                    .await?
             }
+        };
+        if !change.applied() {
+            stale_outcome(delivery, "failed");
         }
         Ok(())
     }
 
-    /// Deliveries to post again: failed ones whose retry time has come (claimed back), and
-    /// claims left unconfirmed for `stranded_after` that this process is not posting right now.
-    /// Ones past the grace period, or whose cohort stopped, are given up with a reason.
+    async fn mark_failed(
+        &self,
+        delivery: i64,
+        failure: Failure<'_>,
+        now: DateTime<Utc>,
+    ) -> anyhow::Result<Change> {
+        Ok(self
+            .store
+            .mark_failed(delivery, &failure, &self.owner, now)
+            .await?)
+    }
+
+    /// Deliveries to post again, each now held by this process: claims whose lease ran out
+    /// (a crash, or an outcome that could not be recorded), taken over; and failed ones whose
+    /// retry time has come, claimed back. Ones past the grace period, or whose cohort stopped,
+    /// are given up with a reason.
     pub(crate) async fn recovery_jobs(&self, now: DateTime<Utc>) -> anyhow::Result<Vec<Job>> {
-        // Stranded claims first: a retry reclaimed below is back in `sending` with its first
-        // claim time (the nonce's age), so it would look stranded and be posted twice.
-        let mut jobs = self.stranded_jobs(now, STRANDED_AFTER).await?;
+        // Stuck claims first: a retry reclaimed below holds a fresh lease, so it is not stuck.
+        let mut jobs = Vec::new();
+        for delivery in self.store.stuck_deliveries(now).await? {
+            let lease = Lease::from(&self.owner, now);
+            if self
+                .store
+                .take_over_delivery(delivery.id, lease, now)
+                .await?
+            {
+                tracing::info!(
+                    delivery_id = delivery.id,
+                    from = delivery.lease_owner.as_deref().unwrap_or("nobody"),
+                    "took over an unconfirmed nudge"
+                );
+                jobs.extend(self.repost_job(&delivery, now).await?);
+            }
+        }
         for delivery in self.store.due_retries(now).await? {
-            if let Some(cohort) = self.still_deliverable(&delivery, now).await? {
-                if self.store.reclaim_failed(delivery.id, now).await? {
-                    jobs.extend(Job::repost(
-                        &cohort,
-                        &delivery,
-                        self.late_due(&delivery, now),
-                    ));
-                }
+            let lease = Lease::from(&self.owner, now);
+            if self.store.reclaim_failed(delivery.id, lease, now).await? {
+                jobs.extend(self.repost_job(&delivery, now).await?);
             }
         }
         Ok(jobs)
     }
 
-    /// Claims in `sending` for longer than `older_than` that this process is not posting.
-    pub(crate) async fn stranded_jobs(
+    /// The job for a delivery this process now holds, or none if it may no longer be posted.
+    async fn repost_job(
         &self,
+        delivery: &Delivery,
         now: DateTime<Utc>,
-        older_than: chrono::Duration,
-    ) -> anyhow::Result<Vec<Job>> {
-        let mut jobs = Vec::new();
-        for delivery in self.store.unfinished_deliveries().await? {
-            let mine = self
-                .in_flight
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .contains(&delivery.id);
-            if mine || now - delivery.claimed_at < older_than {
-                continue;
-            }
-            if let Some(cohort) = self.still_deliverable(&delivery, now).await? {
-                jobs.extend(Job::repost(
-                    &cohort,
-                    &delivery,
-                    self.late_due(&delivery, now),
-                ));
-            }
+    ) -> anyhow::Result<Option<Job>> {
+        let Some(cohort) = self.still_deliverable(delivery, now).await? else {
+            return Ok(None);
+        };
+        let job = Job::repost(&cohort, delivery, self.late_due(delivery, now));
+        if job.is_none() {
+            let failure = Failure {
+                code: delivery.error_code,
+                reason: "the cohort has no channel",
+                retry_at: None,
+            };
+            let _ = self
+                .store
+                .mark_failed(delivery.id, &failure, &self.owner, now)
+                .await?;
         }
-        Ok(jobs)
+        Ok(job)
     }
 
     fn late_due(&self, delivery: &Delivery, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
@@ -255,8 +316,8 @@ impl<O: Outbound> Scheduler<O> {
         late.then_some(delivery.due_at)
     }
 
-    /// The delivery's cohort if it may still be posted; otherwise the delivery is closed with
-    /// the reason and `None` is returned.
+    /// The delivery's cohort if it may still be posted; otherwise the delivery (held by this
+    /// process) is closed with the reason and `None` is returned.
     async fn still_deliverable(
         &self,
         delivery: &Delivery,
@@ -276,13 +337,23 @@ impl<O: Outbound> Scheduler<O> {
             .reason
             .as_deref()
             .map_or(why.to_owned(), |r| format!("{r}; {why}"));
-        self.store
-            .mark_failed(delivery.id, delivery.error_code, &reason, None, now)
+        let failure = Failure {
+            code: delivery.error_code,
+            reason: &reason,
+            retry_at: None,
+        };
+        let _ = self
+            .store
+            .mark_failed(delivery.id, &failure, &self.owner, now)
             .await?;
         Ok(None)
     }
 }
 
-/// An unconfirmed claim older than this, not in flight here, is settled by the recovery path
-/// (a crash elsewhere, or an error after the claim). Well beyond the longest post attempt.
-const STRANDED_AFTER: chrono::Duration = chrono::Duration::minutes(10);
+fn stale_outcome(delivery: i64, outcome: &str) {
+    tracing::warn!(
+        delivery_id = delivery,
+        outcome,
+        "a nudge's outcome came after another worker took it over; left to that worker"
+    );
+}

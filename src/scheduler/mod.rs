@@ -4,9 +4,14 @@
 //! database in one process is refused.
 //!
 //! Claims are rows with UNIQUE(cohort, date), so a second process, a restart or a double round
-//! cannot post a day twice. A claim that is not confirmed (a crash, an error mid-round) is
-//! settled by the recovery path: after Discord may have forgotten the nonce, the channel is
-//! searched before anything is posted again.
+//! cannot post a day twice. Each claim carries a lease (`store::lease`): only its holder posts
+//! and records it, and a claim that is not confirmed (a crash, an error mid-round) is taken over
+//! by the recovery path once its lease has run out; after Discord may have forgotten the nonce,
+//! the channel is searched before anything is posted again.
+//!
+//! The loop is supervised: a round that fails or panics is logged with its cause and the loop
+//! goes on at the next tick; if the loop's task itself ends, [`SchedulerHandle::ended`] says so
+//! and `allybot run` exits non-zero for the service manager to restart it.
 
 mod checkins;
 mod deliver;
@@ -15,23 +20,27 @@ pub mod outbound;
 pub mod planning;
 mod reconcile;
 mod registry;
+mod shares;
 pub mod summaries;
 mod summary_post;
 mod tick;
+mod wake;
 
-use std::collections::HashSet;
-use std::sync::{Arc, Mutex};
+use std::panic::AssertUnwindSafe;
+use std::sync::Arc;
 use std::time::Duration;
 
-use tokio::sync::{watch, Notify};
+use futures::FutureExt;
+use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
 use crate::clock::SharedClock;
 use crate::content::model::Curriculum;
-use crate::store::Store;
+use crate::store::{LeaseOwner, Store};
 
-pub use outbound::{CheckinOut, NudgeOut, Outbound, PostError, SummaryOut};
+pub use outbound::{CheckinOut, NudgeOut, Outbound, PostError, ShareOut, SummaryOut};
 pub use registry::{running_schedulers, AlreadyRunning};
+pub use wake::Wake;
 
 /// The longest the loop sleeps without looking again (schedules can change meanwhile, and a
 /// wake-up is cheap).
@@ -71,25 +80,24 @@ pub struct Scheduler<O: Outbound> {
     pub(crate) curriculum: Arc<Curriculum>,
     pub(crate) outbound: Arc<O>,
     pub(crate) settings: SchedulerSettings,
-    /// Deliveries this process is posting right now (the recovery path leaves them alone).
-    pub(crate) in_flight: Mutex<HashSet<i64>>,
-    /// Who this worker is in the leases of the claims it takes: made once per process, with
-    /// the pid for people reading the database.
-    pub(crate) owner: String,
+    /// The lease holder this process writes into its claims.
+    pub(crate) owner: LeaseOwner,
 }
 
 #[derive(Debug, Clone, Copy, Default)]
 struct Progress {
     started: u64,
     finished: u64,
+    /// Wake requests served: those made before the last finished round started.
+    served: u64,
 }
 
 /// Controls a running scheduler.
 pub struct SchedulerHandle {
-    wake: Arc<Notify>,
+    wake: Arc<Wake>,
     progress: watch::Receiver<Progress>,
     stop: watch::Sender<bool>,
-    task: JoinHandle<()>,
+    task: Option<JoinHandle<()>>,
 }
 
 impl<O: Outbound> Scheduler<O> {
@@ -99,6 +107,7 @@ impl<O: Outbound> Scheduler<O> {
         curriculum: Arc<Curriculum>,
         outbound: Arc<O>,
         settings: SchedulerSettings,
+        owner: LeaseOwner,
     ) -> Self {
         Self {
             store,
@@ -106,18 +115,13 @@ impl<O: Outbound> Scheduler<O> {
             curriculum,
             outbound,
             settings,
-            in_flight: Mutex::new(HashSet::new()),
-            owner: format!("{}-{:08x}", std::process::id(), rand::random::<u32>()),
+            owner,
         }
     }
 
     /// Starts the loop for the database `database` (its URL); `wake` is how commands ask for
     /// a round after a change. Refused if this process already runs one on that database.
-    pub fn spawn(
-        self,
-        wake: Arc<Notify>,
-        database: &str,
-    ) -> Result<SchedulerHandle, AlreadyRunning> {
+    pub fn spawn(self, wake: Arc<Wake>, database: &str) -> Result<SchedulerHandle, AlreadyRunning> {
         let registration = registry::register(database)?;
         let (progress_tx, progress) = watch::channel(Progress::default());
         let (stop, stop_rx) = watch::channel(false);
@@ -130,35 +134,44 @@ impl<O: Outbound> Scheduler<O> {
             wake,
             progress,
             stop,
-            task,
+            task: Some(task),
         })
     }
 
     async fn run(
         self,
-        wake: Arc<Notify>,
+        wake: Arc<Wake>,
         progress: watch::Sender<Progress>,
         mut stop: watch::Receiver<bool>,
     ) {
-        if let Err(e) = self.reconcile(self.clock.now()).await {
-            tracing::error!(error.cause_chain = ?e, "reconciling unfinished deliveries failed");
+        tracing::info!(lease_owner = %self.owner, "scheduler started");
+        let started = self.clock.now();
+        if let Err(failure) = supervised(self.reconcile(started)).await {
+            failure.log("start-up recovery");
         }
-        loop {
+        'rounds: loop {
+            let serving = wake.requested();
             progress.send_modify(|p| p.started += 1);
             let now = self.clock.now();
-            let next = match self.tick(now).await {
+            let next = match supervised(self.tick(now)).await {
                 Ok(next) => next,
-                Err(e) => {
-                    tracing::error!(error.cause_chain = ?e, "scheduler round failed; trying again shortly");
-                    now + chrono::Duration::minutes(1)
+                Err(failure) => {
+                    failure.log("scheduler round");
+                    now + RETRY_SOON
                 }
             };
-            progress.send_modify(|p| p.finished += 1);
+            progress.send_modify(|p| {
+                p.finished += 1;
+                p.served = serving;
+            });
             let next = next.min(now + MAX_SLEEP);
-            tokio::select! {
-                () = self.clock.sleep_until(next) => {}
-                () = wake.notified() => {}
-                _ = stop.changed() => break,
+            loop {
+                tokio::select! {
+                    () = self.clock.sleep_until(next) => break,
+                    // A wake-up whose request this round already served is not a new request.
+                    () = wake.notified() => if wake.requested() > serving { break },
+                    _ = stop.changed() => break 'rounds,
+                }
             }
             if *stop.borrow() {
                 break;
@@ -168,26 +181,86 @@ impl<O: Outbound> Scheduler<O> {
     }
 }
 
+/// Why a supervised step did not finish.
+enum StepFailure {
+    Failed(anyhow::Error),
+    Panicked(String),
+}
+
+impl StepFailure {
+    fn log(&self, step: &str) {
+        match self {
+            StepFailure::Failed(e) => {
+                tracing::error!(step, error.cause_chain = ?e, "scheduler step failed; trying again shortly")
+            }
+            StepFailure::Panicked(message) => {
+                tracing::error!(step, panic = %message, "scheduler step panicked; trying again shortly")
+            }
+        }
+    }
+}
+
+/// Runs one step of the loop, turning an error or a panic into a [`StepFailure`] so the loop
+/// outlives it. Whatever the step had claimed stays claimed, with a lease: recovery takes it
+/// over once the lease runs out.
+async fn supervised<T>(
+    step: impl std::future::Future<Output = anyhow::Result<T>>,
+) -> Result<T, StepFailure> {
+    match AssertUnwindSafe(step).catch_unwind().await {
+        Ok(Ok(value)) => Ok(value),
+        Ok(Err(e)) => Err(StepFailure::Failed(e)),
+        Err(panic) => Err(StepFailure::Panicked(panic_message(panic.as_ref()))),
+    }
+}
+
+fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
+    panic
+        .downcast_ref::<&str>()
+        .map(|s| (*s).to_owned())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "a panic without a message".to_owned())
+}
+
 impl SchedulerHandle {
     /// Asks for a round now (a schedule or channel changed).
     pub fn wake(&self) {
         self.wake.notify_one();
     }
 
-    /// Runs a round that starts after this call and waits for it to finish: everything due at
-    /// the clock's current time has then been handled. Tests and the demo move a settable clock
-    /// and then settle.
+    /// Asks for a round and waits for the one that serves the request (it starts after this
+    /// call): everything due at the clock's current time has then been handled, and no extra
+    /// round is left running. Tests and the demo move a settable clock and then settle.
     pub async fn settle(&self) {
         let mut progress = self.progress.clone();
-        let started_before = progress.borrow().started;
-        self.wake();
-        let _ = progress.wait_for(|p| p.finished > started_before).await;
+        let ticket = self.wake.notify_one();
+        let _ = progress.wait_for(|p| p.served >= ticket).await;
+    }
+
+    /// Resolves if the loop's task ends without being asked to stop (a panic outside a round,
+    /// which the loop cannot survive); the error says why. Pending while the loop runs.
+    pub async fn ended(&mut self) -> anyhow::Result<()> {
+        let Some(task) = self.task.as_mut() else {
+            return std::future::pending().await;
+        };
+        let outcome = task.await;
+        self.task = None;
+        match outcome {
+            Err(e) if e.is_panic() => Err(anyhow::anyhow!(
+                "the scheduler stopped: it panicked ({})",
+                panic_message(e.into_panic().as_ref())
+            )),
+            Err(e) => Err(anyhow::anyhow!("the scheduler stopped: {e}")),
+            Ok(()) => Err(anyhow::anyhow!("the scheduler stopped unexpectedly")),
+        }
     }
 
     /// Stops after the round in progress (its posts finish and are recorded).
-    pub async fn stop(self) {
+    pub async fn stop(mut self) {
         let _ = self.stop.send(true);
-        if tokio::time::timeout(Duration::from_secs(60), self.task)
+        let Some(task) = self.task.take() else {
+            return;
+        };
+        if tokio::time::timeout(Duration::from_secs(60), task)
             .await
             .is_err()
         {

@@ -51,6 +51,18 @@ pub struct SummaryOut {
     pub late_due: Option<DateTime<Utc>>,
 }
 
+/// The anonymous post of a shared reflection, to post again or look for after its first
+/// attempt was interrupted. The text is still sealed; only the Discord side opens it.
+#[derive(Debug, Clone)]
+pub struct ShareOut {
+    pub reflection_id: i64,
+    pub user_id: u64,
+    pub channel_id: u64,
+    /// The share's nonce; sent with `enforce_nonce`.
+    pub nonce: String,
+    pub sealed_text: Vec<u8>,
+}
+
 /// Why a post failed, in the terms the scheduler acts on.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum PostError {
@@ -117,6 +129,15 @@ pub trait Outbound: Send + Sync + 'static {
         &self,
         channel: u64,
         summary: i64,
+    ) -> impl Future<Output = Result<Option<u64>, PostError>> + Send;
+
+    /// Posts a shared reflection anonymously; returns the message id.
+    fn post_share(&self, share: &ShareOut) -> impl Future<Output = Result<u64, PostError>> + Send;
+
+    /// Looks through the channel's recent messages for the anonymous post of `share`.
+    fn find_share(
+        &self,
+        share: &ShareOut,
     ) -> impl Future<Output = Result<Option<u64>, PostError>> + Send;
 
     /// Sends a check-in by DM; returns the message id. `PostError::DmClosed` when the person

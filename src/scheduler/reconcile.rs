@@ -1,6 +1,9 @@
-//! Start-up: claims left in `sending` by a previous run (claimed, maybe posted, not marked)
-//! go through the same recovery path as any unconfirmed claim: re-posted with the same nonce
-//! while Discord remembers it, otherwise looked for in the channel first.
+//! Start-up: claims left in `sending` by a process that is gone (claimed, maybe posted, not
+//! marked) go through the same recovery path as any claim whose lease ran out: taken over by
+//! one conditional UPDATE, then re-posted with the same nonce while Discord remembers it,
+//! otherwise looked for in the channel first. A claim another live process holds is left
+//! alone until its lease runs out. (With SQLite no other process can be alive: `app::start`
+//! holds the database's file lock and ends the leases of earlier processes before this runs.)
 
 use chrono::{DateTime, Utc};
 use futures::StreamExt;
@@ -9,7 +12,8 @@ use super::{Outbound, Scheduler};
 
 impl<O: Outbound> Scheduler<O> {
     pub(crate) async fn reconcile(&self, now: DateTime<Utc>) -> anyhow::Result<()> {
-        let jobs = self.stranded_jobs(now, chrono::Duration::zero()).await?;
+        let jobs = self.recovery_jobs(now).await?;
+        self.recover_shares(now).await?;
         if jobs.is_empty() {
             return Ok(());
         }

@@ -22,12 +22,6 @@ use crate::domain::summary_week::SummarySchedule;
 use crate::report::{self, Subject};
 use crate::store::{Cohort, OrgSettings, SummaryClaim};
 
-/// How long a claim belongs to its worker before another may take it over. A week is claimed
-/// just before it is posted, so the lease covers one post: the pacer gives up on a post within
-/// about a minute (four attempts with back-off), and three minutes leave room for a slow
-/// database. A crashed worker's claims are taken over this long after they were made.
-pub(crate) const SUMMARY_LEASE: chrono::Duration = chrono::Duration::minutes(3);
-
 /// The nonce of a cohort's weekly summary: deterministic and at most 25 characters.
 pub fn summary_nonce(cohort: i64, week_of: NaiveDate) -> String {
     format!(
@@ -190,11 +184,9 @@ impl<O: Outbound> Scheduler<O> {
         }
     }
 
+    /// A lease for a claim made at `now` (store::lease::LEASE).
     pub(crate) fn lease(&self, now: DateTime<Utc>) -> crate::store::Lease<'_> {
-        crate::store::Lease {
-            owner: &self.owner,
-            until: now + SUMMARY_LEASE,
-        }
+        crate::store::Lease::from(&self.owner, now)
     }
 }
 

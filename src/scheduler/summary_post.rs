@@ -102,7 +102,9 @@ impl<O: Outbound> Scheduler<O> {
             .reason
             .as_deref()
             .map_or(why.to_owned(), |r| format!("{r}; {why}"));
-        self.store
+        // Stale only if another worker took it meanwhile; it is theirs to settle then.
+        let _ = self
+            .store
             .mark_summary_failed(
                 stored.id,
                 &self.owner,
@@ -172,6 +174,7 @@ impl<O: Outbound> Scheduler<O> {
             .store
             .mark_summary_sent(job.summary_id, &self.owner, message, now)
             .await?
+            .applied()
         {
             tracing::info!(
                 cohort_id = job.cohort_id,
@@ -225,7 +228,7 @@ impl<O: Outbound> Scheduler<O> {
             .store
             .mark_summary_failed(job.summary_id, &self.owner, (code, &reason), retry, now)
             .await?;
-        if !mine {
+        if !mine.applied() {
             tracing::warn!(
                 summary_id = job.summary_id,
                 "a summary's claim passed to another worker; its outcome is theirs to record"

@@ -11,7 +11,7 @@ use super::deliver::Job;
 use super::planning::{decide, Decision, Lateness, SkipReason, Timing};
 use super::{nonce_for, Outbound, Scheduler, MAX_SLEEP, RETRY_SOON};
 use crate::domain::{DayPlan, PracticeCalendar};
-use crate::store::{Claim, Cohort};
+use crate::store::{Claim, Cohort, Lease};
 
 impl<O: Outbound> Scheduler<O> {
     pub(crate) fn lateness(&self) -> Lateness {
@@ -25,6 +25,9 @@ impl<O: Outbound> Scheduler<O> {
     pub(crate) async fn tick(&self, now: DateTime<Utc>) -> anyhow::Result<DateTime<Utc>> {
         if let Err(e) = self.purge_expired(now).await {
             tracing::error!(error.cause_chain = ?e, "purging expired texts failed");
+        }
+        if let Err(e) = self.recover_shares(now).await {
+            tracing::error!(error.cause_chain = ?e, "recovering anonymous shares failed");
         }
         let mut jobs = match self.recovery_jobs(now).await {
             Ok(jobs) => jobs,
@@ -46,6 +49,10 @@ impl<O: Outbound> Scheduler<O> {
         let mut next = planned?;
         if let Some(retry) = self.store.next_retry_at().await? {
             next = next.min(retry);
+        }
+        // A claim left unconfirmed is taken over once its lease has run out.
+        if let Some(expiry) = self.store.next_lease_expiry().await? {
+            next = next.min(expiry + chrono::Duration::seconds(1));
         }
         match checkins {
             Ok(checkin) => next = next.min(checkin),
@@ -183,7 +190,8 @@ impl<O: Outbound> Scheduler<O> {
         else {
             return Ok(None);
         };
-        let Some(delivery_id) = self.store.claim_delivery(&claim, now).await? else {
+        let lease = Lease::from(&self.owner, now);
+        let Some(delivery_id) = self.store.claim_delivery(&claim, lease, now).await? else {
             return Ok(None); // claimed already: by an earlier round, a restart or another process
         };
         Ok(Some(Job::new(

@@ -77,6 +77,17 @@ impl InteractionHandle {
             })
     }
 
+    /// The interaction's token, as the bot received it (to check that logs never show it).
+    pub fn token(&self) -> String {
+        self.shared.read(|s| {
+            s.world
+                .interactions
+                .get(&self.id)
+                .map(|r| r.token.clone())
+                .unwrap_or_default()
+        })
+    }
+
     /// Error codes Discord (the simulator) answered the bot's responses with.
     pub fn rejections(&self) -> Vec<u32> {
         self.shared.read(|s| {
@@ -116,6 +127,21 @@ impl InteractionHandle {
             })
             .await;
         self.followups()
+    }
+
+    /// Waits until the bot has acknowledged the interaction (answered or deferred it), or
+    /// `wait` passes; returns the time from dispatch to the acknowledgement.
+    pub async fn wait_for_ack(&self, wait: Duration) -> Option<Duration> {
+        let id = self.id;
+        self.shared
+            .wait_until(wait, |s| {
+                s.world
+                    .interactions
+                    .get(&id)
+                    .is_some_and(|r| r.ack.is_some())
+            })
+            .await;
+        self.ack_latency()
     }
 
     /// Time from dispatch to the bot's first acknowledgement.

@@ -29,7 +29,7 @@ use tokio::task::JoinHandle;
 
 pub use conformance::check_dispatch;
 pub use driver::{Actor, InteractionHandle, SimError};
-pub use faults::{Fault, FaultKind};
+pub use faults::{Fault, FaultKind, Gate};
 pub use permissions::{Overwrite, OverwriteTarget};
 pub use ratelimit::{CHANNEL_LIMIT, CHANNEL_WINDOW, GLOBAL_LIMIT};
 pub use state::{RecordedRequest, SimOptions};

@@ -117,7 +117,7 @@ impl TryFrom<CohortRow> for Cohort {
     }
 }
 
-fn sql(tail: &str) -> sqlx::AssertSqlSafe<String> {
+fn sql(tail: &'static str) -> sqlx::AssertSqlSafe<String> {
     // Only constant column lists and constant clauses are joined here; values are bound.
     sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM cohorts {tail}"))
 }
@@ -355,18 +355,6 @@ impl Store {
         .execute(self.pool())
         .await?;
         Ok(done.rows_affected())
-    }
-
-    /// Counts a "missing permissions" failure; returns how many in a row there have been.
-    pub async fn count_permission_failure(&self, cohort: i64) -> StoreResult<u32> {
-        let count: i64 = sqlx::query_scalar(
-            "UPDATE cohorts SET permission_failures = permission_failures + 1 WHERE cohort_id = ?1
-             RETURNING permission_failures",
-        )
-        .bind(cohort)
-        .fetch_one(self.pool())
-        .await?;
-        Ok(u32::try_from(count).unwrap_or(u32::MAX))
     }
 
     pub async fn clear_permission_failures(&self, cohort: i64) -> StoreResult<()> {

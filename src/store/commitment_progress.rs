@@ -21,9 +21,11 @@ pub struct CommitmentProgress {
     pub next_checkin: Option<DateTime<Utc>>,
 }
 
-/// One check-in answer, as stored (a note is still sealed, context "checkin-note:<user id>").
+/// One check-in answer, as stored (a note is still sealed, for `checkin_answers.note_sealed`
+/// of its row).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CheckinAnswer {
+    pub answer_id: i64,
     pub commitment_id: i64,
     pub round_date: NaiveDate,
     /// `tried`, `not_yet`, `not_applicable` or `note`.
@@ -33,7 +35,15 @@ pub struct CheckinAnswer {
     pub answered_at: DateTime<Utc>,
 }
 
-type AnswerRow = (i64, String, String, Option<String>, Option<Vec<u8>>, i64);
+type AnswerRow = (
+    i64,
+    i64,
+    String,
+    String,
+    Option<String>,
+    Option<Vec<u8>>,
+    i64,
+);
 
 fn count(n: i64) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
@@ -81,7 +91,7 @@ impl Store {
     /// Every check-in answer of `user`, oldest first.
     pub async fn checkin_answers_of(&self, user: u64) -> StoreResult<Vec<CheckinAnswer>> {
         let rows: Vec<AnswerRow> = sqlx::query_as(
-            "SELECT commitment_id, round_date, outcome, new_due_date, note_sealed, answered_at
+            "SELECT answer_id, commitment_id, round_date, outcome, new_due_date, note_sealed, answered_at
              FROM checkin_answers WHERE user_id = ?1 ORDER BY answered_at, answer_id",
         )
         .bind(id_to_db(user))
@@ -89,16 +99,19 @@ impl Store {
         .await?;
         Ok(rows
             .into_iter()
-            .filter_map(|(commitment_id, round, outcome, new_due, note, at)| {
-                Some(CheckinAnswer {
-                    commitment_id,
-                    round_date: parse_date(&round)?,
-                    outcome,
-                    new_due_date: new_due.as_deref().and_then(parse_date),
-                    note_sealed: note,
-                    answered_at: from_db_time(at),
-                })
-            })
+            .filter_map(
+                |(answer_id, commitment_id, round, outcome, new_due, note, at)| {
+                    Some(CheckinAnswer {
+                        answer_id,
+                        commitment_id,
+                        round_date: parse_date(&round)?,
+                        outcome,
+                        new_due_date: new_due.as_deref().and_then(parse_date),
+                        note_sealed: note,
+                        answered_at: from_db_time(at),
+                    })
+                },
+            )
             .collect())
     }
 

@@ -1,10 +1,11 @@
-//! Commitments and their check-in answers. Text arrives here already sealed; nothing in this
-//! file ever sees what a person wrote. Every change is checked against the owner, so a forged
+//! Commitments and their check-in answers. Text is sealed by the caller's sealing function,
+//! bound to its row and column; nothing in this file ever sees what a person wrote. Every change is checked against the owner, so a forged
 //! reference to someone else's commitment changes nothing.
 
 use chrono::{DateTime, NaiveDate, Utc};
 
 use super::convert::{from_db_time, id_from_db, id_to_db, parse_date, to_db_time};
+use super::sealed::{SealResult, SealedColumn, SealedField};
 use super::{Store, StoreError, StoreResult};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -52,12 +53,11 @@ pub struct Commitment {
     pub created_at: DateTime<Utc>,
 }
 
-pub struct NewCommitment<'a> {
+#[derive(Debug, Clone, Copy)]
+pub struct NewCommitment {
     pub user_id: u64,
     pub guild_id: u64,
     pub cohort_id: i64,
-    pub when_sealed: &'a [u8],
-    pub will_sealed: &'a [u8],
     pub follow_up_days: u32,
     pub due_date: NaiveDate,
 }
@@ -109,7 +109,7 @@ impl TryFrom<CommitmentRow> for Commitment {
     }
 }
 
-pub(crate) fn select(tail: &str) -> sqlx::AssertSqlSafe<String> {
+pub(crate) fn select(tail: &'static str) -> sqlx::AssertSqlSafe<String> {
     // Only constant column lists and constant clauses are joined here; values are bound.
     sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM commitments {tail}"))
 }
@@ -119,10 +119,12 @@ pub(crate) fn rows_to_commitments(rows: Vec<CommitmentRow>) -> StoreResult<Vec<C
 }
 
 impl Store {
-    /// Stores a commitment unless the person already has `max_open` open ones.
+    /// Stores a commitment unless the person already has `max_open` open ones; `seal` seals
+    /// its "when" and "will" texts for their row and column.
     pub async fn create_commitment(
         &self,
-        new: NewCommitment<'_>,
+        new: NewCommitment,
+        seal: impl Fn(&SealedField) -> SealResult,
         max_open: u32,
         now: DateTime<Utc>,
     ) -> StoreResult<CommitOutcome> {
@@ -139,18 +141,28 @@ impl Store {
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO commitments (user_id, guild_id, cohort_id, when_sealed, will_sealed,
                follow_up_days, due_date, status, created_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'open', ?8) RETURNING commitment_id",
+             VALUES (?1, ?2, ?3, x'', x'', ?4, ?5, 'open', ?6) RETURNING commitment_id",
         )
         .bind(id_to_db(new.user_id))
         .bind(id_to_db(new.guild_id))
         .bind(new.cohort_id)
-        .bind(new.when_sealed)
-        .bind(new.will_sealed)
         .bind(i64::from(new.follow_up_days))
         .bind(new.due_date.to_string())
         .bind(to_db_time(now))
         .fetch_one(&mut *tx)
         .await?;
+        for column in [SealedColumn::CommitmentWhen, SealedColumn::CommitmentWill] {
+            let field = SealedField {
+                column,
+                row: id,
+                owner: new.user_id,
+            };
+            sqlx::query(column.update_one())
+                .bind(id)
+                .bind(seal(&field).map_err(StoreError::Seal)?)
+                .execute(&mut *tx)
+                .await?;
+        }
         tx.commit().await?;
         Ok(CommitOutcome::Created(id))
     }
@@ -262,29 +274,45 @@ impl Store {
         Ok(true)
     }
 
-    /// Saves (or replaces) the sealed note on the current check-in round of a commitment of
-    /// `user`. False if the commitment is not theirs.
+    /// Saves (or replaces) the note on the current check-in round of a commitment of `user`,
+    /// sealed by `seal` for its row (`checkin_answers.note_sealed`). False if the commitment is
+    /// not theirs.
     pub async fn save_checkin_note(
         &self,
         id: i64,
         user: u64,
-        note_sealed: &[u8],
+        seal: impl Fn(&SealedField) -> SealResult,
         now: DateTime<Utc>,
     ) -> StoreResult<bool> {
-        let done = sqlx::query(
+        let mut tx = self.begin_write().await?;
+        let answer: Option<i64> = sqlx::query_scalar(
             "INSERT INTO checkin_answers (commitment_id, user_id, round_date, outcome, note_sealed, answered_at)
-             SELECT commitment_id, user_id, due_date, 'note', ?3, ?4 FROM commitments
+             SELECT commitment_id, user_id, due_date, 'note', x'', ?3 FROM commitments
              WHERE commitment_id = ?1 AND user_id = ?2
              ON CONFLICT (commitment_id, round_date, outcome)
-             DO UPDATE SET note_sealed = excluded.note_sealed, answered_at = excluded.answered_at",
+             DO UPDATE SET answered_at = excluded.answered_at
+             RETURNING answer_id",
         )
         .bind(id)
         .bind(id_to_db(user))
-        .bind(note_sealed)
         .bind(to_db_time(now))
-        .execute(self.pool())
+        .fetch_optional(&mut *tx)
         .await?;
-        Ok(done.rows_affected() == 1)
+        let Some(answer) = answer else {
+            return Ok(false);
+        };
+        let field = SealedField {
+            column: SealedColumn::CheckinNote,
+            row: answer,
+            owner: user,
+        };
+        sqlx::query(SealedColumn::CheckinNote.update_one())
+            .bind(answer)
+            .bind(seal(&field).map_err(StoreError::Seal)?)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(true)
     }
 
     /// Deletes check-in notes written before `cutoff` (`privacy.reflection_retention_days`);

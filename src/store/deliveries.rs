@@ -1,12 +1,14 @@
-//! The outbox of daily nudges: one row per cohort per practice day, claimed (`sending`) before
-//! the post and finished (`sent`, `skipped`, `failed`) after it. UNIQUE(cohort, date) is what
-//! makes "exactly once" hold across restarts and across processes.
+//! The outbox of daily nudges: one row per cohort per practice day, claimed (`sending`, with a
+//! lease) before the post and finished (`sent`, `skipped`, `failed`) after it by the lease's
+//! holder only (see [`super::lease`]). UNIQUE(cohort, date) is what makes "exactly once" hold
+//! across restarts and across processes.
 
 use std::collections::HashMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
 
 use super::convert::{from_db_time, id_from_db, id_to_db, parse_date, to_db_time};
+use super::lease::{self, held_by, renew_sql, take_over_sql, Change, Lease, LeaseOwner};
 use super::{Store, StoreError, StoreResult};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -48,6 +50,18 @@ pub struct Delivery {
     pub reason: Option<String>,
     pub claimed_at: DateTime<Utc>,
     pub finished_at: Option<DateTime<Utc>>,
+    /// Who holds (or last held) the claim, and until when while it is `sending`.
+    pub lease_owner: Option<String>,
+    pub lease_until: Option<DateTime<Utc>>,
+}
+
+/// Why a post failed, as recorded: Discord's code, the reason shown in `/cohort status`, and
+/// when to try again (none: never).
+#[derive(Debug, Clone, Copy)]
+pub struct Failure<'a> {
+    pub code: Option<i64>,
+    pub reason: &'a str,
+    pub retry_at: Option<DateTime<Utc>>,
 }
 
 /// A claim on one cohort's practice day.
@@ -82,6 +96,8 @@ struct DeliveryRow {
     reason: Option<String>,
     claimed_at: i64,
     finished_at: Option<i64>,
+    lease_owner: Option<String>,
+    lease_until: Option<i64>,
 }
 
 impl TryFrom<DeliveryRow> for Delivery {
@@ -106,6 +122,8 @@ impl TryFrom<DeliveryRow> for Delivery {
             error_code: row.error_code,
             claimed_at: from_db_time(row.claimed_at),
             finished_at: row.finished_at.map(from_db_time),
+            lease_until: row.lease_until.map(from_db_time),
+            lease_owner: row.lease_owner,
             prompt_id: row.prompt_id,
             nonce: row.nonce,
             reason: row.reason,
@@ -115,9 +133,10 @@ impl TryFrom<DeliveryRow> for Delivery {
 
 const COLUMNS: &str =
     "delivery_id, cohort_id, practice_date, day_number, prompt_id, due_at, status, late, nonce, \
-    channel_id, message_id, attempts, retry_at, error_code, reason, claimed_at, finished_at";
+    channel_id, message_id, attempts, retry_at, error_code, reason, claimed_at, finished_at, \
+    lease_owner, lease_until";
 
-fn select(tail: &str) -> sqlx::AssertSqlSafe<String> {
+fn select(tail: &'static str) -> sqlx::AssertSqlSafe<String> {
     // Only constant column lists and clauses are joined here; values are bound.
     sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM deliveries {tail}"))
 }
@@ -128,12 +147,13 @@ impl Store {
     pub async fn claim_delivery(
         &self,
         claim: &Claim<'_>,
+        lease: Lease<'_>,
         now: DateTime<Utc>,
     ) -> StoreResult<Option<i64>> {
         Ok(sqlx::query_scalar(
             "INSERT INTO deliveries (cohort_id, practice_date, day_number, prompt_id, due_at, status, late, nonce,
-                                     channel_id, attempts, claimed_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, 'sending', ?6, ?7, ?8, 1, ?9)
+                                     channel_id, attempts, claimed_at, lease_owner, lease_until)
+             VALUES (?1, ?2, ?3, ?4, ?5, 'sending', ?6, ?7, ?8, 1, ?9, ?10, ?11)
              ON CONFLICT (cohort_id, practice_date) DO NOTHING
              RETURNING delivery_id",
         )
@@ -146,8 +166,34 @@ impl Store {
         .bind(claim.nonce)
         .bind(id_to_db(claim.channel_id))
         .bind(to_db_time(now))
+        .bind(lease.owner.as_str())
+        .bind(lease.until_db())
         .fetch_optional(self.pool())
         .await?)
+    }
+
+    /// Extends the lease on a claim right before posting it; `Stale` if another worker took
+    /// it over meanwhile (then this one must not post).
+    pub async fn renew_delivery(&self, delivery: i64, lease: Lease<'_>) -> StoreResult<Change> {
+        lease::renew(
+            self,
+            renew_sql!("deliveries", "delivery_id"),
+            delivery,
+            lease,
+        )
+        .await
+    }
+
+    /// Takes over a claim whose lease ran out before `now` (its holder crashed or gave up):
+    /// true for the one worker that won.
+    pub async fn take_over_delivery(
+        &self,
+        delivery: i64,
+        lease: Lease<'_>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<bool> {
+        let sql = take_over_sql!("deliveries", "delivery_id");
+        lease::take_over(self, sql, delivery, lease, now).await
     }
 
     /// Records a practice day that will not be posted (too late after downtime), so status can
@@ -178,67 +224,115 @@ impl Store {
         Ok(done.rows_affected() == 1)
     }
 
+    /// Records a post that reached the channel, if `owner` still holds the claim.
     pub async fn mark_sent(
         &self,
         delivery: i64,
         message: u64,
+        owner: &LeaseOwner,
         now: DateTime<Utc>,
-    ) -> StoreResult<()> {
-        sqlx::query(
+    ) -> StoreResult<Change> {
+        let done = sqlx::query(concat!(
             "UPDATE deliveries SET status = 'sent', message_id = ?2, finished_at = ?3, retry_at = NULL,
-             error_code = NULL, reason = NULL WHERE delivery_id = ?1",
-        )
+             error_code = NULL, reason = NULL, lease_until = NULL WHERE delivery_id = ?1 AND ",
+            held_by!("4")
+        ))
         .bind(delivery)
         .bind(id_to_db(message))
         .bind(to_db_time(now))
+        .bind(owner.as_str())
         .execute(self.pool())
         .await?;
-        Ok(())
+        Ok(Change::from_rows(done.rows_affected()))
     }
 
-    /// Records a failed post; with `retry_at`, the scheduler may claim it again then.
+    /// Records a failed post, if `owner` still holds the claim; with `retry_at`, the scheduler
+    /// may claim it again then.
     pub async fn mark_failed(
         &self,
         delivery: i64,
-        code: Option<i64>,
-        reason: &str,
-        retry_at: Option<DateTime<Utc>>,
+        failure: &Failure<'_>,
+        owner: &LeaseOwner,
         now: DateTime<Utc>,
-    ) -> StoreResult<()> {
-        sqlx::query(
-            "UPDATE deliveries SET status = 'failed', error_code = ?2, reason = ?3, retry_at = ?4, finished_at = ?5
-             WHERE delivery_id = ?1",
-        )
+    ) -> StoreResult<Change> {
+        let done = sqlx::query(concat!(
+            "UPDATE deliveries SET status = 'failed', error_code = ?2, reason = ?3, retry_at = ?4,
+             finished_at = ?5, lease_until = NULL WHERE delivery_id = ?1 AND ",
+            held_by!("6")
+        ))
         .bind(delivery)
-        .bind(code)
-        .bind(reason)
-        .bind(retry_at.map(to_db_time))
+        .bind(failure.code)
+        .bind(failure.reason)
+        .bind(failure.retry_at.map(to_db_time))
         .bind(to_db_time(now))
+        .bind(owner.as_str())
         .execute(self.pool())
         .await?;
-        Ok(())
+        Ok(Change::from_rows(done.rows_affected()))
     }
 
-    /// Takes a failed delivery back for another attempt (its first claim time is kept: it says
-    /// how long ago a post may have reached Discord). False if someone else already did.
-    pub async fn reclaim_failed(&self, delivery: i64, now: DateTime<Utc>) -> StoreResult<bool> {
+    /// Counts a "missing permissions" failure against the delivery's cohort, if `owner` still
+    /// holds the delivery's claim; returns how many there have been in a row, or `None` for a
+    /// stale worker (nothing counted).
+    pub async fn count_permission_failure(
+        &self,
+        delivery: i64,
+        owner: &LeaseOwner,
+    ) -> StoreResult<Option<u32>> {
+        let count: Option<i64> = sqlx::query_scalar(concat!(
+            "UPDATE cohorts SET permission_failures = permission_failures + 1
+             WHERE cohort_id = (SELECT cohort_id FROM deliveries WHERE delivery_id = ?1 AND ",
+            held_by!("2"),
+            ") RETURNING permission_failures"
+        ))
+        .bind(delivery)
+        .bind(owner.as_str())
+        .fetch_optional(self.pool())
+        .await?;
+        Ok(count.map(|c| u32::try_from(c).unwrap_or(u32::MAX)))
+    }
+
+    /// Takes a failed delivery back for another attempt, with a fresh lease (its first claim
+    /// time is kept: it says how long ago a post may have reached Discord). False if another
+    /// worker already did.
+    pub async fn reclaim_failed(
+        &self,
+        delivery: i64,
+        lease: Lease<'_>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<bool> {
         let done = sqlx::query(
-            "UPDATE deliveries SET status = 'sending', attempts = attempts + 1, retry_at = NULL
+            "UPDATE deliveries SET status = 'sending', attempts = attempts + 1, retry_at = NULL,
+             lease_owner = ?3, lease_until = ?4
              WHERE delivery_id = ?1 AND status = 'failed' AND retry_at IS NOT NULL AND retry_at <= ?2",
         )
         .bind(delivery)
         .bind(to_db_time(now))
+        .bind(lease.owner.as_str())
+        .bind(lease.until_db())
         .execute(self.pool())
         .await?;
         Ok(done.rows_affected() == 1)
     }
 
-    /// Deliveries left in `sending` (a crash between claim and mark).
+    /// Deliveries in `sending`, whoever holds them (for tests and status).
     pub async fn unfinished_deliveries(&self) -> StoreResult<Vec<Delivery>> {
         let rows: Vec<DeliveryRow> =
             sqlx::query_as(select("WHERE status = 'sending' ORDER BY delivery_id"))
                 .fetch_all(self.pool())
                 .await?;
+        rows.into_iter().map(Delivery::try_from).collect()
+    }
+
+    /// Claims in `sending` whose lease ran out before `now`: their holder crashed, or failed
+    /// to record an outcome. Candidates for [`Store::take_over_delivery`].
+    pub async fn stuck_deliveries(&self, now: DateTime<Utc>) -> StoreResult<Vec<Delivery>> {
+        let rows: Vec<DeliveryRow> = sqlx::query_as(select(
+            "WHERE status = 'sending' AND lease_until < ?1 ORDER BY delivery_id",
+        ))
+        .bind(to_db_time(now))
+        .fetch_all(self.pool())
+        .await?;
         rows.into_iter().map(Delivery::try_from).collect()
     }
 

@@ -13,6 +13,8 @@ mod convert;
 mod deliveries;
 mod engagements;
 mod guilds;
+pub mod lease;
+mod lock;
 mod memberships;
 mod org_settings;
 mod participant_settings;
@@ -22,6 +24,8 @@ mod quiz_progress;
 mod quizzes;
 mod reflections;
 mod reminders;
+mod sealed;
+mod shares;
 mod summaries;
 mod summary_baselines;
 mod summary_counts;
@@ -38,7 +42,9 @@ pub use cohorts::{Cohort, CreateOutcome, NewCohort};
 pub use commitment_progress::{CheckinAnswer, CommitmentProgress};
 pub use commitments::{CommitOutcome, Commitment, CommitmentStatus, NewCommitment};
 pub use convert::{from_db_time, to_db_time};
-pub use deliveries::{Claim, Delivery, DeliveryStatus};
+pub use deliveries::{Claim, Delivery, DeliveryStatus, Failure};
+pub use lease::{Change, Lease, LeaseOwner, LEASE};
+pub use lock::{lock_path, DatabaseLock, LockError};
 pub use memberships::{JoinOutcome, Membership};
 pub use org_settings::{OrgSettings, SettingsChange};
 pub use participant_settings::ParticipantSettings;
@@ -46,16 +52,24 @@ pub use privacy::PersonalRows;
 pub use quiz_answers::{NewAnswer, QuizAnswer, Rated, Recorded};
 pub use quiz_progress::{DueReview, ModuleAccuracy, QuizProgress};
 pub use quizzes::{NewQuiz, QuizAttempt, QuizQuestion, QuizSource};
-pub use reflections::{NewReflection, SharedPost, StoredReflection};
+pub use reflections::{NewReflection, StoredReflection};
 pub use reminders::{PendingCheckin, ReminderClaim, Undelivered};
-pub use summaries::{Lease, StoredSummary, SummaryClaim, SummaryStatus};
+pub use sealed::{
+    DataKeyRecord, SealError, SealResult, SealedColumn, SealedField, SealedValue, CURRENT_FORMAT,
+};
+pub use shares::{share_nonce, PendingShare, ShareRecord, SharedPost};
+pub use summaries::{StoredSummary, SummaryClaim, SummaryStatus};
 pub use summary_counts::{
     CohortTallies, CountWindow, ModuleTally, Tally, WindowTallies, SLOT_SECONDS,
 };
 
 /// How long a statement waits for another connection's write lock, and how long a caller waits
-/// for a pooled connection. Together they leave more than a second of the 3 s deadline.
-const LOCK_WAIT: Duration = Duration::from_millis(1000);
+/// for a pooled connection. A writer elsewhere that holds the lock for up to this long (a
+/// checkpoint, a long transaction, `sqlite3 .backup`) is waited out, and a slash command still
+/// answers inside Discord's 3 s, with its result or with the error. Buttons and forms are
+/// acknowledged first when their work runs long, and what people type is saved even through
+/// longer locks (`bot::flows::persist`).
+const LOCK_WAIT: Duration = Duration::from_millis(2500);
 const MAX_CONNECTIONS: u32 = 8;
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
@@ -73,9 +87,28 @@ pub enum StoreError {
     },
     #[error("stored data is not valid: {0}")]
     Corrupt(String),
+    #[error("a text could not be sealed: {0}")]
+    Seal(sealed::SealError),
 }
 
 pub type StoreResult<T> = Result<T, StoreError>;
+
+impl StoreError {
+    /// The database was locked by another writer for longer than a statement waits (or every
+    /// pooled connection was): trying again later can succeed.
+    pub fn is_busy(&self) -> bool {
+        match self {
+            StoreError::Sql(sqlx::Error::PoolTimedOut) => true,
+            StoreError::Sql(sqlx::Error::Database(e)) => {
+                // SQLITE_BUSY and its extended codes (5, 261, 517, 773).
+                e.code()
+                    .and_then(|code| code.parse::<i32>().ok())
+                    .is_some_and(|code| code & 0xff == 5)
+            }
+            _ => false,
+        }
+    }
+}
 
 /// The storage interface. Cloning shares the pool.
 #[derive(Clone, Debug)]

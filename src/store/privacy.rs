@@ -20,6 +20,8 @@ const PERSONAL_ROWS: &[(&str, &str)] = &[
     // Deleting an attempt also deletes its questions (ON DELETE CASCADE).
     ("quiz_attempts", "user_id"),
     ("engagements", "user_id"),
+    // Before reflections, which it points at.
+    ("reflection_shares", "user_id"),
     ("reflections", "user_id"),
     ("reflection_consents", "user_id"),
     ("memberships", "user_id"),

@@ -68,7 +68,7 @@ fn answer_from(row: AnswerRow) -> StoreResult<QuizAnswer> {
     })
 }
 
-fn answer_sql(tail: &str) -> sqlx::AssertSqlSafe<String> {
+fn answer_sql(tail: &'static str) -> sqlx::AssertSqlSafe<String> {
     // Only the constant column list and constant clauses are joined here; values are bound.
     sqlx::AssertSqlSafe(format!("SELECT {ANSWER_COLUMNS} FROM quiz_answers {tail}"))
 }

@@ -1,12 +1,15 @@
 //! The check-in outbox: which check-ins are due to be handed out, claiming a reminder DM
 //! before it is sent (exactly once, and within the daily and weekly caps even with two
 //! processes), recording how it went, and check-ins parked for the person's next command.
+//! Claims carry a lease (see [`super::lease`]): only the holder sends and records a DM, and one
+//! whose lease ran out is settled as `unknown`, never sent again.
 
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
 
 use super::commitments::{rows_to_commitments, select, CommitmentRow};
 use super::convert::{id_from_db, id_to_db, parse_date, to_db_time};
+use super::lease::{self, held_by, renew_sql, Change, Lease, LeaseOwner};
 use super::participant_settings::{settings_from_columns, ParticipantSettings};
 use super::{Commitment, Store, StoreError, StoreResult};
 use crate::domain::SendTime;
@@ -115,6 +118,7 @@ impl Store {
     pub async fn claim_reminder(
         &self,
         claim: &ReminderClaim<'_>,
+        lease: Lease<'_>,
         now: DateTime<Utc>,
     ) -> StoreResult<Option<i64>> {
         let mut tx = self.begin_write().await?;
@@ -130,13 +134,15 @@ impl Store {
             return Ok(None);
         }
         let reminder: Option<i64> = sqlx::query_scalar(
-            "INSERT INTO reminder_dms (user_id, local_date, status, nonce, claimed_at)
-             VALUES (?1, ?2, 'sending', ?3, ?4) ON CONFLICT DO NOTHING RETURNING reminder_id",
+            "INSERT INTO reminder_dms (user_id, local_date, status, nonce, claimed_at, lease_owner, lease_until)
+             VALUES (?1, ?2, 'sending', ?3, ?4, ?5, ?6) ON CONFLICT DO NOTHING RETURNING reminder_id",
         )
         .bind(id_to_db(claim.user_id))
         .bind(claim.local_date.to_string())
         .bind(claim.nonce)
         .bind(to_db_time(now))
+        .bind(lease.owner.as_str())
+        .bind(lease.until_db())
         .fetch_optional(&mut *tx)
         .await?;
         let Some(reminder) = reminder else {
@@ -175,45 +181,70 @@ impl Store {
         rows_to_commitments(rows)
     }
 
+    /// Extends the lease on a reminder right before it is sent; `Stale` if it was settled or
+    /// taken meanwhile (then it must not be sent).
+    pub async fn renew_reminder(&self, reminder: i64, lease: Lease<'_>) -> StoreResult<Change> {
+        lease::renew(
+            self,
+            renew_sql!("reminder_dms", "reminder_id"),
+            reminder,
+            lease,
+        )
+        .await
+    }
+
+    /// Records a delivered reminder, if `owner` still holds its claim.
     pub async fn mark_reminder_sent(
         &self,
         reminder: i64,
         message: u64,
+        owner: &LeaseOwner,
         now: DateTime<Utc>,
-    ) -> StoreResult<()> {
-        sqlx::query(
-            "UPDATE reminder_dms SET status = 'sent', message_id = ?2, finished_at = ?3 WHERE reminder_id = ?1",
-        )
+    ) -> StoreResult<Change> {
+        let done = sqlx::query(concat!(
+            "UPDATE reminder_dms SET status = 'sent', message_id = ?2, finished_at = ?3, lease_until = NULL
+             WHERE reminder_id = ?1 AND ",
+            held_by!("4")
+        ))
         .bind(reminder)
         .bind(id_to_db(message))
         .bind(to_db_time(now))
+        .bind(owner.as_str())
         .execute(self.pool())
         .await?;
-        Ok(())
+        Ok(Change::from_rows(done.rows_affected()))
     }
 
-    /// Records a reminder that did not arrive; its check-ins wait for the person's next command.
+    /// Records a reminder that did not arrive, if `owner` still holds its claim; its check-ins
+    /// wait for the person's next command.
     pub async fn mark_reminder_undelivered(
         &self,
         reminder: i64,
         how: Undelivered,
         code: Option<i64>,
+        owner: &LeaseOwner,
         now: DateTime<Utc>,
-    ) -> StoreResult<()> {
+    ) -> StoreResult<Change> {
         let status = match how {
             Undelivered::DmClosed => "dm_closed",
             Undelivered::Failed => "failed",
         };
         let mut tx = self.begin_write().await?;
-        sqlx::query(
-            "UPDATE reminder_dms SET status = ?2, error_code = ?3, finished_at = ?4 WHERE reminder_id = ?1",
-        )
+        let done = sqlx::query(concat!(
+            "UPDATE reminder_dms SET status = ?2, error_code = ?3, finished_at = ?4, lease_until = NULL
+             WHERE reminder_id = ?1 AND ",
+            held_by!("5")
+        ))
         .bind(reminder)
         .bind(status)
         .bind(code)
         .bind(to_db_time(now))
+        .bind(owner.as_str())
         .execute(&mut *tx)
         .await?;
+        if done.rows_affected() == 0 {
+            return Ok(Change::Stale);
+        }
         sqlx::query(
             "UPDATE commitments SET waiting_since = ?2 WHERE reminder_id = ?1 AND status = 'open'",
         )
@@ -222,7 +253,7 @@ impl Store {
         .execute(&mut *tx)
         .await?;
         tx.commit().await?;
-        Ok(())
+        Ok(Change::Applied)
     }
 
     /// Hands check-ins out without a DM (reminders are off): they wait for the next command.
@@ -250,26 +281,24 @@ impl Store {
         Ok(parked)
     }
 
-    /// Reminders claimed before `cutoff` and never finished (a crash mid-send): marked unknown
-    /// (still counted against the caps) and their check-ins parked, never sent twice.
-    pub async fn settle_stale_reminders(
-        &self,
-        cutoff: DateTime<Utc>,
-        now: DateTime<Utc>,
-    ) -> StoreResult<u64> {
+    /// Reminders whose lease ran out before `now` without an outcome (a crash mid-send): marked
+    /// unknown (still counted against the caps) and their check-ins parked, never sent twice.
+    /// Taking a claim over is settling it here, by one conditional UPDATE per table.
+    pub async fn settle_stale_reminders(&self, now: DateTime<Utc>) -> StoreResult<u64> {
         let mut tx = self.begin_write().await?;
         sqlx::query(
             "UPDATE commitments SET waiting_since = ?2 WHERE status = 'open' AND reminder_id IN
-               (SELECT reminder_id FROM reminder_dms WHERE status = 'sending' AND claimed_at < ?1)",
+               (SELECT reminder_id FROM reminder_dms WHERE status = 'sending' AND lease_until < ?1)",
         )
-        .bind(to_db_time(cutoff))
+        .bind(to_db_time(now))
         .bind(to_db_time(now))
         .execute(&mut *tx)
         .await?;
         let settled = sqlx::query(
-            "UPDATE reminder_dms SET status = 'unknown', finished_at = ?2 WHERE status = 'sending' AND claimed_at < ?1",
+            "UPDATE reminder_dms SET status = 'unknown', finished_at = ?2, lease_until = NULL
+             WHERE status = 'sending' AND lease_until < ?1",
         )
-        .bind(to_db_time(cutoff))
+        .bind(to_db_time(now))
         .bind(to_db_time(now))
         .execute(&mut *tx)
         .await?

@@ -1,14 +1,16 @@
 //! The outbox of weekly summaries: one row per cohort and week, claimed (`sending`, with a
 //! lease) before it is posted and finished (`sent`, `skipped`, `failed`) after. UNIQUE(cohort,
-//! week) makes "once per cohort per week" hold across restarts and processes; the lease makes
-//! every later change belong to one worker: posting, marking and retrying happen only while
-//! `lease_owner` is that worker, and a stuck claim is taken over by one conditional UPDATE.
+//! week) makes "once per cohort per week" hold across restarts and processes; the lease rules
+//! of [`super::lease`] make every later change belong to one worker: marking and retrying
+//! happen only while `lease_owner` is that worker, and a stuck claim is taken over by one
+//! conditional UPDATE.
 
 use std::collections::HashMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
 
 use super::convert::{from_db_time, id_from_db, id_to_db, parse_date, to_db_time};
+use super::lease::{self, held_by, Change, Lease, LeaseOwner};
 use super::{Store, StoreError, StoreResult};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -62,13 +64,6 @@ pub struct SummaryClaim<'a> {
     pub nonce: &'a str,
     pub channel_id: Option<u64>,
     pub figures: &'a str,
-}
-
-/// Who holds a claim and until when.
-#[derive(Debug, Clone, Copy)]
-pub struct Lease<'a> {
-    pub owner: &'a str,
-    pub until: DateTime<Utc>,
 }
 
 #[derive(sqlx::FromRow)]
@@ -151,8 +146,8 @@ impl Store {
         .bind(claim.channel_id.map(id_to_db))
         .bind(claim.figures)
         .bind(to_db_time(now))
-        .bind(lease.owner)
-        .bind(to_db_time(lease.until))
+        .bind(lease.owner.as_str())
+        .bind(lease.until_db())
         .fetch_optional(self.pool())
         .await?)
     }
@@ -190,22 +185,23 @@ impl Store {
     pub async fn mark_summary_sent(
         &self,
         summary: i64,
-        owner: &str,
+        owner: &LeaseOwner,
         message: u64,
         now: DateTime<Utc>,
-    ) -> StoreResult<bool> {
-        let done = sqlx::query(
+    ) -> StoreResult<Change> {
+        let done = sqlx::query(concat!(
             "UPDATE summaries SET status = 'sent', message_id = ?3, finished_at = ?4, retry_at = NULL,
-                 error_code = NULL, reason = NULL, lease_until = NULL
-             WHERE summary_id = ?1 AND status = 'sending' AND lease_owner = ?2",
-        )
+                 error_code = NULL, reason = NULL
+             WHERE summary_id = ?1 AND ",
+            held_by!("2")
+        ))
         .bind(summary)
-        .bind(owner)
+        .bind(owner.as_str())
         .bind(id_to_db(message))
         .bind(to_db_time(now))
         .execute(self.pool())
         .await?;
-        Ok(done.rows_affected() == 1)
+        Ok(Change::from_rows(done.rows_affected()))
     }
 
     /// Records a failed post, if `owner` still holds the claim; with `retry_at`, the week may
@@ -213,26 +209,27 @@ impl Store {
     pub async fn mark_summary_failed(
         &self,
         summary: i64,
-        owner: &str,
+        owner: &LeaseOwner,
         failure: (Option<i64>, &str),
         retry_at: Option<DateTime<Utc>>,
         now: DateTime<Utc>,
-    ) -> StoreResult<bool> {
+    ) -> StoreResult<Change> {
         let (code, reason) = failure;
-        let done = sqlx::query(
+        let done = sqlx::query(concat!(
             "UPDATE summaries SET status = 'failed', error_code = ?3, reason = ?4, retry_at = ?5,
-                 finished_at = ?6, lease_until = NULL
-             WHERE summary_id = ?1 AND status = 'sending' AND lease_owner = ?2",
-        )
+                 finished_at = ?6
+             WHERE summary_id = ?1 AND ",
+            held_by!("2")
+        ))
         .bind(summary)
-        .bind(owner)
+        .bind(owner.as_str())
         .bind(code)
         .bind(reason)
         .bind(retry_at.map(to_db_time))
         .bind(to_db_time(now))
         .execute(self.pool())
         .await?;
-        Ok(done.rows_affected() == 1)
+        Ok(Change::from_rows(done.rows_affected()))
     }
 
     /// Gives up a failed week for good (its cohort was archived, or it is past the grace
@@ -265,20 +262,13 @@ impl Store {
         lease: Lease<'_>,
         now: DateTime<Utc>,
     ) -> StoreResult<bool> {
-        let done = sqlx::query(
-            "UPDATE summaries SET status = 'sending', lease_owner = ?2, lease_until = ?3,
-                 attempts = attempts + 1, retry_at = NULL
+        // lease::take_over_sql! with one more way in: a failed week whose retry time has come.
+        const TAKE_OVER: &str = "UPDATE summaries SET status = 'sending', lease_owner = ?2,
+                 lease_until = ?3, attempts = attempts + 1, retry_at = NULL
              WHERE summary_id = ?1 AND (
                  (status = 'sending' AND lease_until < ?4)
-                 OR (status = 'failed' AND retry_at IS NOT NULL AND retry_at <= ?4))",
-        )
-        .bind(summary)
-        .bind(lease.owner)
-        .bind(to_db_time(lease.until))
-        .bind(to_db_time(now))
-        .execute(self.pool())
-        .await?;
-        Ok(done.rows_affected() == 1)
+                 OR (status = 'failed' AND retry_at IS NOT NULL AND retry_at <= ?4))";
+        lease::take_over(self, TAKE_OVER, summary, lease, now).await
     }
 
     /// Weeks someone should take over: claims whose lease ran out, and failed weeks whose retry

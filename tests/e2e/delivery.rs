@@ -1,7 +1,7 @@
 //! Delivery guarantees: pacing under Discord's limits, downtime, retries, dead targets,
 //! reconciliation after a crash, and reconnects that change nothing.
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use allybot::domain::{SendTime, WorkWeek};
 use allybot::sim::permissions::SEND_MESSAGES;
@@ -11,6 +11,7 @@ use chrono::NaiveDate;
 
 use crate::cohorts::with_cohort;
 use crate::harness::{at, Harness};
+use crate::log_capture::Logs;
 
 fn nudge_count(messages: &[SimMessage]) -> usize {
     messages
@@ -64,7 +65,9 @@ pub async fn seed_cohorts(
 }
 
 #[tokio::test]
-async fn a_thousand_cohort_fan_out_paces_under_the_limits_with_no_429() {
+async fn a_thousand_cohort_fan_out_posts_each_nudge_once_with_no_429() {
+    // How long the fan-out takes against N / rate is measured in benches/fanout.rs, not here:
+    // a wall-clock bound in a test fails on a busy machine, not on a broken bot.
     const COHORTS: usize = 1000;
     let harness = Harness::start().await;
     let settings = harness.settings();
@@ -81,20 +84,24 @@ async fn a_thousand_cohort_fan_out_paces_under_the_limits_with_no_429() {
     let member = harness.add_member("Hana");
 
     harness.clock.set(at("2026-11-23T09:00:00Z"));
-    let started = Instant::now();
     let settle = harness.bot().scheduler().settle();
-    // An interaction in the middle of the fan-out is still answered promptly.
+    // An interaction in the middle of the fan-out is still answered, inside Discord's 3 s (the
+    // simulator refuses a later answer with 10062).
     let during = async {
-        tokio::time::sleep(Duration::from_secs(5)).await;
+        harness
+            .sim
+            .wait_for_request(Duration::from_secs(30), |r| {
+                r.method == "POST" && r.path.ends_with("/messages")
+            })
+            .await;
         let handle = harness
             .sim
             .slash(harness.in_general(member), "about", &[])
             .unwrap();
-        handle.reply().await.unwrap();
-        handle.ack_latency().unwrap()
+        let reply = handle.reply().await;
+        (reply.is_ok(), handle.rejections())
     };
-    let ((), ack) = tokio::join!(settle, during);
-    let elapsed = started.elapsed();
+    let ((), (answered, rejections)) = tokio::join!(settle, during);
 
     let posts: Vec<_> = harness
         .sim
@@ -102,25 +109,17 @@ async fn a_thousand_cohort_fan_out_paces_under_the_limits_with_no_429() {
         .into_iter()
         .filter(|r| r.method == "POST" && r.path.ends_with("/messages"))
         .collect();
-    let limited = posts.iter().filter(|r| r.status == 429).count();
-    let first = posts.first().unwrap().at;
-    let last = posts.last().unwrap().at;
-    let span = last.duration_since(first).as_secs_f64();
-    let floor = (COHORTS - 1) as f64 / f64::from(settings.outbound.max_requests_per_second);
-    println!("fan-out of {COHORTS}: {span:.2} s for the posts (floor {floor:.2} s), {elapsed:?} in all, /about acked in {ack:?}");
-    assert_eq!(limited, 0, "no 429s");
-    for channel in channels.iter().step_by(97) {
+    assert_eq!(
+        posts.iter().filter(|r| r.status == 429).count(),
+        0,
+        "no 429s"
+    );
+    assert_eq!(posts.iter().filter(|r| r.status == 200).count(), COHORTS);
+    for channel in &channels {
         assert_eq!(nudge_count(&harness.sim.channel_messages(*channel)), 1);
     }
-    assert_eq!(posts.iter().filter(|r| r.status == 200).count(), COHORTS);
-    assert!(
-        (span - floor).abs() <= floor * 0.10,
-        "{span:.2} s is within 10% of N/rate = {floor:.2} s"
-    );
-    assert!(
-        ack < Duration::from_secs(1),
-        "interactions stay well inside 3 s during a fan-out: {ack:?}"
-    );
+    assert!(answered, "/about was answered during the fan-out");
+    assert!(rejections.is_empty(), "{rejections:?}");
 }
 
 #[tokio::test]
@@ -327,9 +326,25 @@ async fn removing_the_bot_from_a_guild_stops_its_cohorts() {
 
 #[tokio::test]
 async fn a_guild_outage_is_not_a_removal() {
+    let logs = Logs::capture();
     let (harness, channel) = with_cohort(&[("time", "09:00"), ("timezone", "UTC")]).await;
     harness.sim.guild_outage(harness.guild);
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert!(
+        logs.wait_for("server unavailable", Duration::from_secs(10))
+            .await,
+        "the outage was handled"
+    );
+    let cohort = harness
+        .bot()
+        .store()
+        .cohort_named(harness.guild, "Blue")
+        .await
+        .unwrap();
+    assert_eq!(
+        cohort.unwrap().stopped_reason,
+        None,
+        "an outage stops nothing"
+    );
 
     harness.clock.set(at("2026-11-23T09:00:00Z"));
     harness.bot().scheduler().settle().await;

@@ -7,7 +7,7 @@ use crate::commit_support::{checkin_dms, click, settle_at};
 use crate::harness::{at, Harness};
 
 /// A member of Blue who joined, tried Monday's nudge and wrote a reflection; returns their id.
-async fn active_member(harness: &Harness, channel: u64) -> u64 {
+pub async fn active_member(harness: &Harness, channel: u64) -> u64 {
     let member = harness.add_member("Lior");
     harness.command(member, "join", &[("cohort", "Blue")]).await;
     harness.clock.set(at("2026-11-23T09:00:00Z"));
@@ -92,6 +92,8 @@ fn exported_as(table: &str) -> &str {
         "reflection_consents" => "reflection_consent",
         "participant_settings" => "settings",
         "summary_baselines" => "summary_counted_in",
+        // A share's channel and time go out with its reflection.
+        "reflection_shares" => "reflections",
         other => other,
     }
 }

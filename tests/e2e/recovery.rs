@@ -28,15 +28,19 @@ fn posts_to(harness: &Harness, channel: u64) -> usize {
 }
 
 /// Puts every delivery back in `sending` with no message, as a crash between the post and its
-/// mark would leave it.
+/// mark would leave it: held by a process that is gone, under a lease of five minutes from the
+/// claim.
 async fn as_if_unconfirmed(harness: &Harness) {
     let db = sqlx::SqlitePool::connect(&format!("sqlite://{}", harness.db_path().display()))
         .await
         .unwrap();
-    sqlx::query("UPDATE deliveries SET status = 'sending', message_id = NULL, finished_at = NULL")
-        .execute(&db)
-        .await
-        .unwrap();
+    sqlx::query(
+        "UPDATE deliveries SET status = 'sending', message_id = NULL, finished_at = NULL,
+         lease_owner = 'a-process-that-crashed', lease_until = claimed_at + 300",
+    )
+    .execute(&db)
+    .await
+    .unwrap();
     db.close().await;
 }
 
@@ -205,30 +209,52 @@ async fn a_grace_period_of_zero_still_sends_a_nudge_that_is_a_moment_late() {
 }
 
 #[tokio::test]
-async fn reconnects_never_add_a_scheduler() {
-    let harness = Harness::start().await;
+async fn after_a_resume_and_a_re_identify_commands_are_served_and_there_is_still_one_scheduler() {
+    let (harness, channel) = with_cohort(&[("time", "09:00"), ("timezone", "UTC")]).await;
     let database = harness.settings().database.url;
     assert_eq!(running_schedulers(&database), 1);
+    let member = harness.add_member("Sol");
 
     harness.sim.drop_gateway(4000);
     assert!(
         harness
             .sim
             .wait_for_gateway(Duration::from_secs(30), |g| g.connected && g.resumes == 1)
-            .await
+            .await,
+        "the session resumed"
     );
+    let about = harness.command(member, "about", &[]).await;
+    assert!(!about.text().is_empty(), "served after the resume");
+
+    // An invalid session: serenity identifies again, and `ready` fires again.
     harness.sim.drop_gateway(4009);
     assert!(
         harness
             .sim
             .wait_for_gateway(Duration::from_secs(30), |g| g.connected
                 && g.identifies == 2)
-            .await
+            .await,
+        "identified again"
+    );
+    let joined = harness.command(member, "join", &[("cohort", "Blue")]).await;
+    assert!(
+        joined.text().contains("Welcome"),
+        "served after the re-identify: {}",
+        joined.text()
     );
 
     assert_eq!(
         running_schedulers(&database),
         1,
         "one loop per database, whatever the gateway does"
+    );
+    harness.clock.set(at("2026-11-23T09:00:00Z"));
+    harness.bot().scheduler().settle().await;
+    harness.clock.set(at("2026-11-23T09:30:00Z"));
+    harness.bot().scheduler().settle().await;
+    assert_eq!(
+        posts_to(&harness, channel),
+        1,
+        "one nudge, posted once: no second scheduler"
     );
 }

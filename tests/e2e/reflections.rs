@@ -7,11 +7,11 @@ use axum::http::Method;
 use crate::cohorts::with_cohort;
 use crate::harness::{at, Harness};
 
-const SECRET_TEXT: &str =
+pub const SECRET_TEXT: &str =
     "Zebra-quokka canary: I stayed quiet when Priya was talked over and I want to change that.";
 
 /// A member of cohort Blue who has seen Monday's nudge.
-async fn member_with_a_nudge() -> (Harness, u64, u64, SimMessage) {
+pub async fn member_with_a_nudge() -> (Harness, u64, u64, SimMessage) {
     let (harness, channel) = with_cohort(&[("time", "09:00"), ("timezone", "UTC")]).await;
     let member = harness.add_member("Imani");
     harness.command(member, "join", &[("cohort", "Blue")]).await;
@@ -331,7 +331,7 @@ async fn reflections_are_purged_after_the_retention_period() {
     );
 }
 
-fn in_channel(harness: &Harness, channel: u64, message: u64) -> bool {
+pub fn in_channel(harness: &Harness, channel: u64, message: u64) -> bool {
     harness
         .sim
         .channel_messages(channel)
@@ -340,7 +340,7 @@ fn in_channel(harness: &Harness, channel: u64, message: u64) -> bool {
 }
 
 /// `member` writes a reflection and shares it anonymously; returns the channel post.
-async fn shared_post(harness: &Harness, member: u64, channel: u64) -> SimMessage {
+pub async fn shared_post(harness: &Harness, member: u64, channel: u64) -> SimMessage {
     let notice = harness.command(member, "reflect", &[]).await;
     let form = consent_and_open(harness, member, &notice).await;
     let saved = harness

@@ -7,14 +7,14 @@ use chrono::{DateTime, Duration, Utc};
 use chrono_tz::Tz;
 use poise::serenity_prelude as serenity;
 
-use super::commitments::{commitment_context, MAX_DAYS};
+use super::commitments::MAX_DAYS;
 use super::membership::not_in_a_cohort;
 use super::{Answer, Outcome};
 use crate::bot::commands::support::timestamp;
-use crate::bot::components::{CheckinOutcome, ComponentAction};
+use crate::bot::components::{CheckinOutcome, ComponentAction, STALE_BUTTON};
 use crate::bot::errors::{answer_for, user_error};
-use crate::bot::events::STALE_BUTTON;
 use crate::bot::render::{self, CheckinLine, NOTE_MAX};
+use crate::bot::sealed;
 use crate::bot::{Data, Error};
 use crate::crypto::{Cipher, CryptoError};
 use crate::domain::local_time::local_date;
@@ -24,15 +24,9 @@ use crate::store::{Commitment, CommitmentStatus};
 const NOT_YOURS: &str =
     "This check-in belongs to someone else, so nothing was changed. `/checkin` shows your own.";
 
-pub fn note_context(user: u64) -> String {
-    format!("checkin-note:{user}")
-}
-
 /// The commitment's text, opened for its owner.
 pub fn open_text(cipher: &Cipher, commitment: &Commitment) -> Result<String, CryptoError> {
-    let context = commitment_context(commitment.user_id);
-    let when = cipher.open(&commitment.when_sealed, &context)?;
-    let will = cipher.open(&commitment.will_sealed, &context)?;
+    let (when, will) = sealed::commitment_texts(cipher, commitment)?;
     Ok(render::commitment_text(&when, &will))
 }
 
@@ -180,10 +174,12 @@ async fn keep_note(
              shorten it and add it again:"
         ))));
     }
-    let sealed = data.cipher.seal(note, &note_context(user));
-    data.store
-        .save_checkin_note(id, user, &sealed, data.clock.now())
-        .await?;
+    super::persist(|| {
+        let seal = sealed::sealing(&data.cipher, note);
+        data.store
+            .save_checkin_note(id, user, seal, data.clock.now())
+    })
+    .await?;
     tracing::info!(
         user_id = user,
         commitment_id = id,
@@ -215,11 +211,7 @@ pub async fn new_date(data: &Data, user: u64, id: i64, days: &str) -> Result<Ans
     let (time, zone) = schedule_of(data, &commitment).await?;
     let now = data.clock.now();
     let date = local_date(now, zone) + Duration::days(days);
-    if data
-        .store
-        .reschedule_commitment(id, user, date, now)
-        .await?
-    {
+    if super::persist(|| data.store.reschedule_commitment(id, user, date, now)).await? {
         tracing::info!(user_id = user, commitment_id = id, days, "check-in moved");
         data.scheduler_wake.notify_one();
     }

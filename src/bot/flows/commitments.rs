@@ -9,6 +9,7 @@ use super::Answer;
 use super::Outcome;
 use crate::bot::commands::support::timestamp;
 use crate::bot::render::{commitment_modal, commitment_text};
+use crate::bot::sealed;
 use crate::bot::{Data, Error};
 use crate::content::model::{CommitmentTemplate, Module};
 use crate::domain::local_time::local_date;
@@ -21,10 +22,6 @@ pub const DEFAULT_DAYS: u32 = 7;
 pub const MAX_DAYS: u32 = 60;
 /// The longest half ("When…" or "I will…") the bot stores; the form allows the same.
 pub const HALF_MAX: usize = 200;
-
-pub fn commitment_context(user: u64) -> String {
-    format!("commitment:{user}")
-}
 
 fn too_many() -> String {
     format!(
@@ -138,17 +135,19 @@ pub async fn submit(
     let settings = data.store.participant_settings(user).await?;
     let zone = settings.zone_or(cohort.timezone);
     let due_date = local_date(now, zone) + Duration::days(i64::from(days));
-    let context = commitment_context(user);
     let new = NewCommitment {
         user_id: user,
         guild_id: guild,
         cohort_id: cohort.id,
-        when_sealed: &data.cipher.seal(when, &context),
-        will_sealed: &data.cipher.seal(will, &context),
         follow_up_days: days,
         due_date,
     };
-    match data.store.create_commitment(new, MAX_OPEN, now).await? {
+    let created = super::persist(|| {
+        let seal = sealed::sealing_commitment(&data.cipher, when, will);
+        data.store.create_commitment(new, seal, MAX_OPEN, now)
+    })
+    .await?;
+    match created {
         CommitOutcome::TooMany => refuse(&too_many()),
         CommitOutcome::Created(id) => {
             tracing::info!(user_id = user, commitment_id = id, days, "commitment made");

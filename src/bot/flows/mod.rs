@@ -10,8 +10,36 @@ pub mod progress;
 pub mod quiz;
 pub mod reflect;
 
+use std::future::Future;
+use std::time::Duration;
+
 use poise::serenity_prelude as serenity;
 use poise::CreateReply;
+
+use crate::store::StoreError;
+
+/// How long a write of what a person typed is tried again while the database is locked by
+/// another writer. The interaction has been acknowledged by then (`reply::respond_in_time`), so
+/// the text is saved late rather than handed back.
+const TYPED_TEXT_PATIENCE: Duration = Duration::from_secs(15);
+const TRY_AGAIN_AFTER: Duration = Duration::from_millis(250);
+
+/// Runs `write` (storing something a person typed), trying again while the database is busy.
+pub async fn persist<T, Fut>(mut write: impl FnMut() -> Fut) -> Result<T, StoreError>
+where
+    Fut: Future<Output = Result<T, StoreError>>,
+{
+    let deadline = tokio::time::Instant::now() + TYPED_TEXT_PATIENCE;
+    loop {
+        match write().await {
+            Err(e) if e.is_busy() && tokio::time::Instant::now() < deadline => {
+                tracing::warn!("the database is locked by another writer; saving what a person typed again shortly");
+                tokio::time::sleep(TRY_AGAIN_AFTER).await;
+            }
+            other => return other,
+        }
+    }
+}
 
 /// What a person is shown: text, maybe an embed, maybe buttons. Always ephemeral.
 #[derive(Default)]

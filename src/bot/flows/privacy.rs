@@ -6,11 +6,11 @@ use serde_json::{json, Map, Value};
 
 use super::Answer;
 use crate::bot::components::ComponentAction;
-use crate::bot::flows::checkin::note_context;
-use crate::bot::flows::commitments::commitment_context;
-use crate::bot::flows::reflect::seal_context;
-use crate::bot::outbound::delete_post;
+use crate::bot::posts::delete_post;
+use crate::bot::sealed;
+use crate::bot::shares;
 use crate::bot::{Data, Error};
+use crate::store::Lease;
 
 /// The documented export format (docs/PRIVACY.md).
 pub const EXPORT_FORMAT: &str = "allybot-export/1";
@@ -45,9 +45,7 @@ pub async fn export(data: &Data, user: u64) -> Result<Vec<u8>, Error> {
     }
     let mut reflections = Vec::new();
     for reflection in data.store.reflections_of(user).await? {
-        let text = data
-            .cipher
-            .open(&reflection.sealed_text, &seal_context(user))?;
+        let text = sealed::reflection_text(&data.cipher, &reflection)?;
         reflections.push(json!({
             "question": reflection.question,
             "text": text,
@@ -85,12 +83,12 @@ pub async fn export(data: &Data, user: u64) -> Result<Vec<u8>, Error> {
 }
 
 async fn commitments(data: &Data, user: u64) -> Result<Vec<Value>, Error> {
-    let context = commitment_context(user);
     let mut out = Vec::new();
     for commitment in data.store.commitments_of(user).await? {
+        let (when, will) = sealed::commitment_texts(&data.cipher, &commitment)?;
         out.push(json!({
-            "when": data.cipher.open(&commitment.when_sealed, &context)?,
-            "i_will": data.cipher.open(&commitment.will_sealed, &context)?,
+            "when": when,
+            "i_will": will,
             "follow_up_days": commitment.follow_up_days,
             "next_check_in": commitment.due_date,
             "status": commitment.status.as_db(),
@@ -100,13 +98,9 @@ async fn commitments(data: &Data, user: u64) -> Result<Vec<Value>, Error> {
 }
 
 async fn checkin_answers(data: &Data, user: u64) -> Result<Vec<Value>, Error> {
-    let context = note_context(user);
     let mut out = Vec::new();
     for answer in data.store.checkin_answers_of(user).await? {
-        let note = match &answer.note_sealed {
-            Some(sealed) => Some(data.cipher.open(sealed, &context)?),
-            None => None,
-        };
+        let note = sealed::note(&data.cipher, &answer, user)?;
         out.push(json!({
             "commitment": answer.commitment_id,
             "check_in_date": answer.round_date,
@@ -133,7 +127,7 @@ pub fn confirm_delete() -> Answer {
 
 pub async fn delete(data: &Data, http: &serenity::Http, user: u64) -> Result<Answer, Error> {
     // Anonymous shares were posted in a channel: take those posts down too.
-    let mut kept = 0u32;
+    let mut kept = take_down_interrupted_shares(data, http, user).await?;
     for post in data.store.shared_posts_of(user).await? {
         if let Err(e) = delete_post(&data.pacer, http, post.channel, post.message).await {
             kept += 1;
@@ -156,4 +150,40 @@ pub async fn delete(data: &Data, http: &serenity::Http, user: u64) -> Result<Ans
         plural::count(removed, "record", "records"),
         plural::noun(removed, "was", "were")
     )))
+}
+
+/// Shares whose post was interrupted (a crash between the post and its record) and whose
+/// holder is gone: taken over, looked for in the channel, and taken down if found. One still
+/// being posted right now is left to its holder, which takes its post down when it finds the
+/// reflection deleted. Returns how many could not be checked.
+async fn take_down_interrupted_shares(
+    data: &Data,
+    http: &serenity::Http,
+    user: u64,
+) -> Result<u32, Error> {
+    let mut unchecked = 0;
+    for share in data.store.pending_shares_of(user).await? {
+        let now = data.clock.now();
+        let lease = Lease::from(&data.lease_owner, now);
+        if !data
+            .store
+            .take_over_share(share.reflection_id, lease, now)
+            .await?
+        {
+            continue;
+        }
+        let text =
+            sealed::reflection_sealed(&data.cipher, share.reflection_id, user, &share.sealed_text)?;
+        let found = shares::find(http, &data.pacer, share.channel_id, &text).await;
+        let removed = match found {
+            Ok(Some(message)) => delete_post(&data.pacer, http, share.channel_id, message).await,
+            Ok(None) => Ok(()),
+            Err(e) => Err(e),
+        };
+        if let Err(e) = removed {
+            unchecked += 1;
+            tracing::warn!(channel_id = share.channel_id, error = %e, "could not check for an interrupted anonymous post");
+        }
+    }
+    Ok(unchecked)
 }

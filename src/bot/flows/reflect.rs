@@ -8,19 +8,17 @@ use super::membership::not_in_a_cohort;
 use super::{Answer, Outcome};
 use crate::bot::components::ComponentAction;
 use crate::bot::errors::{answer_for, user_error};
+use crate::bot::posts::delete_post;
 use crate::bot::render::{self, clip, REFLECTION_MAX};
+use crate::bot::sealed;
+use crate::bot::shares;
 use crate::bot::{Data, Error};
 use crate::content::model::Module;
 use crate::domain::Stage;
-use crate::store::{Cohort, NewReflection};
+use crate::store::{Cohort, Lease, NewReflection, ShareRecord};
 
 pub const STALE: &str = "This button is no longer valid. `/reflect` starts a new reflection.";
 const FALLBACK_QUESTION: &str = "What did you notice today, and what would you try next time?";
-
-/// The context sealed texts are bound to.
-pub fn seal_context(user: u64) -> String {
-    format!("reflection:{user}")
-}
 
 fn consent_notice(retention_days: u32) -> Answer {
     let agree = serenity::CreateButton::new(ComponentAction::ReflectionConsent.to_string())
@@ -165,15 +163,17 @@ async fn keep(
         )));
     }
     let question = question_for(data, &cohort, delivery).await?;
-    let sealed = data.cipher.seal(text, &seal_context(user));
     let new = NewReflection {
         user_id: user,
         cohort_id: Some(cohort.id),
         delivery_id: delivery,
         question: &question,
-        sealed_text: &sealed,
     };
-    let id = data.store.save_reflection(new, data.clock.now()).await?;
+    let id = super::persist(|| {
+        let seal = sealed::sealing(&data.cipher, text);
+        data.store.save_reflection(new, seal, data.clock.now())
+    })
+    .await?;
     tracing::info!(
         user_id = user,
         reflection_id = id,
@@ -215,32 +215,23 @@ pub async fn offer_share(data: &Data, user: u64, id: i64) -> Result<Answer, Erro
     if reflection.shared_at.is_some() {
         return Ok(Answer::text("You've already shared this one."));
     }
-    let text = data
-        .cipher
-        .open(&reflection.sealed_text, &seal_context(user))?;
+    let text = sealed::reflection_text(&data.cipher, &reflection)?;
     let confirm =
         serenity::CreateButton::new(ComponentAction::ConfirmShare { reflection: id }.to_string())
             .label("Yes, share it without my name")
             .style(serenity::ButtonStyle::Primary);
     Ok(Answer {
         text: "This is what your cohort would see, with no name attached. Share it?".into(),
-        embed: Some(shared_embed(&text)),
+        embed: Some(shares::embed(&text)),
         components: Vec::new(),
     }
     .with_button(confirm))
 }
 
-fn shared_embed(text: &str) -> serenity::CreateEmbed {
-    serenity::CreateEmbed::new()
-        .title("A reflection from someone in the cohort")
-        .description(text)
-        .colour(render::ACCENT)
-        .footer(serenity::CreateEmbedFooter::new(
-            "Shared anonymously. Respond to ideas, not to guesses about who wrote them.",
-        ))
-}
-
-/// The confirmation: posts the text, without any name, to the cohort's channel (once).
+/// The confirmation: posts the text, without any name, to the cohort's channel (once). The
+/// share is claimed first (with its channel and nonce, under this process's lease), so a
+/// double click posts nothing twice and a crash before the post is recorded leaves a claim
+/// that recovery settles.
 pub async fn share(
     data: &Data,
     http: &serenity::Http,
@@ -261,41 +252,37 @@ pub async fn share(
             "Your cohort has no channel to share in right now; nothing was posted.",
         ));
     };
-    // Claim first, so a double click cannot post twice.
-    if !data
+    let now = data.clock.now();
+    let lease = Lease::from(&data.lease_owner, now);
+    let Some(nonce) = data
         .store
-        .mark_reflection_shared(id, data.clock.now())
+        .claim_share(id, user, channel, lease, now)
         .await?
-    {
+    else {
         return Ok(Answer::text("You've already shared this one."));
-    }
-    let text = data
-        .cipher
-        .open(&reflection.sealed_text, &seal_context(user))?;
-    // A nonce, so a retry after a lost answer cannot post the reflection twice.
-    let message = serenity::CreateMessage::new()
-        .embed(shared_embed(&text))
-        .allowed_mentions(serenity::CreateAllowedMentions::new())
-        .nonce(serenity::Nonce::String(format!("r{id}")))
-        .enforce_nonce(true);
-    let target = serenity::ChannelId::new(channel);
-    let posted = match data
-        .pacer
-        .call(Some(channel), || target.send_message(http, message.clone()))
-        .await
-    {
+    };
+    let text = sealed::reflection_text(&data.cipher, &reflection)?;
+    let posted = match shares::post(http, &data.pacer, channel, &nonce, &text).await {
         Ok(posted) => posted,
         Err(e) => {
-            data.store.unmark_reflection_shared(id).await?;
+            let _ = data.store.abandon_share(id, &data.lease_owner).await?;
             tracing::warn!(reflection_id = id, error = %e, "sharing a reflection failed");
             return Ok(Answer::text(
                 "I couldn't post it just now; nothing was shared. Try again in a little while.",
             ));
         }
     };
-    data.store
-        .record_shared_post(id, channel, posted.id.get())
+    let recorded = data
+        .store
+        .record_share(id, posted, &data.lease_owner, data.clock.now())
         .await?;
+    if recorded == ShareRecord::Gone {
+        // The reflection was deleted while its post was on its way: the post comes down too.
+        delete_post(&data.pacer, http, channel, posted).await?;
+        return Ok(Answer::text(
+            "Your reflection was deleted meanwhile, so its post was taken down again.",
+        ));
+    }
     tracing::info!(reflection_id = id, "reflection shared anonymously");
     Ok(Answer::text(format!(
         "Shared in <#{channel}>, without your name. Thank you for adding to the cohort's learning."

@@ -139,16 +139,75 @@ fn quiet_strategy() -> impl Strategy<Value = Option<QuietHours>> {
     })
 }
 
+/// Zones with and without daylight saving, both hemispheres, half-hour offsets and
+/// Lord Howe's half-hour shift.
+const ZONES: [Tz; 10] = [
+    chrono_tz::America::New_York,
+    chrono_tz::Europe::London,
+    chrono_tz::Europe::Berlin,
+    chrono_tz::Australia::Sydney,
+    chrono_tz::Australia::Lord_Howe,
+    chrono_tz::Pacific::Auckland,
+    chrono_tz::America::Santiago,
+    chrono_tz::America::St_Johns,
+    chrono_tz::Asia::Kolkata,
+    chrono_tz::UTC,
+];
+
+/// Local dates in 2026-2027 on which `zone`'s offset from UTC changes.
+fn offset_changes(zone: Tz) -> Vec<NaiveDate> {
+    use chrono::Offset;
+    let offset_on = |day: NaiveDate| {
+        let noon = day.and_hms_opt(12, 0, 0).unwrap().and_utc();
+        noon.with_timezone(&zone).offset().fix()
+    };
+    let mut day = date("2026-01-01");
+    let mut changes = Vec::new();
+    while day < date("2028-01-01") {
+        let next = day.succ_opt().unwrap();
+        if offset_on(day) != offset_on(next) {
+            changes.push(next);
+        }
+        day = next;
+    }
+    changes
+}
+
+/// A zone, and a start 1-45 days before one of its offset changes (or anywhere in 2026 for a
+/// zone without them), so that the two months from it cross a DST change where there is one.
+fn zone_and_start() -> impl Strategy<Value = (Tz, DateTime<Utc>)> {
+    (0..ZONES.len(), 0usize..8, 1i64..45).prop_map(|(zone, change, before)| {
+        let zone = ZONES[zone];
+        let changes = offset_changes(zone);
+        let start = match changes.get(change % changes.len().max(1)) {
+            Some(day) => *day - Duration::days(before),
+            None => date("2026-01-01") + Duration::days(before * 8),
+        };
+        (zone, resolve(start, SendTime::from_hm(0, 0).unwrap(), zone))
+    })
+}
+
+#[test]
+fn the_property_tests_zones_change_offset_where_they_keep_daylight_saving() {
+    assert_eq!(offset_changes(chrono_tz::America::New_York).len(), 4);
+    assert_eq!(
+        offset_changes(chrono_tz::Australia::Lord_Howe)[0],
+        date("2026-04-05")
+    );
+    assert!(offset_changes(chrono_tz::Asia::Kolkata).is_empty());
+}
+
 proptest! {
-    /// Whatever falls due over two months, a person who is sent every reminder at its allowed
-    /// moment never gets two in a local day, four in seven local days, or one in quiet hours.
+    /// Whatever falls due over two months, in any zone and across its DST changes, a person
+    /// who is sent every reminder at its allowed moment never gets two in a local day, four in
+    /// seven local days, or one in quiet hours.
     #[test]
-    fn the_caps_and_quiet_hours_hold_for_any_due_pattern(
+    fn the_caps_and_quiet_hours_hold_for_any_due_pattern_across_dst_changes(
         quiet in quiet_strategy(),
         offsets in prop::collection::vec(0i64..60 * 24, 1..40),
         usual in 0u32..24,
+        (zone, start) in zone_and_start(),
     ) {
-        let start = at("2026-11-02", "00:00");
         let mut dues: Vec<DateTime<Utc>> =
             offsets.iter().map(|m| start + Duration::minutes(m * 60)).collect();
         dues.sort();
@@ -157,18 +216,18 @@ proptest! {
         let mut sent_at: Vec<DateTime<Utc>> = Vec::new();
         let mut pending = dues.into_iter().peekable();
         while let Some(first) = pending.next() {
-            let r = ReminderRules { zone: ZONE, quiet, usual_time, sent: &sent };
+            let r = ReminderRules { zone, quiet, usual_time, sent: &sent };
             let when = r.next_allowed(first).expect("an allowed moment exists");
             prop_assert!(when >= first);
             // Everything due by then goes in the same reminder.
             while pending.peek().is_some_and(|d| *d <= when) {
                 pending.next();
             }
-            sent.push(when.with_timezone(&ZONE).date_naive());
+            sent.push(when.with_timezone(&zone).date_naive());
             sent_at.push(when);
         }
         for when in &sent_at {
-            let local = when.with_timezone(&ZONE);
+            let local = when.with_timezone(&zone);
             prop_assert!(quiet.is_none_or(|q| !q.contains(local.time())), "{local} is quiet");
         }
         for day in &sent {

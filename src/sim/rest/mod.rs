@@ -140,15 +140,25 @@ pub(crate) async fn handle(State(shared): State<Arc<Shared>>, request: Request) 
     let mut delay_after = None;
     let fault = shared.with(|s| {
         let fault = s.faults.iter_mut().find(|f| f.matches(&method, api_path))?;
-        fault.remaining -= 1;
-        Some(fault.kind.clone())
+        fault.hits().then(|| fault.kind.clone())
     });
+    let fault = match fault {
+        Some(FaultKind::Held { gate, then }) => {
+            gate.pass().await;
+            Some(*then)
+        }
+        other => other,
+    };
     let answer = match fault {
         Some(FaultKind::Error {
             status,
             code,
             message,
-        }) => Err(ApiError::new(status, code, &message)),
+        }) => Err(ApiError::new(
+            status,
+            code,
+            &message.replace("{path}", api_path),
+        )),
         Some(FaultKind::RateLimited {
             retry_after,
             global,

@@ -41,18 +41,33 @@ async fn store_with_commitments(count: usize) -> (tempfile::TempDir, Store, Vec<
             user_id: 7,
             guild_id: 1,
             cohort_id: cohort.id,
-            when_sealed: b"sealed",
-            will_sealed: b"sealed",
             follow_up_days: 1,
             due_date: date("2026-11-24"),
         };
-        let CommitOutcome::Created(id) = store.create_commitment(new, 5, now()).await.unwrap()
+        let CommitOutcome::Created(id) = store
+            .create_commitment(new, sealed, 5, now())
+            .await
+            .unwrap()
         else {
             panic!("created")
         };
         ids.push(id);
     }
     (dir, store, ids)
+}
+
+/// Stands in for the data key: the store only passes what it returns through.
+fn sealed(_: &crate::store::SealedField) -> crate::store::SealResult {
+    Ok(b"sealed".to_vec())
+}
+
+fn owner() -> &'static LeaseOwner {
+    static OWNER: std::sync::OnceLock<LeaseOwner> = std::sync::OnceLock::new();
+    OWNER.get_or_init(LeaseOwner::for_this_process)
+}
+
+fn lease() -> Lease<'static> {
+    Lease::from(owner(), now())
 }
 
 fn claim<'a>(day: &str, items: &'a [(i64, NaiveDate)]) -> ReminderClaim<'a> {
@@ -74,13 +89,13 @@ async fn a_check_in_is_claimed_once_and_a_day_holds_one_reminder() {
     let second = [(ids[1], date("2026-11-24"))];
 
     assert!(store
-        .claim_reminder(&claim("2026-11-24", &first), now())
+        .claim_reminder(&claim("2026-11-24", &first), lease(), now())
         .await
         .unwrap()
         .is_some());
     assert!(
         store
-            .claim_reminder(&claim("2026-11-25", &first), now())
+            .claim_reminder(&claim("2026-11-25", &first), lease(), now())
             .await
             .unwrap()
             .is_none(),
@@ -88,7 +103,7 @@ async fn a_check_in_is_claimed_once_and_a_day_holds_one_reminder() {
     );
     assert!(
         store
-            .claim_reminder(&claim("2026-11-24", &second), now())
+            .claim_reminder(&claim("2026-11-24", &second), lease(), now())
             .await
             .unwrap()
             .is_none(),
@@ -111,20 +126,20 @@ async fn a_fourth_reminder_in_seven_days_is_refused_in_sql() {
     {
         let items = [(ids[i], date("2026-11-24"))];
         assert!(store
-            .claim_reminder(&claim(day, &items), now())
+            .claim_reminder(&claim(day, &items), lease(), now())
             .await
             .unwrap()
             .is_some());
     }
     let items = [(ids[3], date("2026-11-24"))];
     assert!(store
-        .claim_reminder(&claim("2026-11-27", &items), now())
+        .claim_reminder(&claim("2026-11-27", &items), lease(), now())
         .await
         .unwrap()
         .is_none());
     assert!(
         store
-            .claim_reminder(&claim("2026-12-01", &items), now())
+            .claim_reminder(&claim("2026-12-01", &items), lease(), now())
             .await
             .unwrap()
             .is_some(),
@@ -137,18 +152,20 @@ async fn an_interrupted_reminder_is_never_resent_and_its_check_in_waits() {
     let (_dir, store, ids) = store_with_commitments(1).await;
     let items = [(ids[0], date("2026-11-24"))];
     store
-        .claim_reminder(&claim("2026-11-24", &items), now())
+        .claim_reminder(&claim("2026-11-24", &items), lease(), now())
         .await
         .unwrap();
 
-    let later = now() + chrono::Duration::minutes(30);
     assert_eq!(
         store
-            .settle_stale_reminders(now() + chrono::Duration::minutes(10), later)
+            .settle_stale_reminders(now() + chrono::Duration::minutes(4))
             .await
             .unwrap(),
-        1
+        0,
+        "its lease still holds"
     );
+    let later = now() + chrono::Duration::minutes(30);
+    assert_eq!(store.settle_stale_reminders(later).await.unwrap(), 1);
     assert!(store
         .pending_checkins(date("2026-11-30"))
         .await
@@ -175,12 +192,13 @@ async fn an_unreadable_check_in_is_left_out_and_the_others_still_come() {
         user_id: 8,
         guild_id: 1,
         cohort_id: cohort,
-        when_sealed: b"sealed",
-        will_sealed: b"sealed",
         follow_up_days: 1,
         due_date: date("2026-11-24"),
     };
-    store.create_commitment(new, 5, now()).await.unwrap();
+    store
+        .create_commitment(new, sealed, 5, now())
+        .await
+        .unwrap();
     // Person 8's own zone was removed by a tz-database update.
     sqlx::query(
         "INSERT INTO participant_settings (user_id, timezone, updated_at) VALUES (8, 'Gone/Zone', 0)",

@@ -1,5 +1,10 @@
 //! The command line (design/INTERFACE.md): `run`, `demo`, `migrate` and `content …`, with
-//! `--config FILE` accepted before or after the subcommand.
+//! `--config FILE` accepted before or after the subcommand. Each subcommand's wiring lives in
+//! this folder, so the layers below never import the command line.
+
+mod content;
+mod key;
+mod run;
 
 use std::path::PathBuf;
 
@@ -47,6 +52,18 @@ pub enum Command {
         #[command(subcommand)]
         action: ContentCommand,
     },
+    /// Manage the data key that encrypts what people write.
+    Key {
+        #[command(subcommand)]
+        action: KeyCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum KeyCommand {
+    /// A new data key; every sealed text re-encrypted in one transaction; the old key kept as
+    /// FILE.old. Back up the database and the key first; stop the bot.
+    Rotate,
 }
 
 #[derive(Debug, Subcommand)]
@@ -86,6 +103,15 @@ pub enum Failure {
 }
 
 impl Failure {
+    /// A failure from the layers below: bad configuration found there (a key file anyone may
+    /// read, say) still exits 2.
+    pub fn classify(error: anyhow::Error) -> Self {
+        match error.downcast::<ConfigError>() {
+            Ok(config) => Failure::Config(config),
+            Err(other) => Failure::Other(other),
+        }
+    }
+
     pub fn exit_code(&self) -> u8 {
         match self {
             Failure::Config(_) => 2,
@@ -117,16 +143,20 @@ pub async fn execute(
     env: Vec<(String, String)>,
 ) -> Result<(), Failure> {
     match cli.command {
-        Command::Run => crate::run::run(settings, &env).await,
+        Command::Run => run::run(settings, &env).await,
         Command::Demo { days, out } => crate::demo::run(settings, days, &out)
             .await
             .map_err(Failure::Other),
         Command::Migrate => migrate(&settings).await,
-        Command::Content { action } => crate::content::cli::execute(&settings, action),
+        Command::Content { action } => content::execute(&settings, action),
+        Command::Key { action } => key::execute(&settings, clock_from_env(&env)?, action).await,
     }
 }
 
 async fn migrate(settings: &Settings) -> Result<(), Failure> {
+    // Never under a running bot: an upgrade stops the old process first.
+    let _lock =
+        crate::store::DatabaseLock::acquire(&settings.database.url).map_err(anyhow::Error::from)?;
     let store = crate::store::Store::open_without_migrating(&settings.database.url)
         .await
         .map_err(anyhow::Error::from)?;

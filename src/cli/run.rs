@@ -14,13 +14,16 @@ pub async fn run(settings: Settings, env: &[(String, String)]) -> Result<(), Fai
         clock,
         curriculum,
     })
-    .await?;
+    .await
+    .map_err(Failure::classify)?;
     let ended_by_itself = tokio::select! {
         () = shutdown_signal() => None,
         result = bot.stopped() => Some(result),
     };
-    if ended_by_itself.is_none() {
-        tracing::info!("shutdown requested");
+    match &ended_by_itself {
+        None => tracing::info!("shutdown requested"),
+        Some(Err(e)) => tracing::error!(error = %e, "stopping: the bot cannot go on"),
+        Some(Ok(())) => {}
     }
     bot.shutdown().await;
     match ended_by_itself {

@@ -9,8 +9,8 @@ use crate::bot::render::DiscordFit;
 use crate::cli::{ContentCommand, Failure};
 use crate::config::{ConfigError, Settings};
 
-use super::model::Curriculum;
-use super::{check, load, preview, stats};
+use crate::content::model::Curriculum;
+use crate::content::{check, load, preview, stats};
 
 pub fn execute(settings: &Settings, action: ContentCommand) -> Result<(), Failure> {
     match action {
@@ -78,7 +78,9 @@ fn totals(curriculum: &Curriculum) -> String {
         .filter(|t| !t.is_open())
         .flat_map(|t| &t.modules)
         .collect();
-    let count = |f: fn(&super::model::Module) -> usize| modules.iter().map(|m| f(m)).sum::<usize>();
+    let count = |f: fn(&crate::content::model::Module) -> usize| {
+        modules.iter().map(|m| f(m)).sum::<usize>()
+    };
     let open: Vec<String> = curriculum
         .tracks
         .iter()
