@@ -67,6 +67,10 @@ async fn summaries(stage: &mut Stage, after: NaiveDate) -> anyhow::Result<()> {
         .find(|m| m.text().contains("Weekly summary"))
         .context("the weekly summary")?;
     stage.transcript.message("#org-summaries", summary);
+    stage.transcript.note(
+        "A — is a figure fewer than 5 people stand behind (k = 5): with five members, a tag tried \
+         by four of them stays hidden. Nobody is named; reflections are only counted.",
+    );
     if let Some((_, chart)) = summary.attachments.first() {
         stage
             .transcript
