@@ -114,6 +114,23 @@ macro_rules! both_windows {
     };
 }
 
+/// Count and people, to date and for the week, of the rows of `$table` (a table with
+/// `cohort_id` and `user_id`) whose time column is `$at`.
+macro_rules! row_tally {
+    ($table:literal, $at:literal) => {
+        concat!(
+            counted!(),
+            "SELECT ",
+            both_windows!($at, "user_id"),
+            " FROM ",
+            $table,
+            " WHERE cohort_id = ?1 AND ",
+            $at,
+            " < ?2 AND user_id IN (SELECT user_id FROM ever)"
+        )
+    };
+}
+
 /// True for this week's rows of current members.
 macro_rules! this_week {
     ($at:literal, $user:literal) => {
@@ -277,36 +294,16 @@ impl Store {
                 }
             }
         }
-        let attempts: FourCounts = sqlx::query_as(concat!(
-            counted!(),
-            "SELECT ",
-            both_windows!("started_at", "user_id"),
-            " FROM quiz_attempts WHERE cohort_id = ?1 AND started_at < ?2
-               AND user_id IN (SELECT user_id FROM ever)"
-        ))
-        .bind(w.cohort)
-        .bind(to_db_time(w.cut))
-        .bind(to_db_time(w.week_from))
-        .fetch_one(self.pool())
-        .await?;
-        (out.to_date.quizzes, out.week.quizzes) = tallies(attempts);
+        (out.to_date.quizzes, out.week.quizzes) = self
+            .row_tally(w, row_tally!("quiz_attempts", "started_at"))
+            .await?;
         Ok(())
     }
 
     async fn count_commitments(&self, w: CountWindow, out: &mut CohortTallies) -> StoreResult<()> {
-        let made: FourCounts = sqlx::query_as(concat!(
-            counted!(),
-            "SELECT ",
-            both_windows!("created_at", "user_id"),
-            " FROM commitments WHERE cohort_id = ?1 AND created_at < ?2
-               AND user_id IN (SELECT user_id FROM ever)"
-        ))
-        .bind(w.cohort)
-        .bind(to_db_time(w.cut))
-        .bind(to_db_time(w.week_from))
-        .fetch_one(self.pool())
-        .await?;
-        (out.to_date.commitments, out.week.commitments) = tallies(made);
+        (out.to_date.commitments, out.week.commitments) = self
+            .row_tally(w, row_tally!("commitments", "created_at"))
+            .await?;
         let rows: Vec<(String, i64, i64, Option<i64>, i64)> = sqlx::query_as(concat!(
             counted!(),
             "SELECT a.outcome, ",
@@ -335,20 +332,21 @@ impl Store {
     }
 
     async fn count_reflections(&self, w: CountWindow, out: &mut CohortTallies) -> StoreResult<()> {
-        let written: FourCounts = sqlx::query_as(concat!(
-            counted!(),
-            "SELECT ",
-            both_windows!("created_at", "user_id"),
-            " FROM reflections WHERE cohort_id = ?1 AND created_at < ?2
-               AND user_id IN (SELECT user_id FROM ever)"
-        ))
-        .bind(w.cohort)
-        .bind(to_db_time(w.cut))
-        .bind(to_db_time(w.week_from))
-        .fetch_one(self.pool())
-        .await?;
-        (out.to_date.reflections, out.week.reflections) = tallies(written);
+        (out.to_date.reflections, out.week.reflections) = self
+            .row_tally(w, row_tally!("reflections", "created_at"))
+            .await?;
         Ok(())
+    }
+
+    /// Runs a statement made by `row_tally!`: (to date, this week).
+    async fn row_tally(&self, w: CountWindow, sql: &'static str) -> StoreResult<(Tally, Tally)> {
+        let counts: FourCounts = sqlx::query_as(sql)
+            .bind(w.cohort)
+            .bind(to_db_time(w.cut))
+            .bind(to_db_time(w.week_from))
+            .fetch_one(self.pool())
+            .await?;
+        Ok(tallies(counts))
     }
 
     async fn posted_by_tag(&self, w: CountWindow) -> StoreResult<[u64; 4]> {
@@ -409,3 +407,6 @@ impl Store {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests;
