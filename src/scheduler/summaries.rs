@@ -75,7 +75,7 @@ impl<O: Outbound> Scheduler<O> {
                 due.push((cohort, org));
             }
         }
-        futures::stream::iter(due)
+        futures::stream::iter(interleave(due, |(cohort, _)| cohort.guild_id))
             .for_each_concurrent(concurrency, |(cohort, org)| async move {
                 match self.claim_week(cohort, &org, now).await {
                     Ok(Some(job)) => self.post_summary(job).await,
@@ -190,6 +190,28 @@ impl<O: Outbound> Scheduler<O> {
     }
 }
 
+/// One organisation's summaries all go to its one channel, which takes a post every 1.25 s: taken
+/// in a row they would fill every concurrent slot and wait on that channel while other
+/// organisations' channels stand idle. Taking one item of each key (guild) in turn keeps the
+/// slots on different channels; within a key the order is kept.
+fn interleave<T>(items: Vec<T>, key: impl Fn(&T) -> u64) -> Vec<T> {
+    let mut queues: Vec<(u64, std::collections::VecDeque<T>)> = Vec::new();
+    for item in items {
+        let k = key(&item);
+        match queues.iter_mut().find(|(q, _)| *q == k) {
+            Some((_, queue)) => queue.push_back(item),
+            None => queues.push((k, [item].into())),
+        }
+    }
+    let mut turns = Vec::new();
+    while queues.iter().any(|(_, queue)| !queue.is_empty()) {
+        for (_, queue) in &mut queues {
+            turns.extend(queue.pop_front());
+        }
+    }
+    turns
+}
+
 /// Whether the cohort's latest slot is due and not yet handled: after the cohort was created
 /// and the slot last changed, for a week the cohort had started in, and not yet recorded.
 fn is_due(
@@ -209,6 +231,14 @@ fn is_due(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn summaries_take_turns_across_organisations_and_keep_each_ones_order() {
+        let items = vec![(1, 'a'), (1, 'b'), (1, 'c'), (2, 'x'), (3, 'p'), (2, 'y')];
+        let turns = interleave(items, |(guild, _)| *guild);
+        let order: String = turns.iter().map(|(_, c)| *c).collect();
+        assert_eq!(order, "axpbyc");
+    }
 
     #[test]
     fn summary_nonces_are_deterministic_fit_discords_limit_and_differ_from_nudges() {
