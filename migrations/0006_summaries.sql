@@ -4,7 +4,7 @@
 -- one's figures to date), and each prompt's 4A tag so aggregation can group by it in SQL.
 --
 -- Keyed to a person (for /privacy export and delete): summary_baselines.user_id only. Nothing
--- here holds text a person typed; summaries.figures holds group figures after the k rules.
+-- here holds text a person typed; summaries.figures and summary_departed hold group figures.
 
 -- One row per guild that changed a default: the summary channel, k, the day and time.
 CREATE TABLE org_settings (
@@ -37,6 +37,8 @@ CREATE TABLE summaries (
     channel_id    INTEGER,
     message_id    INTEGER,
     attempts      INTEGER NOT NULL DEFAULT 0,
+    -- "Missing permissions" refusals of this week in a row (three stop the summaries).
+    permission_failures INTEGER NOT NULL DEFAULT 0,
     retry_at      INTEGER,
     error_code    INTEGER,
     reason        TEXT,
@@ -51,18 +53,34 @@ CREATE TABLE summaries (
     lease_until   INTEGER,
     UNIQUE (cohort_id, week_of)
 );
-CREATE INDEX summaries_unfinished ON summaries (status) WHERE status IN ('sending', 'failed');
+-- The round's look-ups by status; partial indexes whose condition the queries repeat exactly
+-- (SQLite does not use an `IN (...)` partial index for `status = 'sending'`).
+CREATE INDEX summaries_sending ON summaries (lease_until) WHERE status = 'sending';
+CREATE INDEX summaries_retrying ON summaries (retry_at) WHERE status = 'failed';
 
--- Whom the previous summary shown of a cohort (weekly, or by /cohort report) counted "to
--- date". `/privacy delete` sets user_id to NULL rather than deleting the row: the person stays
--- counted as someone who is gone, so their departure still withholds the next summary's
--- figures to date, and nothing links the row to them any more.
+-- Whom the previous weekly summary of a cohort counted "to date", written with its claim; the
+-- next summary (or /cohort report) withholds its figures to date if it counts 1 to k-1 other
+-- people. `/privacy delete` removes a person's rows here, after folding what they did into
+-- summary_departed (below), so their deletion changes neither the totals nor the comparison.
 CREATE TABLE summary_baselines (
     cohort_id  INTEGER NOT NULL REFERENCES cohorts(cohort_id),
-    user_id    INTEGER
+    user_id    INTEGER NOT NULL
 );
 CREATE INDEX summary_baselines_by_cohort ON summary_baselines (cohort_id);
 CREATE INDEX summary_baselines_by_user ON summary_baselines (user_id);
+
+-- What people who deleted their data had contributed to a cohort's figures "to date", as
+-- anonymous counts added together (no id, no dates): otherwise the totals would drop by
+-- exactly what that person did, and two summaries could be subtracted to read it off.
+-- `figure` names a count: members, engaged, tried, tried:<tag>, quizzes, answers, best,
+-- module:<n>, module_best:<n>, commitments, checkin:<outcome>, reflections.
+CREATE TABLE summary_departed (
+    cohort_id  INTEGER NOT NULL REFERENCES cohorts(cohort_id),
+    figure     TEXT NOT NULL,
+    count      INTEGER NOT NULL,
+    people     INTEGER NOT NULL,
+    PRIMARY KEY (cohort_id, figure)
+);
 
 -- Each prompt's 4A tag, refreshed from the loaded curriculum at start-up, so "prompts tried by
 -- tag" is one grouped query.

@@ -94,3 +94,8 @@ CREATE TABLE data_key (
     changed_at INTEGER
 );
 INSERT INTO data_key (id, key_id, format) VALUES (1, NULL, 1);
+
+-- The round's look-ups of unfinished deliveries, by partial indexes whose condition the queries
+-- repeat exactly (SQLite does not use 0001's `status IN (...)` index for `status = 'sending'`).
+CREATE INDEX deliveries_sending ON deliveries (lease_until) WHERE status = 'sending';
+CREATE INDEX deliveries_retrying ON deliveries (retry_at) WHERE status = 'failed';

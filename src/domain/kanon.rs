@@ -6,9 +6,10 @@
 //! 2. A count of people *not* doing something is shown only when both it and its complement
 //!    are at least k.
 //! 3. Figures "to date", and changes from the previous week, are withheld when the people they
-//!    count differ from those of the previous summary shown (weekly or `/cohort report`) by 1
-//!    to k-1 people: two consecutive summaries can then not be subtracted to reveal what one
-//!    person did.
+//!    count differ from those the previous weekly summary counted by 1 to k-1 people: two
+//!    consecutive summaries can then not be subtracted to reveal what one person did. (Someone
+//!    who deletes their data stays in the totals as anonymous counts, store::summary_departed,
+//!    so a deletion changes neither.)
 //! 4. Rates are rounded to whole multiples of 5 %.
 
 use std::collections::HashSet;
@@ -99,28 +100,24 @@ pub fn round_to_five(part: u64, whole: u64) -> Option<u8> {
     Some((twentieths * 5) as u8)
 }
 
-/// The people behind a set of figures: known ids, plus people counted then who have since
-/// deleted their data (known only as "someone who is no longer here").
+/// The people behind a set of figures.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Counted {
     pub ids: HashSet<u64>,
-    pub forgotten: u32,
 }
 
 impl Counted {
     pub fn of(ids: impl IntoIterator<Item = u64>) -> Self {
         Counted {
             ids: ids.into_iter().collect(),
-            forgotten: 0,
         }
     }
 
-    /// How many people are in one set and not the other (someone forgotten is in neither
-    /// `other` nor anywhere else, so each counts once).
+    /// How many people are in one set and not the other.
     pub fn difference(&self, other: &Counted) -> u32 {
         let one_way = self.ids.difference(&other.ids).count();
         let other_way = other.ids.difference(&self.ids).count();
-        (one_way + other_way) as u32 + self.forgotten + other.forgotten
+        (one_way + other_way) as u32
     }
 }
 
@@ -194,15 +191,5 @@ mod tests {
             K5.may_show_to_date(Some(&before), &Counted::of(1..=11)),
             "five joined"
         );
-    }
-
-    #[test]
-    fn someone_who_deleted_their_data_still_counts_as_a_change() {
-        let before = Counted {
-            ids: (1..=5).collect(),
-            forgotten: 1,
-        };
-        assert_eq!(before.difference(&Counted::of(1..=5)), 1);
-        assert!(!K5.may_show_to_date(Some(&before), &Counted::of(1..=5)));
     }
 }

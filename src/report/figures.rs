@@ -75,10 +75,14 @@ impl Activity {
     /// Applies the k rules to one window's counts; `members` is how many people are counted.
     pub fn from_tallies(rules: Rules, members: u32, t: &WindowTallies) -> Activity {
         let enough_members = members >= rules.k;
-        let engaged = if enough_members {
-            rules.people(t.engaged)
-        } else {
-            Shown::TooFew
+        // The member count is shown, so the people who practised also tell how many did not:
+        // rule 2 applies to both sides, except at the ends (nobody, or everybody).
+        let everyone_or_no_one = t.engaged == 0 || t.engaged == members;
+        let engaged = match rules.people_not(members.saturating_sub(t.engaged), t.engaged) {
+            _ if !enough_members => Shown::TooFew,
+            _ if everyone_or_no_one => Shown::Value(t.engaged),
+            Shown::Value(_) => Shown::Value(t.engaged),
+            Shown::TooFew => Shown::TooFew,
         };
         let count = |tally: Tally| rules.count(tally.count, tally.people);
         let rate = |part: u64, whole: Tally| rules.rate(part, whole.count, whole.people);
@@ -97,11 +101,7 @@ impl Activity {
                 Shown::TooFew => Shown::TooFew,
             },
             tried: count(t.tried),
-            tried_by_a: FourA::ALL
-                .iter()
-                .zip(t.tried_by_tag)
-                .map(|(a, tally)| (*a, count(tally)))
-                .collect(),
+            tried_by_a: by_tag(count, &t.tried_by_tag),
             quizzes: count(t.quizzes),
             best_rate: rate(t.best, t.answers),
             best_by_module: t
@@ -119,10 +119,54 @@ impl Activity {
         }
     }
 
+    /// Hides every figure that `earlier` (the previous summary's figures to date) hid. Those
+    /// figures to date are this summary's minus its week: a figure hidden then would otherwise
+    /// be one subtraction away.
+    pub fn hide_what_was_hidden(&mut self, earlier: &Activity) {
+        fn hide<T>(now: &mut Shown<T>, then: &Shown<T>) {
+            if matches!(then, Shown::TooFew) {
+                *now = Shown::TooFew;
+            }
+        }
+        hide(&mut self.engaged, &earlier.engaged);
+        hide(&mut self.participation, &earlier.participation);
+        hide(&mut self.tried, &earlier.tried);
+        for ((_, now), (_, then)) in self.tried_by_a.iter_mut().zip(&earlier.tried_by_a) {
+            hide(now, then);
+        }
+        hide(&mut self.quizzes, &earlier.quizzes);
+        hide(&mut self.best_rate, &earlier.best_rate);
+        for (module, now) in &mut self.best_by_module {
+            if let Some((_, then)) = earlier.best_by_module.iter().find(|(m, _)| m == module) {
+                hide(now, then);
+            }
+        }
+        hide(&mut self.commitments, &earlier.commitments);
+        hide(&mut self.checkins.tried, &earlier.checkins.tried);
+        hide(&mut self.checkins.not_yet, &earlier.checkins.not_yet);
+        hide(
+            &mut self.checkins.not_applicable,
+            &earlier.checkins.not_applicable,
+        );
+        hide(&mut self.reflections, &earlier.reflections);
+    }
+
     /// True when nobody did anything in the window (and there are enough members to say so).
     pub fn is_quiet(&self) -> bool {
         self.engaged == Shown::Value(0)
     }
+}
+
+/// Prompts tried by 4A tag. The total is shown beside them, so one hidden tag would be the total
+/// minus the others: if any tag is hidden, every tag is.
+fn by_tag(count: impl Fn(Tally) -> Shown<u64>, tallies: &[Tally; 4]) -> Vec<(FourA, Shown<u64>)> {
+    let shown: Vec<Shown<u64>> = tallies.iter().map(|t| count(*t)).collect();
+    let any_hidden = shown.contains(&Shown::TooFew);
+    FourA::ALL
+        .iter()
+        .zip(shown)
+        .map(|(a, value)| (*a, if any_hidden { Shown::TooFew } else { value }))
+        .collect()
 }
 
 impl Change {
@@ -171,16 +215,61 @@ mod tests {
 
     #[test]
     fn each_figure_needs_k_people_behind_it() {
-        let week = Activity::from_tallies(K5, 8, &busy_week());
+        let week = Activity::from_tallies(K5, 11, &busy_week());
         assert_eq!(week.engaged, Shown::Value(6));
-        assert_eq!(week.participation, Shown::Value(75));
+        assert_eq!(week.participation, Shown::Value(55)); // 6 of 11 is 54.5 %
         assert_eq!(week.tried, Shown::Value(14));
-        assert_eq!(week.tried_by_a[0], (FourA::Awareness, Shown::Value(5)));
-        assert_eq!(week.tried_by_a[1], (FourA::Action, Shown::TooFew));
+        // Action, Advocacy and Accountability come from fewer than 5 people: every tag is hidden,
+        // or Awareness would reveal their sum.
+        assert!(week.tried_by_a.iter().all(|(_, v)| *v == Shown::TooFew));
         assert_eq!(week.best_rate, Shown::Value(70)); // 15 of 21 is 71 %
         assert_eq!(week.checkins.tried, Shown::Value(5));
         assert_eq!(week.checkins.not_yet, Shown::TooFew);
         assert_eq!(week.reflections, Shown::Value(9));
+    }
+
+    #[test]
+    fn how_many_practised_is_shown_only_when_those_who_did_not_are_none_or_k() {
+        let mut week = busy_week();
+        for (members, engaged, shown) in [
+            (8, 6, false), // 2 did not
+            (11, 6, true), // 5 did not
+            (6, 6, true),  // everyone
+            (8, 0, true),  // no one
+            (9, 4, false), // fewer than k practised
+        ] {
+            week.engaged = engaged;
+            let activity = Activity::from_tallies(K5, members, &week);
+            assert_eq!(
+                activity.engaged.value().is_some(),
+                shown,
+                "{engaged} of {members}"
+            );
+            assert_eq!(activity.participation.value().is_some(), shown);
+        }
+    }
+
+    #[test]
+    fn a_tag_shows_only_when_every_tag_can() {
+        let mut week = busy_week();
+        week.tried_by_tag = [tally(5, 5), tally(6, 5), tally(0, 0), tally(7, 6)];
+        let shown = Activity::from_tallies(K5, 11, &week);
+        let values: Vec<Option<u64>> = shown.tried_by_a.iter().map(|(_, v)| v.value()).collect();
+        assert_eq!(values, [Some(5), Some(6), Some(0), Some(7)]);
+    }
+
+    #[test]
+    fn a_figure_to_date_that_the_previous_summary_hid_stays_hidden() {
+        let before = Activity::from_tallies(K5, 11, &busy_week());
+        let mut bigger = busy_week();
+        bigger.reflections = tally(12, 7);
+        bigger.quizzes = tally(9, 5);
+        let mut earlier = before.clone();
+        earlier.reflections = Shown::TooFew;
+        let mut now = Activity::from_tallies(K5, 11, &bigger);
+        now.hide_what_was_hidden(&earlier);
+        assert_eq!(now.reflections, Shown::TooFew, "hidden then, hidden now");
+        assert_eq!(now.quizzes, Shown::Value(9), "shown then, shown now");
     }
 
     #[test]
@@ -199,16 +288,16 @@ mod tests {
 
     #[test]
     fn a_change_needs_both_weeks_shown() {
-        let this = Activity::from_tallies(K5, 8, &busy_week());
+        let this = Activity::from_tallies(K5, 11, &busy_week());
         let mut quieter = busy_week();
         quieter.engaged = 5;
-        let before = Activity::from_tallies(K5, 8, &quieter);
+        let before = Activity::from_tallies(K5, 11, &quieter);
         let change = Change::between(&this, &before).unwrap();
-        assert_eq!(change.participation, Some(75 - 65)); // 5 of 8 is 62.5 %, rounded to 65
+        assert_eq!(change.participation, Some(55 - 45)); // 5 of 11 is 45.5 %, rounded to 45
         let mut few = busy_week();
         few.engaged = 2;
         few.answers = tally(3, 2);
-        let hidden = Activity::from_tallies(K5, 8, &few);
+        let hidden = Activity::from_tallies(K5, 11, &few);
         assert_eq!(Change::between(&this, &hidden), None);
     }
 }

@@ -19,20 +19,12 @@ use crate::store::{Cohort, CountWindow, Store, StoreError, StoredSummary};
 pub use chart::ChartWeek;
 pub use figures::{Activity, Change, Figures, ToDate};
 
-/// A summary just computed, with who its figures to date counted (recorded as the baseline
-/// once the summary is shown, whether those figures were shown or withheld).
+/// A summary just computed, with whom its figures to date counted (the weekly claim records
+/// them as the cohort's baseline; `/cohort report` only compares with it).
 #[derive(Debug, Clone)]
 pub struct Computed {
     pub figures: Figures,
     pub counted: Vec<u64>,
-}
-
-impl Computed {
-    /// Records who these figures counted, once they are shown (the next summary is compared
-    /// with them: domain::kanon, rule 3).
-    pub async fn mark_shown(&self, store: &Store, cohort: i64) -> Result<(), StoreError> {
-        store.set_summary_baseline(cohort, &self.counted).await
-    }
 }
 
 /// What a summary is about.
@@ -65,13 +57,17 @@ pub async fn compute(
     let week = Activity::from_tallies(rules, members, &tallies.week);
     let baseline = store.summary_baseline(cohort.id).await?;
     let ever = Counted::of(tallies.ever.iter().copied());
+    let previous = previous_figures(store, cohort.id, window.from).await?;
     let to_date = if rules.may_show_to_date(baseline.as_ref(), &ever) {
-        let people = tallies.ever.len() as u32;
-        ToDate::Shown(Activity::from_tallies(rules, people, &tallies.to_date))
+        let people = tallies.ever.len() as u32 + tallies.departed_members;
+        let mut all = Activity::from_tallies(rules, people, &tallies.to_date);
+        if let Some(ToDate::Shown(earlier)) = previous.as_ref().map(|p| &p.to_date) {
+            all.hide_what_was_hidden(earlier);
+        }
+        ToDate::Shown(all)
     } else {
         ToDate::Withheld
     };
-    let previous = previous_figures(store, cohort.id, window.from).await?;
     let change = match (&to_date, &previous) {
         (ToDate::Shown(_), Some(before)) => Change::between(&week, &before.week),
         _ => None,

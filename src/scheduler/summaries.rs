@@ -123,6 +123,7 @@ impl<O: Outbound> Scheduler<O> {
             nonce: &nonce,
             channel_id: org.summary_channel,
             figures: &figures,
+            counted: &computed.counted,
         };
         let (late, channel) = match self.decide_summary(org, due, now) {
             Due::Post { late, channel } => (late, channel),
@@ -145,8 +146,6 @@ impl<O: Outbound> Scheduler<O> {
         else {
             return Ok(None); // claimed already: by an earlier round, a restart or another process
         };
-        // Claimed to be posted: from here on it counts as shown.
-        computed.mark_shown(&self.store, cohort.id).await?;
         let chart = report::chart_weeks(&self.store, cohort.id, &computed.figures).await?;
         Ok(Some(SummaryJob {
             summary_id: id,
@@ -160,7 +159,6 @@ impl<O: Outbound> Scheduler<O> {
             due,
             late,
             first_claimed: None,
-            attempts: 1,
         }))
     }
 

@@ -8,7 +8,7 @@
 //!   changes nothing, and cannot stop the organisation's summaries with an old failure.
 //! - A deleted channel or lost access stops summaries for the organisation until an admin picks
 //!   a channel again; missing permissions are retried every 2 hours and stop them after three
-//!   attempts; anything temporary is retried within the grace period.
+//!   refusals of the week; anything temporary is retried within the grace period.
 
 use chrono::{DateTime, Utc};
 
@@ -17,6 +17,7 @@ use super::{Outbound, PostError, Scheduler, SummaryOut};
 use crate::report::{self, ChartWeek, Figures};
 use crate::store::StoredSummary;
 
+/// "Missing permissions" refusals of one week in a row that stop the organisation's summaries.
 const PERMISSION_ATTEMPTS_TO_STOP: u32 = 3;
 const PERMISSION_RETRY: chrono::Duration = chrono::Duration::hours(2);
 const TRANSIENT_RETRY: chrono::Duration = chrono::Duration::minutes(1);
@@ -35,7 +36,6 @@ pub(crate) struct SummaryJob {
     pub late: bool,
     /// For a claim taken over: when the week was first claimed (and perhaps posted).
     pub first_claimed: Option<DateTime<Utc>>,
-    pub attempts: u32,
 }
 
 impl<O: Outbound> Scheduler<O> {
@@ -93,7 +93,6 @@ impl<O: Outbound> Scheduler<O> {
                     due: stored.due_at,
                     late: stored.late || now - stored.due_at > chrono::Duration::minutes(15),
                     first_claimed: Some(stored.claimed_at),
-                    attempts: stored.attempts + 1,
                 }));
             }
             _ => "its cohort or organisation cannot be read",
@@ -130,6 +129,23 @@ impl<O: Outbound> Scheduler<O> {
     }
 
     async fn post_summary_once(&self, job: &SummaryJob) -> Result<u64, PostError> {
+        // The lease covers the post from here, however long the job waited in the round.
+        let renewed = self
+            .store
+            .renew_summary(job.summary_id, self.lease(self.clock.now()))
+            .await
+            .map_err(|e| PostError::Transient {
+                code: None,
+                detail: format!("could not renew the claim ({e})"),
+                retry_after: None,
+            })?;
+        if !renewed.applied() {
+            return Err(PostError::Transient {
+                code: None,
+                detail: "another worker took this summary over".to_owned(),
+                retry_after: None,
+            });
+        }
         let stale = job
             .first_claimed
             .is_some_and(|first| self.clock.now() - first > NONCE_TRUST);
@@ -199,9 +215,17 @@ impl<O: Outbound> Scheduler<O> {
         let now = self.clock.now();
         let code = error.code().map(i64::from);
         tracing::warn!(cohort_id = job.cohort_id, summary_id = job.summary_id, error = %error, "weekly summary not sent");
+        let refusals = match error {
+            PostError::MissingPermissions => self
+                .store
+                .count_summary_permission_failure(job.summary_id, &self.owner)
+                .await?
+                .unwrap_or(0),
+            _ => 0,
+        };
         let (reason, retry, stop) = match error {
             PostError::DeadTarget { reason, .. } => (reason.clone(), None, true),
-            PostError::MissingPermissions if job.attempts >= PERMISSION_ATTEMPTS_TO_STOP => (
+            PostError::MissingPermissions if refusals >= PERMISSION_ATTEMPTS_TO_STOP => (
                 "the bot is missing permissions in the summary channel".to_owned(),
                 None,
                 true,

@@ -29,6 +29,7 @@ mod shares;
 mod summaries;
 mod summary_baselines;
 mod summary_counts;
+mod summary_departed;
 mod waiting;
 
 use std::str::FromStr;

@@ -25,16 +25,13 @@ const PERSONAL_ROWS: &[(&str, &str)] = &[
     ("reflections", "user_id"),
     ("reflection_consents", "user_id"),
     ("memberships", "user_id"),
+    // After summary_departed has their counts (delete_person folds them in first).
+    ("summary_baselines", "user_id"),
 ];
 
-/// Rows that mention a person without being theirs: the id is blanked (to the value given), the
-/// row stays. A cohort an admin created is not the admin's personal data, and others depend on
-/// it; a summary baseline must go on counting the person as someone who left (NULL), or their
-/// departure could be read off the next summary.
-const MENTIONS: &[(&str, &str, &str)] = &[
-    ("cohorts", "created_by", "0"),
-    ("summary_baselines", "user_id", "NULL"),
-];
+/// Rows that mention a person without being theirs: the id is blanked, the row stays (a cohort
+/// an admin created is not the admin's personal data, and others depend on it).
+const MENTIONS: &[(&str, &str, &str)] = &[("cohorts", "created_by", "0")];
 
 /// A person's rows for an export, table by table, as JSON objects. Sealed texts are not here:
 /// the caller, which holds the key, opens them (see `reflections_of`).
@@ -235,6 +232,8 @@ impl Store {
     /// number of rows removed.
     pub async fn delete_person(&self, user: u64) -> StoreResult<u64> {
         let mut tx = self.begin_write().await?;
+        // Their part of each cohort's totals stays, as anonymous counts (store::summary_departed).
+        Self::fold_departed(&mut tx, user).await?;
         let mut removed = 0;
         for (table, column) in PERSONAL_ROWS {
             // Table and column names come from the constant list above, never from input.

@@ -64,6 +64,8 @@ pub struct SummaryClaim<'a> {
     pub nonce: &'a str,
     pub channel_id: Option<u64>,
     pub figures: &'a str,
+    /// Whom the figures to date counted (the differencing baseline once claimed).
+    pub counted: &'a [u64],
 }
 
 #[derive(sqlx::FromRow)]
@@ -113,25 +115,33 @@ impl TryFrom<Row> for StoredSummary {
     }
 }
 
-const COLUMNS: &str =
-    "summary_id, cohort_id, week_of, due_at, status, late, nonce, channel_id, message_id, \
-     attempts, retry_at, error_code, reason, figures, claimed_at, finished_at";
+macro_rules! summary_columns {
+    () => {
+        "summary_id, cohort_id, week_of, due_at, status, late, nonce, channel_id, message_id, \
+         attempts, retry_at, error_code, reason, figures, claimed_at, finished_at"
+    };
+}
 
 fn select(tail: &'static str) -> sqlx::AssertSqlSafe<String> {
     // Only the constant column list and constant clauses are joined here; values are bound.
-    sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM summaries {tail}"))
+    sqlx::AssertSqlSafe(format!(
+        "SELECT {} FROM summaries {tail}",
+        summary_columns!()
+    ))
 }
 
 impl Store {
-    /// Claims a cohort's week before posting. Returns the summary id, or `None` when the week
-    /// was already claimed or recorded (by an earlier round, a restart or another process).
+    /// Claims a cohort's week before posting, and makes whom it counted the cohort's baseline.
+    /// Returns the summary id, or `None` when the week was already claimed or recorded (by an
+    /// earlier round, a restart or another process).
     pub async fn claim_summary(
         &self,
         claim: &SummaryClaim<'_>,
         lease: Lease<'_>,
         now: DateTime<Utc>,
     ) -> StoreResult<Option<i64>> {
-        Ok(sqlx::query_scalar(
+        let mut tx = self.begin_write().await?;
+        let id: Option<i64> = sqlx::query_scalar(
             "INSERT INTO summaries (cohort_id, week_of, due_at, status, late, nonce, channel_id, attempts,
                                     figures, claimed_at, lease_owner, lease_until)
              VALUES (?1, ?2, ?3, 'sending', ?4, ?5, ?6, 1, ?7, ?8, ?9, ?10)
@@ -148,8 +158,15 @@ impl Store {
         .bind(to_db_time(now))
         .bind(lease.owner.as_str())
         .bind(lease.until_db())
-        .fetch_optional(self.pool())
-        .await?)
+        .fetch_optional(&mut *tx)
+        .await?;
+        if id.is_some() {
+            // The people this week counts become the next summary's reference, in the same
+            // transaction: a claim without its baseline could let a change slip through.
+            Self::replace_summary_baseline(&mut tx, claim.cohort_id, claim.counted).await?;
+        }
+        tx.commit().await?;
+        Ok(id)
     }
 
     /// Records a week that will not be posted (no summary channel, too late after downtime),
@@ -277,10 +294,14 @@ impl Store {
         &self,
         now: DateTime<Utc>,
     ) -> StoreResult<Vec<StoredSummary>> {
-        let rows: Vec<Row> = sqlx::query_as(select(
-            "WHERE (status = 'sending' AND lease_until < ?1)
-                OR (status = 'failed' AND retry_at IS NOT NULL AND retry_at <= ?1)
-             ORDER BY summary_id",
+        let rows: Vec<Row> = sqlx::query_as(concat!(
+            "SELECT * FROM (SELECT ",
+            summary_columns!(),
+            " FROM summaries WHERE status = 'sending' AND lease_until < ?1
+             UNION ALL SELECT ",
+            summary_columns!(),
+            " FROM summaries WHERE status = 'failed' AND retry_at <= ?1)
+             ORDER BY summary_id"
         ))
         .bind(to_db_time(now))
         .fetch_all(self.pool())
@@ -291,12 +312,44 @@ impl Store {
     /// The earliest moment a summary needs attention again (a retry, or a lease running out).
     pub async fn next_summary_attention(&self) -> StoreResult<Option<DateTime<Utc>>> {
         let next: Option<i64> = sqlx::query_scalar(
-            "SELECT MIN(CASE WHEN status = 'failed' THEN retry_at ELSE lease_until END)
-             FROM summaries WHERE status IN ('sending', 'failed')",
+            "SELECT MIN(at) FROM (
+               SELECT MIN(retry_at) AS at FROM summaries WHERE status = 'failed'
+               UNION ALL SELECT MIN(lease_until) FROM summaries WHERE status = 'sending')",
         )
         .fetch_one(self.pool())
         .await?;
         Ok(next.map(from_db_time))
+    }
+
+    /// Counts one more "missing permissions" refusal of a week this worker holds; returns how
+    /// many in a row there have been.
+    pub async fn count_summary_permission_failure(
+        &self,
+        summary: i64,
+        owner: &LeaseOwner,
+    ) -> StoreResult<Option<u32>> {
+        let count: Option<i64> = sqlx::query_scalar(concat!(
+            "UPDATE summaries SET permission_failures = permission_failures + 1
+             WHERE summary_id = ?1 AND ",
+            held_by!("2"),
+            " RETURNING permission_failures"
+        ))
+        .bind(summary)
+        .bind(owner.as_str())
+        .fetch_optional(self.pool())
+        .await?;
+        Ok(count.map(|c| u32::try_from(c).unwrap_or(u32::MAX)))
+    }
+
+    /// Extends a claim this worker holds, right before it posts; `Stale` if it no longer does.
+    pub async fn renew_summary(&self, summary: i64, lease: Lease<'_>) -> StoreResult<Change> {
+        lease::renew(
+            self,
+            lease::renew_sql!("summaries", "summary_id"),
+            summary,
+            lease,
+        )
+        .await
     }
 
     pub async fn summary(&self, id: i64) -> StoreResult<Option<StoredSummary>> {

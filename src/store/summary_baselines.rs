@@ -1,36 +1,29 @@
-//! Whom the previous summary shown of a cohort counted "to date": the reference for the
-//! differencing rule (domain::kanon, rule 3).
+//! Whom the previous weekly summary of a cohort counted "to date": the reference for the
+//! differencing rule (domain::kanon, rule 3). Only the weekly claim writes it, in the same
+//! transaction as the claim; `/cohort report` only compares with it.
 
 use super::convert::{id_from_db, id_to_db};
 use super::{Store, StoreResult};
 use crate::domain::kanon::Counted;
 
 impl Store {
-    /// `None` when no summary of this cohort was shown yet.
+    /// `None` when no weekly summary of this cohort counted anyone yet. (A baseline of nobody
+    /// needs no protecting: with fewer than k people counted, nothing is shown at all.)
     pub async fn summary_baseline(&self, cohort: i64) -> StoreResult<Option<Counted>> {
-        let rows: Vec<Option<i64>> =
+        let rows: Vec<i64> =
             sqlx::query_scalar("SELECT user_id FROM summary_baselines WHERE cohort_id = ?1")
                 .bind(cohort)
                 .fetch_all(self.pool())
                 .await?;
-        if rows.is_empty() {
-            return Ok(None);
-        }
-        let mut counted = Counted::default();
-        for row in rows {
-            match row {
-                Some(id) => {
-                    counted.ids.insert(id_from_db(id));
-                }
-                None => counted.forgotten += 1,
-            }
-        }
-        Ok(Some(counted))
+        Ok((!rows.is_empty()).then(|| Counted::of(rows.into_iter().map(id_from_db))))
     }
 
-    /// Records `members` as the people counted by the summary just shown.
-    pub async fn set_summary_baseline(&self, cohort: i64, members: &[u64]) -> StoreResult<()> {
-        let mut tx = self.begin_write().await?;
+    /// Replaces the cohort's baseline with `members`, inside the caller's transaction.
+    pub(crate) async fn replace_summary_baseline(
+        tx: &mut sqlx::SqliteConnection,
+        cohort: i64,
+        members: &[u64],
+    ) -> StoreResult<()> {
         sqlx::query("DELETE FROM summary_baselines WHERE cohort_id = ?1")
             .bind(cohort)
             .execute(&mut *tx)
@@ -42,7 +35,6 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
         }
-        tx.commit().await?;
         Ok(())
     }
 }

@@ -49,6 +49,9 @@ pub struct CohortTallies {
     pub members: Vec<u64>,
     /// The people "to date" counts: everyone who has been a member before the cut-off.
     pub ever: Vec<u64>,
+    /// People counted to date who have since deleted their data (their counts are in
+    /// `to_date` through store::summary_departed; their ids are gone).
+    pub departed_members: u32,
     pub week: WindowTallies,
     pub to_date: WindowTallies,
     /// Nudges posted in the week, by 4A tag (not a figure about people).
@@ -176,6 +179,7 @@ impl Store {
         self.count_quizzes(window, &mut out).await?;
         self.count_commitments(window, &mut out).await?;
         self.count_reflections(window, &mut out).await?;
+        self.add_departed(window.cohort, &mut out).await?;
         out.posted_by_tag = self.posted_by_tag(window).await?;
         out.active_slots = self.active_slots(window).await?;
         Ok(out)

@@ -149,24 +149,35 @@ async fn a_week_of_practice_is_summarised_once_with_hand_checked_figures_and_a_c
         field(summary, "Practised").as_deref(),
         Some("5 people · 100 % of members")
     );
-    // By tag: each tag's tries and the people behind them, computed by hand from the week.
+    // By tag, computed by hand from the week: a tag fewer than 5 people tried is hidden, and
+    // then every tag is (the total beside them would give the hidden one away).
     let tried = field(summary, "Prompts tried").unwrap();
     assert!(tried.starts_with("15\n"), "{tried}");
-    for tag in ["Awareness", "Action", "Advocacy", "Accountability"] {
-        let (tries, people) = days.iter().zip(&tags).filter(|(_, t)| *t == tag).fold(
-            (0, std::collections::HashSet::new()),
-            |(n, mut who), ((_, by), _)| {
-                who.extend(by.iter().copied());
-                (n + by.len(), who)
-            },
-        );
-        let expected = if people.len() >= 5 || tries == 0 {
-            format!("{tag} {tries}")
-        } else {
-            format!("{tag} —")
-        };
-        assert!(tried.contains(&expected), "{expected} in {tried}");
-    }
+    let by_tag: Vec<(usize, usize)> = ["Awareness", "Action", "Advocacy", "Accountability"]
+        .iter()
+        .map(|tag| {
+            let mut who = std::collections::HashSet::new();
+            let mut tries = 0;
+            for ((_, by), t) in days.iter().zip(&tags) {
+                if t == tag {
+                    tries += by.len();
+                    who.extend(by.iter().copied());
+                }
+            }
+            (tries, who.len())
+        })
+        .collect();
+    let hidden = by_tag
+        .iter()
+        .any(|(tries, people)| *tries > 0 && *people < 5);
+    assert!(
+        hidden,
+        "this week has a tag from fewer than 5 people: {by_tag:?}"
+    );
+    assert!(
+        tried.ends_with("Awareness — · Action — · Advocacy — · Accountability —"),
+        "{tried}"
+    );
     // Streaks 5, 4 (Friday forgiven), 0, 0, 0: the median is 0.
     assert_eq!(
         field(summary, "Median streak").as_deref(),
@@ -592,7 +603,7 @@ async fn non_admins_get_no_org_or_report_and_a_forged_command_changes_nothing() 
 }
 
 #[tokio::test]
-async fn someone_counted_can_export_and_delete_it_and_their_deletion_withholds_the_next_figures_to_date(
+async fn someone_counted_can_export_and_delete_it_and_the_totals_to_date_do_not_drop_by_what_they_did(
 ) {
     let (harness, nudges) = with_cohort(&[("time", "09:00"), ("timezone", "UTC")]).await;
     let channel = summary_channel(&harness).await;
@@ -622,6 +633,34 @@ async fn someone_counted_can_export_and_delete_it_and_their_deletion_withholds_t
     summary_time(&harness, "2026-12-07").await;
     let latest = summaries(&harness, channel).remove(1);
     assert_eq!(field(&latest, "Members").as_deref(), Some("5"));
+    // Six people tried 5 prompts each, then five tried 2 more each: 40, including the 5 of the
+    // person who left. Had their 5 gone, this minus the week's 10 and last week's 30 would be
+    // what they did.
     let since = field(&latest, "Since the start").unwrap();
-    assert!(since.starts_with("Withheld this time"), "{since}");
+    assert!(since.contains("**Prompts tried:** 40"), "{since}");
+    assert!(since.contains("**Practised:** 6 people"), "{since}");
+}
+
+#[tokio::test]
+async fn cohort_report_compares_with_the_last_weekly_summary_and_never_moves_it() {
+    let (harness, nudges) = with_cohort(&[("time", "09:00"), ("timezone", "UTC")]).await;
+    let five = join(&harness, &["Ada", "Bea", "Cy", "Dev", "Eli"]).await;
+    let week: Vec<(&str, Vec<u64>)> = WEEK_ONE.iter().map(|d| (*d, five.clone())).collect();
+    practise(&harness, nudges, &week).await;
+    summary_channel(&harness).await;
+    summary_time(&harness, "2026-11-30").await;
+    join(&harness, &["Fay"]).await;
+    practise(&harness, nudges, &[("2026-11-30", five.clone())]).await;
+    harness.clock.set(at("2026-12-01T15:00:00Z"));
+
+    for attempt in ["first", "second"] {
+        let report = harness
+            .command(harness.owner, "cohort report", &[("cohort", "Blue")])
+            .await;
+        let since = field(report.message(), "Since the start").unwrap();
+        assert!(
+            since.starts_with("Withheld this time"),
+            "{attempt} report: {since}"
+        );
+    }
 }

@@ -291,3 +291,48 @@ async fn the_week_counts_current_members_and_to_date_everyone_who_has_been_one()
         .max();
     assert!(latest < Some(at(CUT).timestamp()));
 }
+
+#[tokio::test]
+async fn a_deleted_person_leaves_the_figures_to_date_unchanged_and_no_id_behind() {
+    let f = Fixture::new().await;
+    f.member(11, BEFORE, None).await;
+    f.member(12, BEFORE, None).await;
+    let early = f.nudge(1, "p-aw", BEFORE).await;
+    let this_week = f.nudge(2, "p-ad", DURING).await;
+    f.tried(early, 12, BEFORE).await;
+    f.tried(this_week, 11, DURING).await;
+    f.tried(this_week, 12, DURING).await;
+    f.reflection(12, DURING).await;
+    f.quiz(12, 4, true, BEFORE).await;
+    let before = f.count().await;
+
+    f.store.delete_person(12).await.unwrap();
+    let after = f.count().await;
+
+    assert_eq!(after.ever, [11]);
+    assert_eq!(after.departed_members, 1);
+    assert_eq!(
+        after.to_date, before.to_date,
+        "the totals to date do not move"
+    );
+    assert_eq!(
+        after.week.tried,
+        Tally {
+            count: 1,
+            people: 1
+        },
+        "the week counts members only"
+    );
+    assert!(f.store.rows_mentioning(12).await.unwrap().is_empty());
+    // A second deletion adds up; nobody's counts can be told apart.
+    f.store.delete_person(11).await.unwrap();
+    let last = f.count().await;
+    assert_eq!(last.departed_members, 2);
+    assert_eq!(
+        last.to_date.tried,
+        Tally {
+            count: 3,
+            people: 2
+        }
+    );
+}

@@ -61,7 +61,6 @@ pub async fn report(
         k: org.k(data.settings.privacy.min_group_size),
     };
     let computed = report::compute(&data.store, &subject, window).await?;
-    computed.mark_shown(&data.store, found.id).await?;
     let weeks = report::chart_weeks(&data.store, found.id, &computed.figures).await?;
     let title = format!("{}: practice by week", found.name);
     let k = computed.figures.k;
