@@ -2,10 +2,12 @@
 //! through the k rules), the one-line reading, and the chart. Used by the scheduler for the
 //! weekly post and by `/cohort report`; knows nothing of Discord.
 
+pub mod certificate;
 pub mod chart;
 pub mod figures;
 pub mod position;
 pub mod reading;
+pub mod standing;
 pub mod streaks;
 
 use chrono::NaiveDate;
