@@ -12,6 +12,7 @@ mod in_flight;
 pub mod outbound;
 pub mod pacer;
 pub mod permissions;
+pub mod plan_ids;
 mod posts;
 mod redact;
 pub mod render;

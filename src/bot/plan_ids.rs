@@ -23,8 +23,12 @@ pub enum PlanButton {
 pub enum PlanForm {
     /// `/plan propose`: the proposal form.
     Propose,
-    Volunteer { proposal: i64 },
-    Certificate { completion: i64 },
+    Volunteer {
+        proposal: i64,
+    },
+    Certificate {
+        completion: i64,
+    },
 }
 
 impl fmt::Display for PlanButton {

@@ -317,4 +317,33 @@ impl Store {
         .await?;
         Ok(u32::try_from(count).unwrap_or(0))
     }
+
+    /// The cohorts `user` is a live member of.
+    pub async fn live_cohorts_of(&self, user: u64) -> StoreResult<Vec<i64>> {
+        Ok(sqlx::query_scalar(
+            "SELECT cohort_id FROM memberships WHERE user_id = ?1 AND left_at IS NULL",
+        )
+        .bind(id_to_db(user))
+        .fetch_all(self.pool())
+        .await?)
+    }
+
+    /// The latest nudge posted for practice days `first` to `last` (a module's), if any.
+    pub async fn latest_sent_between(
+        &self,
+        cohort: i64,
+        first: u32,
+        last: u32,
+    ) -> StoreResult<Option<i64>> {
+        Ok(sqlx::query_scalar(
+            "SELECT delivery_id FROM deliveries WHERE cohort_id = ?1 AND status = 'sent'
+               AND day_number BETWEEN ?2 AND ?3
+             ORDER BY day_number DESC LIMIT 1",
+        )
+        .bind(cohort)
+        .bind(i64::from(first))
+        .bind(i64::from(last))
+        .fetch_optional(self.pool())
+        .await?)
+    }
 }

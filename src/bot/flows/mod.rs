@@ -1,6 +1,7 @@
 //! Shared cores of participant actions, so a slash command and its button do exactly the same
 //! thing. Each returns an [`Answer`], which either path sends as an ephemeral reply.
 
+pub mod certificate;
 pub mod checkin;
 pub mod commitments;
 pub mod membership;
