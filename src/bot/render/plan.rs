@@ -18,6 +18,9 @@ pub const WHO_MAX: usize = 200;
 pub const STEP_MAX: usize = 200;
 /// The longest name a person may give to be shown (a proposer or an owner).
 pub const NAME_MAX: usize = 64;
+/// The most actions a published plan holds: each gets about a fifth of an embed's 6,000
+/// characters.
+pub const PLAN_ACTIONS_MAX: u32 = 5;
 
 /// A proposal's texts, sealed together as JSON.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -250,7 +253,7 @@ pub fn plan_embed(plan_id: i64, cohort: &str, actions: &[ActionView]) -> serenit
             "{} chosen by the cohort's votes. Status: {status}.",
             plural::count(actions.len() as u64, "action", "actions")
         ));
-    for action in actions.iter().take(10) {
+    for action in actions.iter().take(PLAN_ACTIONS_MAX as usize) {
         embed = embed.field(
             clip(
                 &format!("{}. {}", action.rank, plain(&action.texts.what)),
@@ -264,7 +267,7 @@ pub fn plan_embed(plan_id: i64, cohort: &str, actions: &[ActionView]) -> serenit
                     action.owners,
                     status_label(action.status)
                 ),
-                1024,
+                900,
             ),
             false,
         );
@@ -318,7 +321,7 @@ mod tests {
                 .embed(proposal_embed(&view))
                 .components(proposal_buttons(&view)),
         );
-        let actions: Vec<ActionView> = (1..=10)
+        let actions: Vec<ActionView> = (1..=PLAN_ACTIONS_MAX)
             .map(|rank| ActionView {
                 rank,
                 texts: texts.clone(),
