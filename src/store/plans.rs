@@ -431,7 +431,7 @@ impl Store {
         &self,
         proposal: i64,
         user: u64,
-        seal_name: Option<&dyn Fn(&SealedField) -> SealResult>,
+        seal_name: Option<impl Fn(&SealedField) -> SealResult>,
         now: DateTime<Utc>,
     ) -> StoreResult<Option<i64>> {
         let mut tx = self.begin_write().await?;

@@ -6,6 +6,8 @@ pub mod checkin;
 pub mod commitments;
 pub mod membership;
 pub mod nudge;
+pub mod plan;
+pub mod plan_admin;
 pub mod privacy;
 pub mod progress;
 pub mod quiz;
