@@ -346,4 +346,19 @@ impl Store {
         .fetch_optional(self.pool())
         .await?)
     }
+
+    /// The congratulation posts naming `user`: (channel, message).
+    pub async fn congratulations_of(&self, user: u64) -> StoreResult<Vec<(u64, u64)>> {
+        let rows: Vec<(i64, i64)> = sqlx::query_as(
+            "SELECT shared_channel_id, shared_message_id FROM completions
+             WHERE user_id = ?1 AND shared_channel_id IS NOT NULL AND shared_message_id IS NOT NULL",
+        )
+        .bind(id_to_db(user))
+        .fetch_all(self.pool())
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(c, m)| (id_from_db(c), id_from_db(m)))
+            .collect())
+    }
 }

@@ -8,6 +8,7 @@ pub mod membership;
 pub mod nudge;
 pub mod plan;
 pub mod plan_admin;
+pub mod plan_export;
 pub mod privacy;
 pub mod progress;
 pub mod quiz;
