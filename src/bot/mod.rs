@@ -13,6 +13,7 @@ pub mod outbound;
 pub mod pacer;
 pub mod permissions;
 pub mod plan_ids;
+mod plan_outbound;
 mod plan_routes;
 mod posts;
 mod redact;

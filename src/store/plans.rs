@@ -157,6 +157,10 @@ fn proposal(row: ProposalRow) -> StoreResult<Proposal> {
 }
 
 type PlanRow = (i64, i64, String, i64, Option<i64>, i64);
+/// owner_id, proposal_id, user_id, name_sealed, commitment_id
+type OwnerRow = (i64, i64, i64, Option<Vec<u8>>, Option<i64>);
+/// number, cohort name, owner_id, proposal_id, name_sealed, commitment_id
+type OwnershipRow = (i64, String, i64, i64, Option<Vec<u8>>, Option<i64>);
 
 fn plan(row: PlanRow) -> StoreResult<StoredPlan> {
     let (id, cohort, state, opened, published, version) = row;
@@ -408,7 +412,7 @@ impl Store {
         })
     }
 
-    /// `user`'s votes: (proposal id, proposal number, cohort name, choice), for the export.
+    /// `user`'s votes: (proposal number, cohort name, choice), for the export.
     pub async fn votes_by(&self, user: u64) -> StoreResult<Vec<(u32, String, String)>> {
         let rows: Vec<(i64, String, String)> = sqlx::query_as(
             "SELECT p.number, c.name, v.choice FROM plan_votes v
@@ -465,7 +469,7 @@ impl Store {
     }
 
     pub async fn owners(&self, proposal: i64) -> StoreResult<Vec<Owner>> {
-        let rows: Vec<(i64, i64, i64, Option<Vec<u8>>, Option<i64>)> = sqlx::query_as(
+        let rows: Vec<OwnerRow> = sqlx::query_as(
             "SELECT owner_id, proposal_id, user_id, name_sealed, commitment_id FROM plan_owners
              WHERE proposal_id = ?1 ORDER BY owner_id",
         )
@@ -484,9 +488,9 @@ impl Store {
             .collect())
     }
 
-    /// `user`'s ownerships: (proposal number, cohort name, named), for the export.
+    /// `user`'s ownerships: (proposal number, cohort name, the ownership), for the export.
     pub async fn ownerships_of(&self, user: u64) -> StoreResult<Vec<(u32, String, Owner)>> {
-        let rows: Vec<(i64, String, i64, i64, Option<Vec<u8>>, Option<i64>)> = sqlx::query_as(
+        let rows: Vec<OwnershipRow> = sqlx::query_as(
             "SELECT p.number, c.name, o.owner_id, o.proposal_id, o.name_sealed, o.commitment_id
              FROM plan_owners o JOIN plan_proposals p USING (proposal_id) JOIN plans pl USING (plan_id)
              JOIN cohorts c ON c.cohort_id = pl.cohort_id

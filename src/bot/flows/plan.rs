@@ -30,7 +30,7 @@ const TARGET_DAYS_MAX: i64 = 366;
 /// Where a member's cohort stands with its plan.
 pub(crate) enum PlanFor {
     Ready(Box<Cohort>, StoredPlan),
-    Refused(Answer),
+    Refused(Box<Answer>),
 }
 
 /// The practice day a cohort is on (its latest on or before today).
@@ -49,7 +49,7 @@ pub(crate) async fn plan_for(data: &Data, guild: Option<u64>, user: u64) -> Resu
         None => None,
     };
     let Some(cohort) = cohort else {
-        return Ok(PlanFor::Refused(not_in_a_cohort()));
+        return Ok(PlanFor::Refused(Box::new(not_in_a_cohort())));
     };
     if let Some(plan) = data.store.plan_of(cohort.id).await? {
         return Ok(PlanFor::Ready(Box::new(cohort), plan));
@@ -59,9 +59,9 @@ pub(crate) async fn plan_for(data: &Data, guild: Option<u64>, user: u64) -> Resu
         .track(&cohort.track)
         .and_then(|t| t.certification);
     let Some(criteria) = criteria else {
-        return Ok(PlanFor::Refused(Answer::text(
+        return Ok(PlanFor::Refused(Box::new(Answer::text(
             "Your cohort's program has no collaborative action plan.",
-        )));
+        ))));
     };
     let reached = match current_stage(data, &cohort).await? {
         Some(Stage::Module(m)) => m >= criteria.plan_module,
@@ -75,10 +75,10 @@ pub(crate) async fn plan_for(data: &Data, guild: Option<u64>, user: u64) -> Resu
             .map_or(String::new(), |(first, _)| {
                 format!(" (practice day {first})")
             });
-        return Ok(PlanFor::Refused(Answer::text(format!(
+        return Ok(PlanFor::Refused(Box::new(Answer::text(format!(
             "**{}**'s action plan opens when the cohort reaches module {}{day}, or when an admin opens it.",
             cohort.name, criteria.plan_module
-        ))));
+        )))));
     }
     let (plan, opened) = data.store.open_plan(cohort.id, data.clock.now()).await?;
     if opened {
@@ -94,7 +94,7 @@ pub(crate) async fn plan_for(data: &Data, guild: Option<u64>, user: u64) -> Resu
 /// `/plan propose`: the form, or why not.
 pub async fn propose_form(data: &Data, guild: Option<u64>, user: u64) -> Result<Outcome, Error> {
     Ok(match plan_for(data, guild, user).await? {
-        PlanFor::Refused(answer) => answer.into(),
+        PlanFor::Refused(answer) => (*answer).into(),
         PlanFor::Ready(cohort, plan) if plan.state == PlanState::Published => {
             Answer::text(format!(
                 "**{}**'s action plan was published; `/plan show` shows it.",
@@ -445,7 +445,7 @@ pub async fn vote_by_number(
     choice: VoteChoice,
 ) -> Result<Answer, Error> {
     let plan = match plan_for(data, guild, user).await? {
-        PlanFor::Refused(answer) => return Ok(answer),
+        PlanFor::Refused(answer) => return Ok(*answer),
         PlanFor::Ready(_, plan) => plan,
     };
     match data.store.proposal_numbered(plan.id, number).await? {
@@ -522,7 +522,7 @@ pub async fn volunteer(
 /// `/plan show`: the plan's proposals with their tallies (from k voters), owners, and your vote.
 pub async fn show(data: &Data, guild: Option<u64>, user: u64) -> Result<Answer, Error> {
     let (cohort, plan) = match plan_for(data, guild, user).await? {
-        PlanFor::Refused(answer) => return Ok(answer),
+        PlanFor::Refused(answer) => return Ok(*answer),
         PlanFor::Ready(cohort, plan) => (cohort, plan),
     };
     let k = data.group_minimum(Some(cohort.guild_id)).await;
