@@ -314,3 +314,46 @@ pub async fn after_delete(data: &Data, http: &serenity::Http, named: Vec<(Cohort
     }
     data.scheduler_wake.notify_one();
 }
+
+/// `/cohort status`'s lines on certification: completions as a k-anonymous count (never who),
+/// and the action plan's state.
+pub async fn status_lines(
+    data: &Data,
+    cohort: &Cohort,
+    track: &crate::content::model::Track,
+) -> Result<String, Error> {
+    if track.certification.is_none() {
+        return Ok(String::new());
+    }
+    let k = data.group_minimum(Some(cohort.guild_id)).await;
+    let rules = crate::domain::kanon::Rules { k };
+    let done = data.store.completion_count(cohort.id).await?;
+    let completed = match rules.people(done) {
+        crate::domain::kanon::Shown::Value(n) => plural::count(n, "person", "people"),
+        crate::domain::kanon::Shown::TooFew => format!("— (fewer than {k} people)"),
+    };
+    let mut text = format!("Completed the track: {completed}\n");
+    if let Some(plan) = data.store.plan_of(cohort.id).await? {
+        let proposals = data.store.proposals(plan.id).await?;
+        let line = match plan.state {
+            PlanState::Open => format!(
+                "open, {}",
+                plural::count(
+                    proposals.iter().filter(|p| !p.removed).count() as u64,
+                    "proposal",
+                    "proposals"
+                )
+            ),
+            PlanState::Published => format!(
+                "published, {}",
+                plural::count(
+                    proposals.iter().filter(|p| p.rank.is_some()).count() as u64,
+                    "action",
+                    "actions"
+                )
+            ),
+        };
+        text.push_str(&format!("Action plan: {line}\n"));
+    }
+    Ok(text)
+}
