@@ -3,6 +3,8 @@
 
 mod admin;
 mod boot;
+mod cert_support;
+mod certification;
 mod cli;
 mod cohorts;
 mod commit_support;
