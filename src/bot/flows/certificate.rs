@@ -376,10 +376,11 @@ async fn describe(
             _ => true,
         },
     };
+    let total = track.modules.len() as u64;
     let mut lines = vec![format!(
-        "{} of {} met.",
-        plural::count(found.standing.modules_met() as u32, "module", "modules"),
-        track.modules.len()
+        "{} of {total} {} met.",
+        found.standing.modules_met(),
+        plural::noun(total, "module", "modules")
     )];
     let mut next = None;
     let mut buttons = Vec::new();
