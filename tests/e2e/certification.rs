@@ -295,6 +295,13 @@ async fn six_people_through_a_shortened_track_to_certificates_and_a_published_pl
         "{}",
         by_command.text()
     );
+    w.harness
+        .command(
+            bea,
+            "plan vote",
+            &[("proposal", "2"), ("choice", "support")],
+        )
+        .await;
     assert!(w
         .proposal(2)
         .text()
@@ -387,12 +394,30 @@ async fn six_people_through_a_shortened_track_to_certificates_and_a_published_pl
     assert!(shown.contains("Dev D., 1 more not named"), "{shown}");
     assert!(shown.contains("Looking for an owner"), "{shown}");
     assert!(!shown.contains("Discordname"));
-    assert!(w.proposal(2).buttons().is_empty(), "votes are closed: no buttons");
+    let buttons: Vec<String> = w
+        .proposal(2)
+        .buttons()
+        .into_iter()
+        .map(|b| b.label)
+        .collect();
+    assert_eq!(
+        buttons,
+        ["Volunteer as owner"],
+        "votes are closed; owners still welcome"
+    );
     let voted_after = w
         .harness
-        .command(fay, "plan vote", &[("proposal", "2"), ("choice", "support")])
+        .command(
+            fay,
+            "plan vote",
+            &[("proposal", "2"), ("choice", "support")],
+        )
         .await;
-    assert!(voted_after.text().contains("votes are closed"), "{}", voted_after.text());
+    assert!(
+        voted_after.text().contains("votes are closed"),
+        "{}",
+        voted_after.text()
+    );
 
     // The weekly summary: completions as a k-anonymous count (2 < k), the plan's status.
     w.day(6).await;
@@ -445,6 +470,47 @@ async fn six_people_through_a_shortened_track_to_certificates_and_a_published_pl
             .contains("Status:** First step taken"),
         "{}",
         w.plan_posts()[0].text()
+    );
+
+    // Privacy: Bea owns an action now; her export holds her proposal, vote, ownership and
+    // completion; deleting her data leaves the proposal, anonymous, and the action looking for
+    // an owner again, with no row left that names her.
+    w.volunteer(bea, 2, "Bea Owner").await;
+    w.harness.bot().scheduler().settle().await;
+    assert!(
+        w.plan_posts()[0].text().contains("Bea Owner"),
+        "{}",
+        w.plan_posts()[0].text()
+    );
+    let export = w.harness.command(bea, "privacy export", &[]).await;
+    let (_, bytes) = &export.message().attachments[0];
+    let json: serde_json::Value = serde_json::from_slice(bytes).unwrap();
+    let data = &json["data"];
+    assert_eq!(data["plan_proposals"][0]["named_as"], "Bea B.");
+    assert_eq!(
+        data["plan_proposals"][0]["first_step"],
+        "Add a credits line to the template"
+    );
+    assert_eq!(data["plan_votes"][0]["vote"], "support");
+    assert_eq!(data["plan_ownerships"][0]["named_as"], "Bea Owner");
+    assert_eq!(data["certificates"][0]["completed_on"], "2026-11-27");
+    let confirm = w.harness.command(bea, "privacy delete", &[]).await;
+    let button = confirm.message().button("Delete all my data").unwrap();
+    w.harness
+        .press(bea, confirm.message().id, &button.custom_id)
+        .await;
+    w.harness.bot().scheduler().settle().await;
+    let left = w.harness.bot().store().rows_mentioning(bea).await.unwrap();
+    assert!(left.is_empty(), "{left:?}");
+    let anonymous = w.proposal(2).text();
+    assert!(
+        anonymous.contains("Anonymous") && !anonymous.contains("Bea B."),
+        "{anonymous}"
+    );
+    let plan_now = w.plan_posts()[0].text();
+    assert!(
+        !plan_now.contains("Bea Owner") && plan_now.contains("Looking for an owner"),
+        "{plan_now}"
     );
     w.harness.stop().await;
 }

@@ -321,7 +321,8 @@ async fn try_refresh(
         owners: owners_line(&named, unnamed),
         tally: data.store.tally(proposal.id).await?,
         k: data.group_minimum(Some(cohort.guild_id)).await,
-        open: plan.is_some_and(|p| p.state == PlanState::Open),
+        open: plan.as_ref().is_some_and(|p| p.state == PlanState::Open),
+        in_plan: proposal.rank.is_some(),
         removed: proposal.removed,
     };
     let embed = view::proposal_embed(&shown);

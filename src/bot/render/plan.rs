@@ -89,6 +89,8 @@ pub struct ProposalView<'a> {
     pub k: u32,
     /// Votes and owners are still taken (the plan is open, the proposal not removed).
     pub open: bool,
+    /// In the published plan: owners are still welcome, votes are closed.
+    pub in_plan: bool,
     pub removed: bool,
 }
 
@@ -132,14 +134,23 @@ pub fn proposal_embed(view: &ProposalView<'_>) -> serenity::CreateEmbed {
         .field("Votes", votes_line(view.tally, view.k), false)
         .footer(serenity::CreateEmbedFooter::new(if view.open {
             "One vote each, changeable. Owners are named only if they give a name."
+        } else if view.in_plan {
+            "Votes are closed: this action is in the published plan. Owners are still welcome."
         } else {
             "Votes are closed: the plan was published."
         }))
 }
 
 pub fn proposal_buttons(view: &ProposalView<'_>) -> Vec<serenity::CreateActionRow> {
-    if view.removed || !view.open {
+    let volunteer =
+        serenity::CreateButton::new(PlanButton::Volunteer { proposal: view.id }.to_string())
+            .label("Volunteer as owner")
+            .style(serenity::ButtonStyle::Primary);
+    if view.removed || !(view.open || view.in_plan) {
         return Vec::new();
+    }
+    if !view.open {
+        return vec![serenity::CreateActionRow::Buttons(vec![volunteer])];
     }
     let vote = |choice, label: &str, style| {
         serenity::CreateButton::new(
@@ -314,6 +325,7 @@ mod tests {
             tally: VoteTally::default(),
             k: 10,
             open: true,
+            in_plan: false,
             removed: false,
         };
         fits(
