@@ -29,7 +29,10 @@ pub async fn play(stage: &mut Stage) -> anyhow::Result<()> {
     for (_, user) in &people {
         let offer = stage.command(*user, "join", &[("cohort", COHORT)]).await?;
         let switch = format!("Switch to {COHORT}");
-        stage.click(*user, offer.message().id, &switch).await?;
+        // Someone already in the Everyday cohort is offered a switch; anyone else joins.
+        if offer.message().button(&switch).is_some() {
+            stage.click(*user, offer.message().id, &switch).await?;
+        }
     }
     stage
         .command(admin, "cohort plan open", &[("cohort", COHORT)])

@@ -158,11 +158,14 @@ pub fn summary_embed(view: &SummaryEmbed<'_>) -> serenity::CreateEmbed {
     if f.members != Shown::TooFew {
         embed = embed.field("Since the start", since_the_start(f), false);
     }
-    if let Some(done) = f.completions {
-        embed = embed.field("Completed the track", count(done, "person", "people"), true);
-    }
-    if let Some(plan) = &f.plan {
-        embed = embed.field("Action plan", plan_line(plan), false);
+    // A cohort of fewer than k members shows no figure at all, these included.
+    if f.members != Shown::TooFew {
+        if let Some(done) = f.completions {
+            embed = embed.field("Completed the track", count(done, "person", "people"), true);
+        }
+        if let Some(plan) = &f.plan {
+            embed = embed.field("Action plan", plan_line(plan), false);
+        }
     }
     if let Some(change) = f.change {
         let mut parts = Vec::new();
