@@ -581,4 +581,42 @@ async fn an_over_long_or_dated_proposal_is_handed_back_and_outsiders_and_forgeri
         "{}",
         removed.text()
     );
+    // A proposal an admin removes: its post says so, and its proposer is told privately, with
+    // their text.
+    let posted = w
+        .propose(
+            ada,
+            &[
+                ("what", "Rotate who chairs the retro"),
+                ("who", "Quieter team members"),
+                ("step", "A chair rota"),
+                ("date", "2026-12-10"),
+            ],
+        )
+        .await;
+    assert!(posted.text().contains("Proposal 1"), "{}", posted.text());
+    let removed = w
+        .harness
+        .command(
+            w.harness.owner,
+            "cohort plan remove",
+            &[("cohort", "Blue"), ("proposal", "1")],
+        )
+        .await;
+    assert!(
+        removed.text().contains("told privately"),
+        "{}",
+        removed.text()
+    );
+    assert!(w
+        .proposal(1)
+        .text()
+        .contains("An admin removed this proposal."));
+    assert!(w.proposal(1).buttons().is_empty());
+    let told = w.harness.sim.wait_for_dms(ada, 1, WAIT).await;
+    assert!(
+        told.iter()
+            .any(|m| m.text().contains("Rotate who chairs the retro")),
+        "{told:?}"
+    );
 }
