@@ -9,6 +9,7 @@ mod cli;
 mod cohorts;
 mod commit_support;
 mod commitments;
+mod completion_counts;
 mod crash;
 mod data_key;
 mod delivery;
