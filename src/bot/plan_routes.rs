@@ -19,12 +19,13 @@ pub(super) async fn button(
     action: PlanButton,
 ) {
     let user = press.user.id.get();
+    if let PlanButton::Vote { proposal, choice } = action {
+        return vote(ctx, data, press, proposal, choice).await;
+    }
     let work = async {
         let result = match action {
-            PlanButton::Vote { proposal, choice } => {
-                plan::vote(data, &ctx.http, user, proposal, choice)
-                    .await
-                    .map(Outcome::from)
+            PlanButton::Vote { .. } => {
+                Ok(super::flows::Answer::text(super::components::STALE_BUTTON).into())
             }
             PlanButton::Volunteer { proposal } => plan::volunteer_form(data, user, proposal).await,
             PlanButton::Certificate { completion } => {
@@ -44,6 +45,31 @@ pub(super) async fn button(
         result
     };
     respond_in_time(ctx, press.id, &press.token, work).await;
+}
+
+/// A vote: answered first, then the proposal's post shows the new tally (edits of one channel
+/// are paced at one a second, and a voter must not wait for them).
+async fn vote(
+    ctx: &serenity::Context,
+    data: &Data,
+    press: &serenity::ComponentInteraction,
+    proposal: i64,
+    choice: crate::store::VoteChoice,
+) {
+    let user = press.user.id.get();
+    let mut refresh = None;
+    let work = async {
+        let result = plan::vote(data, user, proposal, choice).await.map(|voted| {
+            refresh = voted.refresh;
+            Outcome::from(voted.answer)
+        });
+        tracing::info!(user_id = user, ok = result.is_ok(), "plan vote button");
+        result
+    };
+    respond_in_time(ctx, press.id, &press.token, work).await;
+    if let Some((cohort, proposal)) = refresh {
+        plan::refresh(data, &ctx.http, &cohort, &proposal).await;
+    }
 }
 
 pub(super) async fn modal(

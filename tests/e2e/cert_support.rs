@@ -196,6 +196,23 @@ impl World {
             .unwrap_or_else(|| panic!("no proposal {number}"))
     }
 
+    /// Proposal `number`'s message once it shows `text` (an edit that follows an answer).
+    pub async fn proposal_showing(&self, number: u32, text: &str) -> SimMessage {
+        let id = self.proposal(number).id;
+        let shown = self
+            .harness
+            .sim
+            .wait_for_message(id, WAIT, |m| m.text().contains(text))
+            .await
+            .expect("the proposal");
+        assert!(
+            shown.text().contains(text),
+            "{text:?} not in {}",
+            shown.text()
+        );
+        shown
+    }
+
     pub async fn press_on(&self, user: u64, message: &SimMessage, label: &str) -> Reply {
         let button = message
             .button(label)

@@ -2,7 +2,9 @@
 //! criteria met by some and not others with `/progress` right for each, a certificate that
 //! decodes as PNG and verifies by code, the action plan proposed, voted on with and without k
 //! voters, owned with and without a name, published once across a crashed claim and a restart,
-//! followed up on its date, and the summary showing completions and the plan k-anonymously.
+//! followed up on its date after its cohort was archived, the summary showing completions and
+//! the plan k-anonymously, and the export and delete of proposals, votes, ownerships and
+//! certificates.
 
 use std::time::Duration;
 
@@ -278,14 +280,10 @@ async fn six_people_through_a_shortened_track_to_certificates_and_a_published_pl
         refused.text()
     );
     w.press_on(ada, &w.proposal(1), "Not for now").await;
-    assert!(
-        w.proposal(1).text().contains("Support 4 · Not for now 1"),
-        "{}",
-        w.proposal(1).text()
-    );
+    w.proposal_showing(1, "Support 4 · Not for now 1").await;
     let changed = w.press_on(ada, &w.proposal(1), "Support").await;
     assert!(changed.text().contains("Changed"), "{}", changed.text());
-    assert!(w.proposal(1).text().contains("Support 5 · Not for now 0"));
+    w.proposal_showing(1, "Support 5 · Not for now 0").await;
     let by_command = w
         .harness
         .command(cy, "plan vote", &[("proposal", "2"), ("choice", "support")])
@@ -447,31 +445,6 @@ async fn six_people_through_a_shortened_track_to_certificates_and_a_published_pl
     );
     assert!(!status.text().contains("Ada"));
 
-    // The owners' check-in on the action's date updates the published plan.
-    w.harness.clock.set(at("2026-12-04T09:00:00Z"));
-    w.harness.bot().scheduler().settle().await;
-    let dm = crate::commit_support::checkin_dms(&w.harness, dev);
-    let dm = dm.last().expect("Dev's check-in DM on the action's date");
-    assert!(
-        dm.text().contains("Put a rota in the team calendar"),
-        "{}",
-        dm.text()
-    );
-    let answered = crate::commit_support::click(&w.harness, dev, dm, "Tried it").await;
-    assert!(
-        answered.text().contains("**First step taken**"),
-        "{}",
-        answered.text()
-    );
-    w.harness.bot().scheduler().settle().await;
-    assert!(
-        w.plan_posts()[0]
-            .text()
-            .contains("Status:** First step taken"),
-        "{}",
-        w.plan_posts()[0].text()
-    );
-
     // Privacy: Bea owns an action now; her export holds her proposal, vote, ownership and
     // completion; deleting her data leaves the proposal, anonymous, and the action looking for
     // an owner again, with no row left that names her.
@@ -512,6 +485,41 @@ async fn six_people_through_a_shortened_track_to_certificates_and_a_published_pl
         !plan_now.contains("Bea Owner") && plan_now.contains("Looking for an owner"),
         "{plan_now}"
     );
+    // The plan outlives its cohort: archived, the owners' check-in still comes on the
+    // action's date and updates the published plan.
+    let archived = w
+        .harness
+        .command(w.harness.owner, "cohort archive", &[("cohort", "Blue")])
+        .await;
+    assert!(
+        archived.text().contains("Archived **Blue**"),
+        "{}",
+        archived.text()
+    );
+    w.harness.clock.set(at("2026-12-04T09:00:00Z"));
+    w.harness.bot().scheduler().settle().await;
+    let dm = crate::commit_support::checkin_dms(&w.harness, dev);
+    let dm = dm.last().expect("Dev's check-in DM on the action's date");
+    assert!(
+        dm.text().contains("Put a rota in the team calendar"),
+        "{}",
+        dm.text()
+    );
+    let answered = crate::commit_support::click(&w.harness, dev, dm, "Tried it").await;
+    assert!(
+        answered.text().contains("**First step taken**"),
+        "{}",
+        answered.text()
+    );
+    w.harness.bot().scheduler().settle().await;
+    assert!(
+        w.plan_posts()[0]
+            .text()
+            .contains("Status:** First step taken"),
+        "{}",
+        w.plan_posts()[0].text()
+    );
+
     w.harness.stop().await;
 }
 

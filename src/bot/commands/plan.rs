@@ -44,23 +44,18 @@ pub async fn vote(
     proposal: u32,
     #[description = "support, or not_now"] choice: Choice,
 ) -> Result<(), Error> {
-    // Voting edits the proposal's message over REST: acknowledge first.
-    ctx.defer_ephemeral().await?;
     let guild = ctx.guild_id().map(serenity::GuildId::get);
     let choice = match choice {
         Choice::Support => VoteChoice::Support,
         Choice::NotNow => VoteChoice::NotNow,
     };
-    let answer = plan::vote_by_number(
-        ctx.data(),
-        ctx.http(),
-        guild,
-        ctx.author().id.get(),
-        proposal,
-        choice,
-    )
-    .await?;
+    let plan::Voted { answer, refresh } =
+        plan::vote_by_number(ctx.data(), guild, ctx.author().id.get(), proposal, choice).await?;
     ctx.send(answer.into_reply()).await?;
+    // The proposal's post shows the new tally once the voter has their answer.
+    if let Some((cohort, proposal)) = refresh {
+        plan::refresh(ctx.data(), ctx.http(), &cohort, &proposal).await;
+    }
     Ok(())
 }
 

@@ -341,7 +341,28 @@ pub async fn progress_section(
     let Some(found) = standing::standing(&data.store, track, cohort, calendar, user).await? else {
         return Ok(None);
     };
-    if let Some(done) = data.store.completion_of(user, cohort.id).await? {
+    let mut done = data.store.completion_of(user, cohort.id).await?;
+    if done.is_none() && found.standing.complete() {
+        // The action that met the last criterion may have answered a moment ago, before its
+        // completion was recorded: /progress records it itself rather than say "not yet".
+        let now = data.clock.now();
+        let on = local_date(now, cohort.timezone);
+        if let Some(id) = data
+            .store
+            .record_completion(user, cohort.id, &track.id, on, now)
+            .await?
+        {
+            tracing::info!(
+                user_id = user,
+                cohort_id = cohort.id,
+                completion_id = id,
+                "track completed"
+            );
+            data.scheduler_wake.notify_one();
+        }
+        done = data.store.completion_of(user, cohort.id).await?;
+    }
+    if let Some(done) = done {
         let field = match &done.code {
             Some(code) => format!(
                 "🎓 Completed on {}. Certificate code **{}**.",

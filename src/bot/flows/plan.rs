@@ -392,20 +392,31 @@ async fn member_proposal(
     Ok(Ok((proposal, cohort, plan)))
 }
 
+/// A vote's answer, and the proposal whose post shows a new tally once the voter has it.
+pub struct Voted {
+    pub answer: Answer,
+    pub refresh: Option<(Box<Cohort>, Proposal)>,
+}
+
+impl Voted {
+    fn said(answer: Answer) -> Self {
+        Voted {
+            answer,
+            refresh: None,
+        }
+    }
+}
+
 /// A vote, by button or `/plan vote`.
-pub async fn vote(
-    data: &Data,
-    http: &serenity::Http,
-    user: u64,
-    id: i64,
-    choice: VoteChoice,
-) -> Result<Answer, Error> {
+pub async fn vote(data: &Data, user: u64, id: i64, choice: VoteChoice) -> Result<Voted, Error> {
     let (proposal, cohort, plan) = match member_proposal(data, user, id).await? {
         Ok(found) => found,
-        Err(answer) => return Ok(answer),
+        Err(answer) => return Ok(Voted::said(answer)),
     };
     if plan.state == PlanState::Published {
-        return Ok(Answer::text("The plan was published, so votes are closed."));
+        return Ok(Voted::said(Answer::text(
+            "The plan was published, so votes are closed.",
+        )));
     }
     let outcome = data
         .store
@@ -430,30 +441,29 @@ pub async fn vote(
             proposal.number
         ),
     };
-    if outcome != VoteOutcome::Unchanged {
-        refresh(data, http, &cohort, &proposal).await;
-    }
-    Ok(Answer::text(text))
+    Ok(Voted {
+        answer: Answer::text(text),
+        refresh: (outcome != VoteOutcome::Unchanged).then(|| (Box::new(cohort), proposal)),
+    })
 }
 
 /// `/plan vote proposal choice`.
 pub async fn vote_by_number(
     data: &Data,
-    http: &serenity::Http,
     guild: Option<u64>,
     user: u64,
     number: u32,
     choice: VoteChoice,
-) -> Result<Answer, Error> {
+) -> Result<Voted, Error> {
     let plan = match plan_for(data, guild, user).await? {
-        PlanFor::Refused(answer) => return Ok(*answer),
+        PlanFor::Refused(answer) => return Ok(Voted::said(*answer)),
         PlanFor::Ready(_, plan) => plan,
     };
     match data.store.proposal_numbered(plan.id, number).await? {
-        Some(proposal) => vote(data, http, user, proposal.id, choice).await,
-        None => Ok(Answer::text(format!(
+        Some(proposal) => vote(data, user, proposal.id, choice).await,
+        None => Ok(Voted::said(Answer::text(format!(
             "There's no Proposal {number}. `/plan show` lists them."
-        ))),
+        )))),
     }
 }
 
