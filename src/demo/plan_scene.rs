@@ -82,9 +82,15 @@ pub async fn play(stage: &mut Stage) -> anyhow::Result<()> {
     let first = proposal(stage, 1)?;
     stage.transcript.message("#accomplices", &first);
     stage.click(bao, first.id, "Not for now").await?;
-    stage
-        .transcript
-        .message("#accomplices", &proposal(stage, 1)?);
+    // The post shows the tally a moment after the voter's answer.
+    let tallied = stage
+        .sim
+        .wait_for_message(first.id, std::time::Duration::from_secs(10), |m| {
+            m.text().contains("Not for now 1")
+        })
+        .await
+        .context("the proposal")?;
+    stage.transcript.message("#accomplices", &tallied);
     let second = proposal(stage, 2)?.id;
     stage.click(people[2].1, second, "Support").await?;
     volunteer(stage, people[2].1, proposal(stage, 1)?.id, "Dmitri").await?;
