@@ -7,7 +7,8 @@ use poise::serenity_prelude as serenity;
 use poise::FrameworkContext;
 
 use super::components::{ComponentAction, ModalKind, STALE_BUTTON};
-use super::flows::{membership, nudge, privacy, quiz, reflect, Answer, Outcome};
+use super::flows::{certificate, membership, nudge, privacy, quiz, reflect, Answer, Outcome};
+use super::plan_ids::{PlanButton, PlanForm};
 use super::reply::{answer_slowly, field, respond_in_place, respond_in_time};
 use super::{Data, Error};
 
@@ -37,12 +38,23 @@ pub async fn handle(
         }
         serenity::FullEvent::InteractionCreate { interaction } => match interaction {
             serenity::Interaction::Component(press) => {
+                let user = press.user.id.get();
                 data.in_flight
-                    .track(route_component(ctx, data, press))
+                    .track(async {
+                        route_component(ctx, data, press).await;
+                        // Answered already: a completion it made is noticed now.
+                        certificate::check_completion(data, user).await;
+                    })
                     .await;
             }
             serenity::Interaction::Modal(submit) => {
-                data.in_flight.track(route_modal(ctx, data, submit)).await;
+                let user = submit.user.id.get();
+                data.in_flight
+                    .track(async {
+                        route_modal(ctx, data, submit).await;
+                        certificate::check_completion(data, user).await;
+                    })
+                    .await;
             }
             _ => {}
         },
@@ -69,6 +81,9 @@ async fn route_component(
 ) {
     let user = press.user.id.get();
     let guild = press.guild_id.map(serenity::GuildId::get);
+    if let Some(button) = PlanButton::parse(&press.data.custom_id) {
+        return super::plan_routes::button(ctx, data, press, button).await;
+    }
     let action = ComponentAction::parse(&press.data.custom_id);
     // These post to a channel or delete several things: acknowledge first (3-second deadline).
     match action {
@@ -159,6 +174,9 @@ async fn join_button(
 async fn route_modal(ctx: &serenity::Context, data: &Data, submit: &serenity::ModalInteraction) {
     let user = submit.user.id.get();
     let guild = submit.guild_id.map(serenity::GuildId::get);
+    if let Some(form) = PlanForm::parse(&submit.data.custom_id) {
+        return super::plan_routes::modal(ctx, data, submit, form).await;
+    }
     let kind = ModalKind::parse(&submit.data.custom_id);
     if let Some(
         kind @ (ModalKind::Commitment | ModalKind::CheckinNote { .. } | ModalKind::NewDate { .. }),

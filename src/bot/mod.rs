@@ -12,6 +12,9 @@ mod in_flight;
 pub mod outbound;
 pub mod pacer;
 pub mod permissions;
+pub mod plan_ids;
+mod plan_outbound;
+mod plan_routes;
 mod posts;
 mod redact;
 pub mod render;
@@ -95,6 +98,7 @@ pub fn framework(data: Data) -> poise::Framework<Data, Error> {
             post_command: |ctx| {
                 Box::pin(async move {
                     checkin_routes::show_waiting(ctx).await;
+                    flows::certificate::check_completion(ctx.data(), ctx.author().id.get()).await;
                     ctx.data().in_flight.leave()
                 })
             },

@@ -12,7 +12,9 @@ use super::sealed;
 use super::shares;
 use crate::content::model::Curriculum;
 use crate::crypto::Cipher;
-use crate::scheduler::{CheckinOut, NudgeOut, Outbound, PostError, ShareOut, SummaryOut};
+use crate::scheduler::{
+    CheckinOut, NoticeOut, NudgeOut, Outbound, PlanOut, PostError, ShareOut, SummaryOut,
+};
 
 pub struct DiscordOutbound {
     pub http: Arc<serenity::Http>,
@@ -163,6 +165,32 @@ impl Outbound for DiscordOutbound {
     async fn find_share(&self, share: &ShareOut) -> Result<Option<u64>, PostError> {
         let text = self.open_share(share)?;
         shares::find(&self.http, &self.pacer, share.channel_id, &text).await
+    }
+
+    async fn post_plan(&self, plan: &PlanOut) -> Result<u64, PostError> {
+        super::plan_outbound::post(self, plan).await
+    }
+
+    async fn edit_plan(&self, plan: &PlanOut, message: u64) -> Result<(), PostError> {
+        super::plan_outbound::edit(self, plan, message).await
+    }
+
+    async fn find_plan(&self, channel: u64, plan: i64) -> Result<Option<u64>, PostError> {
+        let recent = recent_messages(&self.http, &self.pacer, channel).await?;
+        let marker = render::plan::plan_marker(plan);
+        Ok(recent
+            .iter()
+            .find(|m| {
+                m.author.bot
+                    && m.embeds
+                        .iter()
+                        .any(|e| e.footer.as_ref().is_some_and(|f| f.text == marker))
+            })
+            .map(|m| m.id.get()))
+    }
+
+    async fn send_notice(&self, notice: &NoticeOut) -> Result<u64, PostError> {
+        super::plan_outbound::notice(self, notice).await
     }
 }
 

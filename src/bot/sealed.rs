@@ -27,6 +27,17 @@ pub fn sealing_commitment<'a>(
     }
 }
 
+/// Opens a value from its place (table and column, row, owner).
+pub fn opened(
+    cipher: &Cipher,
+    column: SealedColumn,
+    row: i64,
+    owner: u64,
+    sealed: &[u8],
+) -> Result<String, CryptoError> {
+    open(cipher, column, row, owner, sealed)
+}
+
 fn open(
     cipher: &Cipher,
     column: SealedColumn,

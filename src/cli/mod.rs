@@ -5,6 +5,7 @@
 mod content;
 mod key;
 mod run;
+mod verify;
 
 use std::path::PathBuf;
 
@@ -56,6 +57,11 @@ pub enum Command {
     Key {
         #[command(subcommand)]
         action: KeyCommand,
+    },
+    /// Say whether a certificate code is genuine, and for which track and date; nothing else.
+    Verify {
+        /// The code on the certificate, like K7QM-3XZ9-P2TA-H4WC.
+        code: String,
     },
 }
 
@@ -150,6 +156,7 @@ pub async fn execute(
         Command::Migrate => migrate(&settings).await,
         Command::Content { action } => content::execute(&settings, action),
         Command::Key { action } => key::execute(&settings, clock_from_env(&env)?, action).await,
+        Command::Verify { code } => verify::verify(&settings, &code).await,
     }
 }
 

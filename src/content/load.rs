@@ -130,6 +130,8 @@ fn read_track(dir: &Path, folder: &str, loaded: &mut Loaded) {
         Ok(manifest) => manifest,
         Err(problem) => return loaded.problems.push(problem),
     };
+    let (certification, criteria) =
+        super::criteria::resolve(&manifest, &manifest_file, &mut loaded.problems);
     if !manifest.draws_from.is_empty() {
         let files = module_files(dir, folder, &mut loaded.problems);
         super::open_program::read(manifest, &manifest_file, &files, loaded);
@@ -149,9 +151,11 @@ fn read_track(dir: &Path, folder: &str, loaded: &mut Loaded) {
         summary: manifest.summary,
         draws_from: Vec::new(),
         modules: Vec::new(),
+        certification,
     };
-    for entry in manifest.modules {
-        let (module, complete) = read_module(dir, folder, entry, &files, &mut loaded.problems);
+    for (entry, criteria) in manifest.modules.into_iter().zip(criteria) {
+        let (mut module, complete) = read_module(dir, folder, entry, &files, &mut loaded.problems);
+        module.criteria = criteria;
         if !complete {
             loaded.incomplete.insert((track_index, module.number));
         }
@@ -281,6 +285,7 @@ fn read_module(
         outcomes: entry.outcomes,
         everyday: entry.everyday,
         days: entry.days,
+        criteria: None,
         source: None,
         prompts: Vec::new(),
         quiz: Vec::new(),

@@ -2,6 +2,7 @@
 //! pieces of the `allybot content …` tools (their command line is in `cli/content.rs`).
 
 pub mod check;
+mod criteria;
 pub mod fit;
 pub mod lint;
 pub mod load;

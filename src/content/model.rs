@@ -8,6 +8,7 @@ use std::path::PathBuf;
 
 use serde::Deserialize;
 
+use crate::domain::certification::{ModuleCriteria, TrackCriteria};
 use crate::domain::{CohortPlan, FourA, OpenPlan, Pace, Plan};
 
 /// A module's practice days when its manifest entry does not say (`days`).
@@ -30,6 +31,8 @@ pub struct Track {
     /// (its `modules` are copies of those). Empty for a track of its own modules.
     pub draws_from: Vec<String>,
     pub modules: Vec<Module>,
+    /// What completing the track takes (`[certification]`); `None`: no certificate.
+    pub certification: Option<TrackCriteria>,
 }
 
 #[derive(Debug, Clone)]
@@ -43,6 +46,8 @@ pub struct Module {
     pub everyday: bool,
     /// A new cohort's practice days for this module (`days` in the manifest).
     pub days: u32,
+    /// What completing the module takes, on a track with a certification.
+    pub criteria: Option<ModuleCriteria>,
     /// In an open-ended program: the track the module comes from.
     pub source: Option<Source>,
     pub prompts: Vec<Prompt>,

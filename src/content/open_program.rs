@@ -50,6 +50,7 @@ pub(super) fn read(
         summary: manifest.summary,
         draws_from: manifest.draws_from,
         modules: Vec::new(),
+        certification: None,
     });
     loaded.manifests.push(file.to_owned());
 }
@@ -112,6 +113,7 @@ fn drawn_modules(tracks: &[Track], index: usize) -> (Vec<Module>, Vec<String>) {
                 continue;
             }
             let mut copy = module.clone();
+            copy.criteria = None; // an open-ended program has no certification
             copy.source = Some(Source {
                 track: source.id.clone(),
                 title: source.title.clone(),

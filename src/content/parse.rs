@@ -9,6 +9,7 @@ use toml::{Spanned, Table, Value};
 
 use super::model::{CommitmentTemplate, Prompt, QuizItem, QuizOption, Reflection};
 use super::problem::{Problem, FILE_LEVEL};
+use crate::domain::certification::PlanPart;
 use crate::toml_error::{describe, line_at};
 
 /// `track.toml`: a track of its own modules, or an open-ended program that `draws_from` other
@@ -27,6 +28,31 @@ pub struct Manifest {
     pub draws_from: Vec<String>,
     #[serde(default)]
     pub modules: Vec<ManifestModule>,
+    /// What completing the track takes; a track without it has no certificate.
+    #[serde(default)]
+    pub certification: Option<ManifestCertification>,
+}
+
+/// `[certification]`: every module's criteria (a module may override them) and the track's.
+/// A key left out takes the default of `domain::certification`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ManifestCertification {
+    pub engaged_days_percent: Option<u8>,
+    pub quiz_percent: Option<u8>,
+    pub reflections: Option<u32>,
+    pub commitments_checked_in: Option<u32>,
+    pub plan: Option<PlanPart>,
+    pub plan_module: Option<u8>,
+}
+
+/// A module's own `criteria = { … }`: any of the module keys of `[certification]`.
+#[derive(Debug, Clone, Copy, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CriteriaOverride {
+    pub engaged_days_percent: Option<u8>,
+    pub quiz_percent: Option<u8>,
+    pub reflections: Option<u32>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -42,6 +68,9 @@ pub struct ManifestModule {
     /// A new cohort's practice days for the module.
     #[serde(default = "default_days")]
     pub days: u32,
+    /// This module's own certification criteria, where they differ from the track's.
+    #[serde(default)]
+    pub criteria: Option<CriteriaOverride>,
 }
 
 fn default_days() -> u32 {

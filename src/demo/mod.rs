@@ -3,6 +3,7 @@
 //! practice days. No token, no network. Everything happens through the same commands, buttons
 //! and scheduler a real server uses; only the clock is moved along instead of waited for.
 
+mod plan_scene;
 mod script;
 mod transcript;
 

@@ -31,7 +31,8 @@ pub async fn play(stage: &mut Stage, days: u32) -> anyhow::Result<()> {
     stage
         .command(admin, "cohort status", &[("cohort", COHORT)])
         .await?;
-    summaries(stage, date).await
+    summaries(stage, date).await?;
+    super::plan_scene::play(stage).await
 }
 
 /// The organisation's view: a summary channel, the week so far, then the weekly summary on the

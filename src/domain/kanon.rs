@@ -32,6 +32,14 @@ impl<T: Copy> Shown<T> {
             Shown::TooFew => None,
         }
     }
+
+    /// The same verdict for another value (a figure shown exactly when this one is).
+    pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Shown<U> {
+        match self {
+            Shown::Value(v) => Shown::Value(f(v)),
+            Shown::TooFew => Shown::TooFew,
+        }
+    }
 }
 
 /// The rules for one organisation: its k (`/org settings min_group_size`).

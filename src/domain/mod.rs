@@ -3,6 +3,8 @@
 //! Nothing here reads a clock.
 
 pub mod calendar;
+pub mod cert_code;
+pub mod certification;
 pub mod cohort_plan;
 pub mod four_a;
 pub mod kanon;

@@ -35,7 +35,7 @@ pub struct ChartWeek {
 #[error("the chart could not be drawn: {0}")]
 pub struct ChartError(String);
 
-fn register_fonts() {
+pub(super) fn register_fonts() {
     static FONTS: Once = Once::new();
     FONTS.call_once(|| {
         for (style, bytes) in [

@@ -30,6 +30,22 @@ pub struct Figures {
     pub change: Option<Change>,
     /// One line for the organisation, when the figures support one.
     pub reading: Option<String>,
+    /// On a certification track: how many people have completed it by the end of the week
+    /// (a figure to date: withheld with the others, and shown only from k people).
+    #[serde(default)]
+    pub completions: Option<Shown<u32>>,
+    /// The published action plan's actions by status (about actions, not people).
+    #[serde(default)]
+    pub plan: Option<PlanStatus>,
+}
+
+/// A published action plan's actions, by status.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlanStatus {
+    pub actions: u32,
+    /// (status label, actions), in the plan's order of statuses.
+    pub by_status: Vec<(String, u32)>,
+    pub looking_for_owner: u32,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -2,10 +2,12 @@
 //! through the k rules), the one-line reading, and the chart. Used by the scheduler for the
 //! weekly post and by `/cohort report`; knows nothing of Discord.
 
+pub mod certificate;
 pub mod chart;
 pub mod figures;
 pub mod position;
 pub mod reading;
+pub mod standing;
 pub mod streaks;
 
 use chrono::NaiveDate;
@@ -17,7 +19,7 @@ use crate::domain::PracticeCalendar;
 use crate::store::{Cohort, CountWindow, Store, StoreError, StoredSummary};
 
 pub use chart::ChartWeek;
-pub use figures::{Activity, Change, Figures, ToDate};
+pub use figures::{Activity, Change, Figures, PlanStatus, ToDate};
 
 /// A summary just computed, with whom its figures to date counted (the weekly claim records
 /// them as the cohort's baseline; `/cohort report` only compares with it).
@@ -88,7 +90,24 @@ pub async fn compute(
         .copied()
         .zip(tallies.posted_by_tag)
         .collect();
+    let certification = subject.track.and_then(|t| t.certification).is_some();
+    let completions = if !certification {
+        None
+    } else if to_date == ToDate::Withheld {
+        Some(Shown::TooFew)
+    } else {
+        let done = store.completion_count_by(cohort.id, window.ends).await?;
+        let people = tallies.ever.len() as u32 + tallies.departed_members;
+        // The member count is shown: those who completed also tell how many have not (rule 2).
+        Some(match rules.people_not(people.saturating_sub(done), done) {
+            _ if done == 0 || done == people => Shown::Value(done),
+            shown => shown.map(|_| done),
+        })
+    };
+    let plan = plan_status(store, cohort.id).await?;
     let figures = Figures {
+        completions,
+        plan,
         k: subject.k,
         from: window.from,
         until: window.until,
@@ -105,6 +124,28 @@ pub async fn compute(
         figures,
         counted: tallies.ever,
     })
+}
+
+/// A published plan's actions by status, or `None` when the cohort has none published.
+async fn plan_status(store: &Store, cohort: i64) -> Result<Option<PlanStatus>, StoreError> {
+    let counts = store.action_counts(cohort).await?;
+    if counts.is_empty() {
+        return Ok(None);
+    }
+    let label = |status: crate::store::ActionStatus| match status {
+        crate::store::ActionStatus::Planned => "planned",
+        crate::store::ActionStatus::Tried => "first step taken",
+        crate::store::ActionStatus::NotYet => "not yet",
+        crate::store::ActionStatus::Blocked => "blocked",
+    };
+    Ok(Some(PlanStatus {
+        actions: counts.iter().map(|(_, n, _)| n).sum(),
+        by_status: counts
+            .iter()
+            .map(|(status, n, _)| (label(*status).to_owned(), *n))
+            .collect(),
+        looking_for_owner: counts.iter().map(|(_, _, unowned)| unowned).sum(),
+    }))
 }
 
 /// The figures of the latest summary stored for a week before the one starting `from`.

@@ -16,8 +16,10 @@
 mod checkins;
 mod deliver;
 mod maintenance;
+mod notices;
 pub mod outbound;
 pub mod planning;
+mod plans;
 mod reconcile;
 mod registry;
 mod shares;
@@ -38,7 +40,10 @@ use crate::clock::SharedClock;
 use crate::content::model::Curriculum;
 use crate::store::{LeaseOwner, Store};
 
-pub use outbound::{CheckinOut, NudgeOut, Outbound, PostError, ShareOut, SummaryOut};
+pub use outbound::{
+    CheckinOut, NoticeOut, NudgeOut, Outbound, PlanActionOut, PlanOut, PostError, ShareOut,
+    SummaryOut,
+};
 pub use registry::{running_schedulers, AlreadyRunning};
 pub use wake::Wake;
 

@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 
 use crate::domain::Stage;
 use crate::report::{ChartWeek, Figures};
-use crate::store::Commitment;
+use crate::store::{ActionStatus, Commitment};
 
 /// A nudge ready to post.
 #[derive(Debug, Clone)]
@@ -61,6 +61,41 @@ pub struct ShareOut {
     /// The share's nonce; sent with `enforce_nonce`.
     pub nonce: String,
     pub sealed_text: Vec<u8>,
+}
+
+/// A published action plan, to post or edit in the organisation's summary channel. Texts and
+/// names are still sealed; only the Discord side opens them.
+#[derive(Debug, Clone)]
+pub struct PlanOut {
+    pub plan_id: i64,
+    pub channel_id: u64,
+    /// Deterministic per plan; sent with `enforce_nonce`.
+    pub nonce: String,
+    pub cohort_name: String,
+    /// Its actions, first first.
+    pub actions: Vec<PlanActionOut>,
+}
+
+#[derive(Debug, Clone)]
+pub struct PlanActionOut {
+    pub proposal_id: i64,
+    pub rank: u32,
+    pub sealed_text: Vec<u8>,
+    pub target_date: chrono::NaiveDate,
+    pub status: ActionStatus,
+    /// Each owner: (owner row, person, sealed name if they gave one).
+    pub owners: Vec<(i64, u64, Option<Vec<u8>>)>,
+}
+
+/// The private message telling someone they completed a track.
+#[derive(Debug, Clone)]
+pub struct NoticeOut {
+    pub completion_id: i64,
+    pub user_id: u64,
+    /// Deterministic per completion; sent with `enforce_nonce`.
+    pub nonce: String,
+    pub track: String,
+    pub cohort_name: String,
 }
 
 /// Why a post failed, in the terms the scheduler acts on.
@@ -145,5 +180,29 @@ pub trait Outbound: Send + Sync + 'static {
     fn send_checkin(
         &self,
         checkin: &CheckinOut,
+    ) -> impl Future<Output = Result<u64, PostError>> + Send;
+
+    /// Posts a published action plan; returns the message id.
+    fn post_plan(&self, plan: &PlanOut) -> impl Future<Output = Result<u64, PostError>> + Send;
+
+    /// Shows the plan's current state in its message.
+    fn edit_plan(
+        &self,
+        plan: &PlanOut,
+        message: u64,
+    ) -> impl Future<Output = Result<(), PostError>> + Send;
+
+    /// Looks through the channel's recent messages for the plan `plan` (a re-post after
+    /// Discord may have forgotten the nonce).
+    fn find_plan(
+        &self,
+        channel: u64,
+        plan: i64,
+    ) -> impl Future<Output = Result<Option<u64>, PostError>> + Send;
+
+    /// Tells someone by DM that they completed a track, with the button for their certificate.
+    fn send_notice(
+        &self,
+        notice: &NoticeOut,
     ) -> impl Future<Output = Result<u64, PostError>> + Send;
 }

@@ -46,6 +46,11 @@ impl<O: Outbound> Scheduler<O> {
         let checkins = self.checkins(now).await;
         // Summaries likewise: a failure there is logged and retried soon, and holds up nothing.
         let summaries = self.summaries(now).await;
+        // Action plans and completion notices likewise.
+        let plans = self.plans(now).await;
+        if let Err(e) = self.notices(now).await {
+            tracing::error!(error.cause_chain = ?e, "completion notices failed; trying again next round");
+        }
         let mut next = planned?;
         if let Some(retry) = self.store.next_retry_at().await? {
             next = next.min(retry);
@@ -65,6 +70,13 @@ impl<O: Outbound> Scheduler<O> {
             Ok(summary) => next = next.min(summary),
             Err(e) => {
                 tracing::error!(error.cause_chain = ?e, "summary round failed; trying again shortly");
+                next = next.min(now + RETRY_SOON);
+            }
+        }
+        match plans {
+            Ok(plan) => next = next.min(plan),
+            Err(e) => {
+                tracing::error!(error.cause_chain = ?e, "action plan round failed; trying again shortly");
                 next = next.min(now + RETRY_SOON);
             }
         }

@@ -349,6 +349,25 @@ impl Simulator {
         self.dm_messages(user)
     }
 
+    /// Waits until message `id` (as it is now, edits included) satisfies `ready`, or `timeout`
+    /// passes; returns it as it is then.
+    pub async fn wait_for_message(
+        &self,
+        id: u64,
+        timeout: Duration,
+        ready: impl Fn(&SimMessage) -> bool,
+    ) -> Option<SimMessage> {
+        self.shared
+            .wait_until(timeout, |s| {
+                s.world
+                    .messages
+                    .get(&id)
+                    .is_some_and(|m| ready(&SimMessage::from_stored(m)))
+            })
+            .await;
+        self.message(id)
+    }
+
     /// Every REST call so far, oldest first.
     pub fn requests(&self) -> Vec<RecordedRequest> {
         self.shared.read(|s| s.requests.clone())

@@ -1,5 +1,5 @@
 //! Leases on outbox claims: the rules every outbox table follows (deliveries, reminder_dms,
-//! reflection_shares; weekly summaries adopt them too), in one place.
+//! reflection_shares, summaries, plan_posts, completion_notices), in one place.
 //!
 //! A claim row carries `status`, `lease_owner TEXT`, `lease_until INTEGER` (Unix seconds,
 //! written from Rust; SQL never computes now) and `attempts`.
@@ -164,11 +164,13 @@ macro_rules! end_foreign_sql {
 pub(crate) use {held_by, renew_sql, take_over_sql};
 
 /// Every outbox table whose claims carry a lease.
-const END_FOREIGN: [&str; 4] = [
+const END_FOREIGN: [&str; 6] = [
     end_foreign_sql!("deliveries"),
     end_foreign_sql!("reminder_dms"),
     end_foreign_sql!("reflection_shares"),
     end_foreign_sql!("summaries"),
+    end_foreign_sql!("plan_posts"),
+    end_foreign_sql!("completion_notices"),
 ];
 
 /// Runs a statement made by [`take_over_sql!`]: true for the one caller that won.
@@ -236,7 +238,9 @@ impl Store {
                SELECT MIN(lease_until) AS until FROM deliveries WHERE status = 'sending'
                UNION ALL SELECT MIN(lease_until) FROM reminder_dms WHERE status = 'sending'
                UNION ALL SELECT MIN(lease_until) FROM reflection_shares WHERE status = 'sending'
-               UNION ALL SELECT MIN(lease_until) FROM summaries WHERE status = 'sending')",
+               UNION ALL SELECT MIN(lease_until) FROM summaries WHERE status = 'sending'
+               UNION ALL SELECT MIN(lease_until) FROM plan_posts WHERE status = 'sending'
+               UNION ALL SELECT MIN(lease_until) FROM completion_notices WHERE status = 'sending')",
         )
         .fetch_one(self.pool())
         .await?;

@@ -6,9 +6,11 @@
 //! lock and pool waits are capped well under Discord's 3-second interaction deadline.
 
 mod activity;
+mod certification;
 mod cohorts;
 mod commitment_progress;
 mod commitments;
+mod completion_notices;
 mod convert;
 mod deliveries;
 mod engagements;
@@ -18,6 +20,8 @@ mod lock;
 mod memberships;
 mod org_settings;
 mod participant_settings;
+mod plan_posts;
+mod plans;
 mod privacy;
 mod quiz_answers;
 mod quiz_progress;
@@ -39,9 +43,11 @@ use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
 
+pub use certification::{Completion, RawEvidence, Verified};
 pub use cohorts::{Cohort, CreateOutcome, NewCohort};
 pub use commitment_progress::{CheckinAnswer, CommitmentProgress};
 pub use commitments::{CommitOutcome, Commitment, CommitmentStatus, NewCommitment};
+pub use completion_notices::NoticeFailure;
 pub use convert::{from_db_time, to_db_time};
 pub use deliveries::{Claim, Delivery, DeliveryStatus, Failure};
 pub use lease::{Change, Lease, LeaseOwner, LEASE};
@@ -49,6 +55,11 @@ pub use lock::{lock_path, DatabaseLock, LockError};
 pub use memberships::{JoinOutcome, Membership};
 pub use org_settings::{OrgSettings, SettingsChange};
 pub use participant_settings::ParticipantSettings;
+pub use plan_posts::PlanPost;
+pub use plans::{
+    ActionStatus, NewProposal, Owner, PlanState, Proposal, StoredPlan, Tally as VoteTally,
+    VoteChoice, VoteOutcome,
+};
 pub use privacy::PersonalRows;
 pub use quiz_answers::{NewAnswer, QuizAnswer, Rated, Recorded};
 pub use quiz_progress::{DueReview, ModuleAccuracy, QuizProgress};
@@ -57,6 +68,7 @@ pub use reflections::{NewReflection, StoredReflection};
 pub use reminders::{PendingCheckin, ReminderClaim, Undelivered};
 pub use sealed::{
     DataKeyRecord, SealError, SealResult, SealedColumn, SealedField, SealedValue, CURRENT_FORMAT,
+    PLAN_OWNER,
 };
 pub use shares::{share_nonce, PendingShare, ShareRecord, SharedPost};
 pub use summaries::{StoredSummary, SummaryClaim, SummaryStatus};

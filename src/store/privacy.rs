@@ -10,6 +10,12 @@ use super::{Store, StoreResult};
 
 /// (table, column) pairs whose rows belong to the person in that column.
 const PERSONAL_ROWS: &[(&str, &str)] = &[
+    // Before commitments: an owner's check-in is a commitment it points at.
+    ("plan_owners", "user_id"),
+    ("plan_votes", "user_id"),
+    // Before completions, which it points at.
+    ("completion_notices", "user_id"),
+    ("completions", "user_id"),
     ("checkin_answers", "user_id"),
     ("commitments", "user_id"),
     // After commitments, which point at the DM that carried their check-in.
@@ -29,9 +35,25 @@ const PERSONAL_ROWS: &[(&str, &str)] = &[
     ("summary_baselines", "user_id"),
 ];
 
-/// Rows that mention a person without being theirs: the id is blanked, the row stays (a cohort
-/// an admin created is not the admin's personal data, and others depend on it).
-const MENTIONS: &[(&str, &str, &str)] = &[("cohorts", "created_by", "0")];
+/// Rows that mention a person without being theirs: the id is blanked (to the value given), the
+/// row stays. A cohort an admin created is not the admin's personal data, and others depend on
+/// it.
+const MENTIONS: &[(&str, &str, &str)] = &[
+    ("cohorts", "created_by", "0"),
+    // A proposal stays in its plan, anonymous and unlinked (its name is gone: UNLINK below).
+    ("plan_proposals", "user_id", "NULL"),
+];
+
+/// Run first, while the person's rows still say what they touched: plans whose message shows
+/// their name or ownership are edited again (an action losing its last owner then says it is
+/// looking for one), and the names they gave their proposals go.
+const UNLINK: &[&str] = &[
+    "UPDATE plans SET version = version + 1 WHERE plan_id IN (
+       SELECT plan_id FROM plan_proposals WHERE user_id = ?1 AND name_sealed IS NOT NULL
+       UNION SELECT p.plan_id FROM plan_owners o JOIN plan_proposals p USING (proposal_id)
+             WHERE o.user_id = ?1)",
+    "UPDATE plan_proposals SET name_sealed = NULL WHERE user_id = ?1",
+];
 
 /// A person's rows for an export, table by table, as JSON objects. Sealed texts are not here:
 /// the caller, which holds the key, opens them (see `reflections_of`).
@@ -235,6 +257,12 @@ impl Store {
         // Their part of each cohort's totals stays, as anonymous counts (store::summary_departed).
         Self::fold_departed(&mut tx, user).await?;
         let mut removed = 0;
+        for sql in UNLINK {
+            sqlx::query(sqlx::AssertSqlSafe(*sql))
+                .bind(id_to_db(user))
+                .execute(&mut *tx)
+                .await?;
+        }
         for (table, column) in PERSONAL_ROWS {
             // Table and column names come from the constant list above, never from input.
             let sql = sqlx::AssertSqlSafe(format!("DELETE FROM {table} WHERE {column} = ?1"));

@@ -25,14 +25,30 @@ pub enum SealedColumn {
     CommitmentWhen,
     CommitmentWill,
     CheckinNote,
+    /// A proposal's texts (what, who it helps, first step), bound to owner 0: the proposal
+    /// belongs to the cohort's plan and stays when its author deletes their data.
+    ProposalText,
+    /// The name a proposer chose to show.
+    ProposalName,
+    /// The name an action's owner chose to show.
+    OwnerName,
+    /// The name on a certificate.
+    CertificateName,
 }
 
+/// The owner a proposal's text is bound to: the plan, not a person.
+pub const PLAN_OWNER: u64 = 0;
+
 impl SealedColumn {
-    pub const ALL: [SealedColumn; 4] = [
+    pub const ALL: [SealedColumn; 8] = [
         SealedColumn::ReflectionText,
         SealedColumn::CommitmentWhen,
         SealedColumn::CommitmentWill,
         SealedColumn::CheckinNote,
+        SealedColumn::ProposalText,
+        SealedColumn::ProposalName,
+        SealedColumn::OwnerName,
+        SealedColumn::CertificateName,
     ];
 
     /// `table.column`, as bound into every value.
@@ -42,6 +58,10 @@ impl SealedColumn {
             SealedColumn::CommitmentWhen => "commitments.when_sealed",
             SealedColumn::CommitmentWill => "commitments.will_sealed",
             SealedColumn::CheckinNote => "checkin_answers.note_sealed",
+            SealedColumn::ProposalText => "plan_proposals.sealed_text",
+            SealedColumn::ProposalName => "plan_proposals.name_sealed",
+            SealedColumn::OwnerName => "plan_owners.name_sealed",
+            SealedColumn::CertificateName => "completions.name_sealed",
         }
     }
 
@@ -51,6 +71,11 @@ impl SealedColumn {
             SealedColumn::ReflectionText => "reflection",
             SealedColumn::CommitmentWhen | SealedColumn::CommitmentWill => "commitment",
             SealedColumn::CheckinNote => "checkin-note",
+            // Sealed after migration 0008 only: never in the legacy format.
+            SealedColumn::ProposalText => "proposal",
+            SealedColumn::ProposalName => "proposal-name",
+            SealedColumn::OwnerName => "owner-name",
+            SealedColumn::CertificateName => "certificate-name",
         }
     }
 
@@ -69,6 +94,18 @@ impl SealedColumn {
             SealedColumn::CheckinNote => {
                 "SELECT answer_id, user_id, note_sealed FROM checkin_answers WHERE note_sealed IS NOT NULL"
             }
+            SealedColumn::ProposalText => {
+                "SELECT proposal_id, 0, sealed_text FROM plan_proposals"
+            }
+            SealedColumn::ProposalName => {
+                "SELECT proposal_id, user_id, name_sealed FROM plan_proposals WHERE name_sealed IS NOT NULL AND user_id IS NOT NULL"
+            }
+            SealedColumn::OwnerName => {
+                "SELECT owner_id, user_id, name_sealed FROM plan_owners WHERE name_sealed IS NOT NULL"
+            }
+            SealedColumn::CertificateName => {
+                "SELECT completion_id, user_id, name_sealed FROM completions WHERE name_sealed IS NOT NULL"
+            }
         }
     }
 
@@ -86,6 +123,18 @@ impl SealedColumn {
             }
             SealedColumn::CheckinNote => {
                 "UPDATE checkin_answers SET note_sealed = ?2 WHERE answer_id = ?1"
+            }
+            SealedColumn::ProposalText => {
+                "UPDATE plan_proposals SET sealed_text = ?2 WHERE proposal_id = ?1"
+            }
+            SealedColumn::ProposalName => {
+                "UPDATE plan_proposals SET name_sealed = ?2 WHERE proposal_id = ?1"
+            }
+            SealedColumn::OwnerName => {
+                "UPDATE plan_owners SET name_sealed = ?2 WHERE owner_id = ?1"
+            }
+            SealedColumn::CertificateName => {
+                "UPDATE completions SET name_sealed = ?2 WHERE completion_id = ?1"
             }
         }
     }

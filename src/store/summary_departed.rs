@@ -95,6 +95,10 @@ impl Store {
                 "reflections",
                 "SELECT COUNT(*) FROM reflections WHERE cohort_id = ?1 AND user_id = ?2",
             ),
+            (
+                "completions",
+                "SELECT COUNT(*) FROM completions WHERE cohort_id = ?1 AND user_id = ?2",
+            ),
         ] {
             let count: i64 = sqlx::query_scalar(sql)
                 .bind(cohort)

@@ -297,6 +297,12 @@ fn the_demo_sets_a_cohort_up_by_commands_plays_its_days_and_exits_0() {
         "Bao › clicks [Tried it]",
         "Your practice in Northwind Allies",
         "Last nudges:",
+        "Bao › /plan propose",
+        "Posted as **Proposal 1**",
+        "The tally shows once 5 people have voted.",
+        "Support 4 · Not for now 1",
+        "**Owners:** Dmitri, 1 more not named",
+        "Action plan · Northwind Accomplices",
     ] {
         assert!(
             printed.contains(expected),

@@ -3,10 +3,13 @@
 
 mod admin;
 mod boot;
+mod cert_support;
+mod certification;
 mod cli;
 mod cohorts;
 mod commit_support;
 mod commitments;
+mod completion_counts;
 mod crash;
 mod data_key;
 mod delivery;

@@ -15,8 +15,8 @@ use allybot::clock::{Clock, ManualClock};
 use allybot::config::Secret;
 use allybot::crypto::Cipher;
 use allybot::scheduler::{
-    CheckinOut, NudgeOut, Outbound, PostError, Scheduler, SchedulerSettings, ShareOut, SummaryOut,
-    Wake,
+    CheckinOut, NoticeOut, NudgeOut, Outbound, PlanOut, PostError, Scheduler, SchedulerSettings,
+    ShareOut, SummaryOut, Wake,
 };
 use allybot::sim::SimOptions;
 use allybot::store::{LeaseOwner, Store};
@@ -68,6 +68,22 @@ impl Outbound for PanicsOnce {
 
     async fn send_checkin(&self, checkin: &CheckinOut) -> Result<u64, PostError> {
         self.inner.send_checkin(checkin).await
+    }
+
+    async fn post_plan(&self, plan: &PlanOut) -> Result<u64, PostError> {
+        self.inner.post_plan(plan).await
+    }
+
+    async fn edit_plan(&self, plan: &PlanOut, message: u64) -> Result<(), PostError> {
+        self.inner.edit_plan(plan, message).await
+    }
+
+    async fn find_plan(&self, channel: u64, plan: i64) -> Result<Option<u64>, PostError> {
+        self.inner.find_plan(channel, plan).await
+    }
+
+    async fn send_notice(&self, notice: &NoticeOut) -> Result<u64, PostError> {
+        self.inner.send_notice(notice).await
     }
 }
 

@@ -1,10 +1,12 @@
 //! Every slash command, one file per command family.
 
 mod about;
+mod certificate;
 mod cohort;
 mod commit;
 pub mod org;
 mod participant;
+mod plan;
 mod privacy;
 mod progress;
 mod quiz;
@@ -30,5 +32,7 @@ pub fn all() -> Vec<poise::Command<Data, Error>> {
         commit::commit(),
         commit::checkin(),
         settings::settings(),
+        plan::plan(),
+        certificate::certificate(),
     ]
 }

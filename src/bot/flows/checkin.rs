@@ -129,6 +129,11 @@ pub async fn answer(
         return Ok(already(status).into());
     }
     tracing::info!(user_id = user, commitment_id = id, outcome = ?outcome, "checked in");
+    // An owner's check-in on a plan action also sets the action's status.
+    let reply = match super::plan::after_checkin(data, id, outcome).await? {
+        Some(plan_line) => format!("{reply}\n{plan_line}"),
+        None => reply.to_owned(),
+    };
     Ok(Answer::text(reply).with_button(note_button(id)).into())
 }
 
@@ -214,6 +219,7 @@ pub async fn new_date(data: &Data, user: u64, id: i64, days: &str) -> Result<Ans
     if super::persist(|| data.store.reschedule_commitment(id, user, date, now)).await? {
         tracing::info!(user_id = user, commitment_id = id, days, "check-in moved");
         data.scheduler_wake.notify_one();
+        super::plan::after_checkin(data, id, CheckinOutcome::NotYet).await?;
     }
     let due = resolve(date, time, zone);
     Ok(Answer::text(format!(

@@ -1,10 +1,14 @@
 //! Shared cores of participant actions, so a slash command and its button do exactly the same
 //! thing. Each returns an [`Answer`], which either path sends as an ephemeral reply.
 
+pub mod certificate;
 pub mod checkin;
 pub mod commitments;
 pub mod membership;
 pub mod nudge;
+pub mod plan;
+pub mod plan_admin;
+pub mod plan_export;
 pub mod privacy;
 pub mod progress;
 pub mod quiz;

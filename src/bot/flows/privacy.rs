@@ -63,6 +63,9 @@ pub async fn export(data: &Data, user: u64) -> Result<Vec<u8>, Error> {
         "checkin_answers".into(),
         Value::Array(checkin_answers(data, user).await?),
     );
+    for (name, values) in super::plan_export::tables(data, user).await? {
+        tables.insert(name.into(), Value::Array(values));
+    }
     let settings = data.store.participant_settings(user).await?;
     tables.insert(
         "settings".into(),
@@ -119,7 +122,9 @@ pub fn confirm_delete() -> Answer {
         .style(serenity::ButtonStyle::Danger);
     Answer::text(
         "This deletes everything allybot keeps about you, in every cohort: memberships, clicks, quiz answers, \
-         reflections (and the posts of any you shared anonymously), commitments, check-ins and settings. It cannot be undone. (Want a copy first? \
+         reflections (and the posts of any you shared anonymously), commitments, check-ins, votes, \
+         action-plan ownerships, certificates (their codes stop verifying) and settings. Proposals you \
+         made stay in their plan, anonymous. It cannot be undone. (Want a copy first? \
          `/privacy export`.)",
     )
     .with_button(delete)
@@ -134,12 +139,15 @@ pub async fn delete(data: &Data, http: &serenity::Http, user: u64) -> Result<Ans
             tracing::warn!(channel_id = post.channel, error = %e, "could not remove a shared reflection");
         }
     }
+    kept += super::plan_export::take_down_congratulations(data, http, user).await?;
+    let named = super::plan_admin::named_proposals(data, user).await?;
     let removed = data.store.delete_person(user).await?;
+    super::plan_admin::after_delete(data, http, named).await;
     tracing::info!(user_id = user, removed, "personal data deleted");
     let leftover = if kept > 0 {
         format!(
             " {} could not be removed from their channel; ask an admin to delete them.",
-            plural::count(kept, "anonymous post", "anonymous posts")
+            plural::count(kept, "post", "posts")
         )
     } else {
         String::new()

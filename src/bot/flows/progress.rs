@@ -134,6 +134,20 @@ pub async fn progress(data: &Data, guild: Option<u64>, user: u64) -> Result<Answ
             format!("Next check-in {}", timestamp(checkin, 'F'))
         });
     }
+    let track = data.curriculum.track(&cohort.track);
+    let cohort_day = (0..21).find_map(|back| {
+        calendar.day_number(local_date(now, cohort.timezone) - chrono::Duration::days(back))
+    });
+    let certification = match track {
+        Some(track) => {
+            super::certificate::progress_section(data, track, &cohort, &calendar, user, cohort_day)
+                .await?
+        }
+        None => None,
+    };
+    if let Some(step) = certification.as_ref().and_then(|c| c.next.clone()) {
+        next.push(step);
+    }
     let mut embed = serenity::CreateEmbed::new()
         .title(format!("Your practice in {}", cohort.name))
         .colour(ACCENT);
@@ -145,7 +159,15 @@ pub async fn progress(data: &Data, guild: Option<u64>, user: u64) -> Result<Answ
         .field("Streak", streak_text, false)
         .field("Consistency", consistency_text, false)
         .field("Quizzes", quiz_text, false)
-        .field("Commitments", commitment_text, false)
+        .field("Commitments", commitment_text, false);
+    let (embed, buttons) = match certification {
+        Some(section) => (
+            embed.field("Certification", section.field, false),
+            section.buttons,
+        ),
+        None => (embed, Vec::new()),
+    };
+    let embed = embed
         .field(
             "Next",
             if next.is_empty() {
@@ -161,6 +183,10 @@ pub async fn progress(data: &Data, guild: Option<u64>, user: u64) -> Result<Answ
     Ok(Answer {
         text: String::new(),
         embed: Some(embed),
-        components: Vec::new(),
+        components: if buttons.is_empty() {
+            Vec::new()
+        } else {
+            vec![serenity::CreateActionRow::Buttons(buttons)]
+        },
     })
 }

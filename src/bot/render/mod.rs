@@ -6,6 +6,7 @@ mod checkin;
 mod fit;
 mod modals;
 mod nudge;
+pub mod plan;
 mod quiz;
 mod quiz_summary;
 mod summary;

@@ -158,6 +158,15 @@ pub fn summary_embed(view: &SummaryEmbed<'_>) -> serenity::CreateEmbed {
     if f.members != Shown::TooFew {
         embed = embed.field("Since the start", since_the_start(f), false);
     }
+    // A cohort of fewer than k members shows no figure at all, these included.
+    if f.members != Shown::TooFew {
+        if let Some(done) = f.completions {
+            embed = embed.field("Completed the track", count(done, "person", "people"), true);
+        }
+        if let Some(plan) = &f.plan {
+            embed = embed.field("Action plan", plan_line(plan), false);
+        }
+    }
     if let Some(change) = f.change {
         let mut parts = Vec::new();
         if let Some(p) = change.participation {
@@ -179,6 +188,20 @@ pub fn summary_embed(view: &SummaryEmbed<'_>) -> serenity::CreateEmbed {
         .description(description.join("\n"))
         .image(format!("attachment://{CHART_FILE}"))
         .footer(serenity::CreateEmbedFooter::new(footer))
+}
+
+/// "5 actions · 2 first step taken · 2 planned · 1 blocked · 1 looking for an owner".
+fn plan_line(plan: &crate::report::PlanStatus) -> String {
+    let mut parts = vec![plural::count(plan.actions, "action", "actions")];
+    parts.extend(
+        plan.by_status
+            .iter()
+            .map(|(label, n)| format!("{n} {label}")),
+    );
+    if plan.looking_for_owner > 0 {
+        parts.push(format!("{} looking for an owner", plan.looking_for_owner));
+    }
+    parts.join(" · ")
 }
 
 fn since_the_start(f: &Figures) -> String {
@@ -260,6 +283,15 @@ mod tests {
                 best_rate: Some(-100),
             }),
             reading: Some("Participation fell by 100 points from the week before: a good moment for a kind word in the cohort channel.".into()),
+            completions: Some(Shown::Value(1_000_000)),
+            plan: Some(crate::report::PlanStatus {
+                actions: 5,
+                by_status: ["planned", "first step taken", "not yet", "blocked"]
+                    .iter()
+                    .map(|l| ((*l).to_owned(), 5))
+                    .collect(),
+                looking_for_owner: 5,
+            }),
         };
         let name = "W".repeat(50);
         let view = SummaryEmbed {

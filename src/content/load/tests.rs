@@ -236,3 +236,70 @@ fn read_reports_every_structural_problem_at_once() {
         lines[1]
     );
 }
+
+#[test]
+fn certification_criteria_come_from_the_manifest_with_defaults_and_module_overrides() {
+    let dir = folder();
+    let loaded = load(dir.path()).expect("loads");
+    assert_eq!(loaded.track("sample").unwrap().certification, None);
+    edit(
+        dir.path(),
+        "track.toml",
+        "\n[[modules]]\nnumber = 1",
+        "\n[certification]\nquiz_percent = 50\nplan = \"vote\"\n\n[[modules]]\nnumber = 1",
+    );
+    edit(
+        dir.path(),
+        "track.toml",
+        "outcomes = [\"Learn another thing.\"]",
+        "outcomes = [\"Learn another thing.\"]\ncriteria = { reflections = 0 }",
+    );
+    let loaded = load(dir.path()).expect("loads");
+    let track = loaded.track("sample").unwrap();
+    let cert = track.certification.expect("a certification");
+    assert_eq!(cert.plan, crate::domain::certification::PlanPart::Vote);
+    assert_eq!(cert.plan_module, 2, "the last module by default");
+    assert_eq!(cert.commitments_checked_in, 2);
+    let first = track.modules[0].criteria.expect("criteria");
+    assert_eq!(
+        (
+            first.engaged_days_percent,
+            first.quiz_percent,
+            first.reflections
+        ),
+        (60, 50, 1)
+    );
+    assert_eq!(track.modules[1].criteria.unwrap().reflections, 0);
+}
+
+#[test]
+fn bad_certification_criteria_are_named() {
+    let dir = folder();
+    edit(
+        dir.path(),
+        "track.toml",
+        "\n[[modules]]\nnumber = 1",
+        "\n[certification]\nquiz_percent = 170\nplan_module = 9\n\n[[modules]]\nnumber = 1",
+    );
+    let problems: Vec<String> = read(dir.path())
+        .problems
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    assert!(
+        problems.contains(
+            &"sample/track.toml: -: [certification]: quiz_percent = 170; a share is 0 to 100"
+                .to_owned()
+        ),
+        "{problems:?}"
+    );
+    assert!(problems.contains(&"sample/track.toml: -: [certification] plan_module = 9, but the track has no such module".to_owned()), "{problems:?}");
+    edit(dir.path(), "track.toml", "quiz_percent = 170\n", "");
+    edit(
+        dir.path(),
+        "track.toml",
+        "plan_module = 9\n",
+        "colour = 1\n",
+    );
+    assert!(first_problem(dir.path()).contains("unknown field `colour`"));
+}

@@ -4,6 +4,7 @@
 
 mod calendar;
 mod invite;
+mod plan;
 mod report;
 mod setup;
 mod status;
@@ -43,6 +44,7 @@ use super::support::admin_only;
         "status::status",
         "status::preview",
         "report::report",
+        "plan::plan",
         "archive"
     ),
     subcommand_required

@@ -79,6 +79,7 @@ pub async fn status(
     );
     if let Some(track) = track {
         text.push_str(&where_and_plan(ctx, &found, track, &calendar));
+        text.push_str(&crate::bot::flows::plan_admin::status_lines(data, &found, track).await?);
     }
     if let Some(reason) = &found.stopped_reason {
         text.push_str(&format!("State: **deliveries stopped**. {reason}\n"));
