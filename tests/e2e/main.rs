@@ -25,6 +25,7 @@ mod recovery;
 mod redaction;
 mod reflections;
 mod reminders;
+mod share_posts;
 mod shares;
 mod simulator;
 mod summaries;

@@ -278,7 +278,13 @@ pub async fn share(
         .await?;
     if recorded == ShareRecord::Gone {
         // The reflection was deleted while its post was on its way: the post comes down too.
-        delete_post(&data.pacer, http, channel, posted).await?;
+        if let Err(e) = delete_post(&data.pacer, http, channel, posted).await {
+            tracing::error!(channel_id = channel, message_id = posted, error = %e,
+                "could not remove the post of a deleted reflection; an admin must delete it");
+            return Ok(Answer::text(
+                "Your reflection was deleted meanwhile, but its post could not be taken down; ask an admin to delete it.",
+            ));
+        }
         return Ok(Answer::text(
             "Your reflection was deleted meanwhile, so its post was taken down again.",
         ));
