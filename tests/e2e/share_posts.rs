@@ -6,6 +6,7 @@ use allybot::sim::{Fault, FaultKind, Reply};
 use axum::http::Method;
 
 use crate::harness::Harness;
+use crate::log_capture::Logs;
 use crate::reflections::{member_with_a_nudge, shared_post};
 
 /// `member` runs `/privacy delete` and confirms; returns what they see.
@@ -91,4 +92,32 @@ async fn a_post_the_bot_lost_access_to_is_still_up_and_privacy_delete_says_so() 
         "{}",
         done.text()
     );
+}
+
+#[tokio::test]
+async fn privacy_delete_logs_the_ids_of_a_post_it_could_not_remove_and_never_its_text() {
+    let logs = Logs::capture();
+    let (harness, member, channel, _) = member_with_a_nudge().await;
+    let post = shared_post(&harness, member, channel).await;
+    harness.sim.inject(Fault::new(
+        Some(Method::DELETE),
+        format!("/messages/{}", post.id),
+        usize::MAX,
+        FaultKind::Error {
+            status: 403,
+            code: 50001,
+            message: "Missing Access".into(),
+        },
+    ));
+
+    delete_my_data(&harness, member).await;
+
+    let text = logs.text();
+    let line = text
+        .lines()
+        .find(|l| l.contains("ERROR") && l.contains("could not remove the anonymous post"))
+        .unwrap_or_else(|| panic!("an error line for an admin: {text}"));
+    assert!(line.contains(&format!("channel_id={channel}")), "{line}");
+    assert!(line.contains(&format!("message_id={}", post.id)), "{line}");
+    assert!(!text.contains("Zebra-quokka"), "ids only, never the text");
 }

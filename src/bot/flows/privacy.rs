@@ -131,7 +131,9 @@ pub async fn delete(data: &Data, http: &serenity::Http, user: u64) -> Result<Ans
     for post in data.store.shared_posts_of(user).await? {
         if let Err(e) = delete_post(&data.pacer, http, post.channel, post.message).await {
             kept += 1;
-            tracing::warn!(channel_id = post.channel, error = %e, "could not remove a shared reflection");
+            // Its record goes with the person's data: the log is what is left to find it by.
+            tracing::error!(channel_id = post.channel, message_id = post.message, error = %e,
+                "could not remove the anonymous post of a person who deleted their data; an admin must delete it");
         }
     }
     let removed = data.store.delete_person(user).await?;
@@ -175,14 +177,20 @@ async fn take_down_interrupted_shares(
         let text =
             sealed::reflection_sealed(&data.cipher, share.reflection_id, user, &share.sealed_text)?;
         let found = shares::find(http, &data.pacer, share.channel_id, &text).await;
-        let removed = match found {
-            Ok(Some(message)) => delete_post(&data.pacer, http, share.channel_id, message).await,
-            Ok(None) => Ok(()),
-            Err(e) => Err(e),
-        };
-        if let Err(e) = removed {
-            unchecked += 1;
-            tracing::warn!(channel_id = share.channel_id, error = %e, "could not check for an interrupted anonymous post");
+        match found {
+            Ok(Some(message)) => {
+                if let Err(e) = delete_post(&data.pacer, http, share.channel_id, message).await {
+                    unchecked += 1;
+                    tracing::error!(channel_id = share.channel_id, message_id = message, error = %e,
+                        "could not remove the anonymous post of a person who deleted their data; an admin must delete it");
+                }
+            }
+            Ok(None) => {}
+            Err(e) => {
+                unchecked += 1;
+                tracing::error!(channel_id = share.channel_id, reflection_id = share.reflection_id, error = %e,
+                    "could not check for an interrupted anonymous post of a person who deleted their data; if it reached the channel, an admin must delete it");
+            }
         }
     }
     Ok(unchecked)
