@@ -142,6 +142,27 @@ impl Store {
         Ok(Change::from_rows(done.rows_affected()))
     }
 
+    /// Ends `owner`'s lease on a share as of `now`, leaving the claim `sending`: its post may have
+    /// reached Discord (a timeout hides one that landed), so recovery (or `/privacy delete`)
+    /// takes it over at once and settles it, looking in the channel before posting again.
+    pub async fn release_share(
+        &self,
+        reflection: i64,
+        owner: &LeaseOwner,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Change> {
+        let done = sqlx::query(concat!(
+            "UPDATE reflection_shares SET lease_until = ?3 WHERE reflection_id = ?1 AND ",
+            held_by!("2")
+        ))
+        .bind(reflection)
+        .bind(owner.as_str())
+        .bind(to_db_time(now) - 1)
+        .execute(self.pool())
+        .await?;
+        Ok(Change::from_rows(done.rows_affected()))
+    }
+
     /// Takes over a share claim whose lease ran out before `now`: true for the one that won.
     pub async fn take_over_share(
         &self,

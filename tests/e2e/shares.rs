@@ -198,3 +198,60 @@ async fn a_post_whose_reflection_is_deleted_while_it_is_on_its_way_comes_down_ag
     );
     assert_eq!(copies(&harness, channel), 0, "the post came down again");
 }
+
+#[tokio::test]
+async fn a_share_whose_post_timed_out_after_landing_is_kept_and_settled_once() {
+    let (harness, member, channel, _) = member_with_a_nudge().await;
+    let (preview, confirm) = ready_to_share(&harness, member).await;
+    // The first attempt is taken but its answer is lost (the client times out); the pacer's
+    // three retries meet an outage. Nothing says whether the post is up.
+    harness.sim.inject(Fault::new(
+        Some(Method::POST),
+        format!("/channels/{channel}/messages"),
+        1,
+        FaultKind::DelayAfter(Duration::from_secs(11)),
+    ));
+    harness
+        .sim
+        .inject(Fault::post_error(channel, 3, 503, 0, "Service Unavailable"));
+
+    let reply = harness
+        .sim
+        .click(member, preview, &confirm)
+        .unwrap()
+        .reply_within(Duration::from_secs(60))
+        .await
+        .unwrap();
+    assert!(
+        reply.text().contains("may take a few minutes"),
+        "not told that nothing was shared: {}",
+        reply.text()
+    );
+    assert_eq!(copies(&harness, channel), 1, "the first attempt landed");
+
+    // Recovery settles the claim the share kept.
+    harness.sim.clear_faults();
+    harness.bot().scheduler().settle().await;
+    let store = harness.bot().store().clone();
+    let shared = store.shared_posts_of(member).await.unwrap();
+    assert_eq!(
+        shared.len(),
+        1,
+        "recorded, so it comes down with its reflection"
+    );
+    let landed = harness
+        .sim
+        .channel_messages(channel)
+        .into_iter()
+        .find(|m| m.text().contains("Zebra-quokka"))
+        .unwrap();
+    assert_eq!(shared[0].message, landed.id);
+
+    // Trying again shares nothing twice, even once Discord has forgotten the nonce.
+    harness.sim.forget_nonces();
+    let again = harness.press(member, preview, &confirm).await;
+    assert!(again.text().contains("already shared"), "{}", again.text());
+    harness.clock.advance(chrono::Duration::minutes(10));
+    harness.bot().scheduler().settle().await;
+    assert_eq!(copies(&harness, channel), 1);
+}
