@@ -35,11 +35,16 @@ impl<O: Outbound> Scheduler<O> {
             channel_id: share.channel_id,
             nonce: share.nonce,
             sealed_text: share.sealed_text,
+            claimed_at: share.claimed_at,
         };
         let posted = if now - share.claimed_at > NONCE_TRUST {
             match self.outbound.find_share(&out).await {
-                Ok(Some(message)) => Ok(message),
-                Ok(None) => self.outbound.post_share(&out).await,
+                Ok(candidates) => {
+                    match self.store.first_unrecorded_share_post(&candidates).await? {
+                        Some(message) => Ok(message),
+                        None => self.outbound.post_share(&out).await,
+                    }
+                }
                 Err(e) => Err(e),
             }
         } else {

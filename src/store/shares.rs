@@ -196,6 +196,30 @@ impl Store {
         Ok(rows.into_iter().map(pending).collect())
     }
 
+    /// The first of `candidates` (message ids) that no share has recorded as its post: a post
+    /// found by its text may be someone else's share of the same words.
+    pub async fn first_unrecorded_share_post(
+        &self,
+        candidates: &[u64],
+    ) -> StoreResult<Option<u64>> {
+        if candidates.is_empty() {
+            return Ok(None);
+        }
+        let ids: Vec<i64> = candidates.iter().map(|m| id_to_db(*m)).collect();
+        let ids = serde_json::to_string(&ids).unwrap_or_else(|_| "[]".to_owned());
+        let recorded: Vec<i64> = sqlx::query_scalar(
+            "SELECT message_id FROM reflection_shares
+             WHERE message_id IN (SELECT value FROM json_each(?1))",
+        )
+        .bind(ids)
+        .fetch_all(self.pool())
+        .await?;
+        Ok(candidates
+            .iter()
+            .copied()
+            .find(|m| !recorded.contains(&id_to_db(*m))))
+    }
+
     /// The anonymous posts of `user`'s reflections.
     pub async fn shared_posts_of(&self, user: u64) -> StoreResult<Vec<SharedPost>> {
         self.shared_posts("s.user_id = ?1", id_to_db(user)).await

@@ -26,6 +26,7 @@ mod redaction;
 mod reflections;
 mod reminders;
 mod share_posts;
+mod share_search;
 mod shares;
 mod simulator;
 mod summaries;

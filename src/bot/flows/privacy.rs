@@ -176,7 +176,12 @@ async fn take_down_interrupted_shares(
         }
         let text =
             sealed::reflection_sealed(&data.cipher, share.reflection_id, user, &share.sealed_text)?;
-        let found = shares::find(http, &data.pacer, share.channel_id, &text).await;
+        let found = match shares::find(http, &data.pacer, share.channel_id, &text, share.claimed_at)
+            .await
+        {
+            Ok(candidates) => Ok(data.store.first_unrecorded_share_post(&candidates).await?),
+            Err(e) => Err(e),
+        };
         match found {
             Ok(Some(message)) => {
                 if let Err(e) = delete_post(&data.pacer, http, share.channel_id, message).await {
