@@ -255,3 +255,30 @@ async fn a_share_whose_post_timed_out_after_landing_is_kept_and_settled_once() {
     harness.bot().scheduler().settle().await;
     assert_eq!(copies(&harness, channel), 1);
 }
+
+#[tokio::test]
+async fn a_claim_older_than_a_day_that_is_not_in_the_channel_is_given_up_not_posted() {
+    let (harness, member, channel, _) = member_with_a_nudge().await;
+    ready_to_share(&harness, member).await;
+    let store = harness.bot().store().clone();
+    let reflection = store.reflections_of(member).await.unwrap()[0].id;
+    // Confirmed and claimed by a process that died before its post left, two days ago.
+    let gone = LeaseOwner::for_this_process();
+    let now = harness.clock.now();
+    store
+        .claim_share(reflection, member, channel, Lease::from(&gone, now), now)
+        .await
+        .unwrap()
+        .expect("claimed");
+
+    harness.clock.advance(chrono::Duration::days(2));
+    harness.bot().scheduler().settle().await;
+
+    assert_eq!(copies(&harness, channel), 0, "not posted two days late");
+    assert!(store.pending_shares_of(member).await.unwrap().is_empty());
+    let kept = &store.reflections_of(member).await.unwrap()[0];
+    assert_eq!(
+        kept.shared_at, None,
+        "unshared: its author may share it again"
+    );
+}
