@@ -9,7 +9,7 @@ use allybot::sim::{Fault, FaultKind, Gate};
 use allybot::store::{Lease, LeaseOwner};
 use axum::http::Method;
 
-use crate::harness::Harness;
+use crate::harness::{at, Harness};
 use crate::reflections::{in_channel, member_with_a_nudge, shared_post, SECRET_TEXT};
 
 async fn raw(harness: &Harness, sql: &str) {
@@ -280,5 +280,55 @@ async fn a_claim_older_than_a_day_that_is_not_in_the_channel_is_given_up_not_pos
     assert_eq!(
         kept.shared_at, None,
         "unshared: its author may share it again"
+    );
+}
+
+#[tokio::test]
+async fn an_interrupted_share_stuck_on_discord_does_not_hold_up_the_next_nudge() {
+    let (harness, member, channel, _) = member_with_a_nudge().await;
+    ready_to_share(&harness, member).await;
+    let store = harness.bot().store().clone();
+    let reflection = store.reflections_of(member).await.unwrap()[0].id;
+    harness.clock.set(at("2026-11-23T10:00:00Z"));
+    let gone = LeaseOwner::for_this_process();
+    let now = harness.clock.now();
+    store
+        .claim_share(reflection, member, channel, Lease::from(&gone, now), now)
+        .await
+        .unwrap()
+        .expect("claimed");
+    // Settling the share means looking through the channel first; Discord holds that request.
+    let gate = Gate::new();
+    harness.sim.inject(Fault::new(
+        Some(Method::GET),
+        format!("/channels/{channel}/messages"),
+        1,
+        FaultKind::Held {
+            gate: gate.clone(),
+            then: Box::new(FaultKind::Delay(Duration::ZERO)),
+        },
+    ));
+
+    harness.clock.set(at("2026-11-24T09:00:00Z"));
+    harness.bot().scheduler().wake();
+
+    let seen = harness
+        .sim
+        .wait_for_channel_messages(channel, 2, Duration::from_secs(30))
+        .await;
+    assert!(
+        seen.iter()
+            .filter(|m| m.button("I tried this").is_some())
+            .count()
+            == 2,
+        "Tuesday's nudge went out while the share was stuck"
+    );
+    assert!(gate.wait_arrived(1, Duration::from_secs(30)).await);
+    gate.open();
+    harness.bot().scheduler().settle().await;
+    assert_eq!(
+        copies(&harness, channel),
+        1,
+        "and the share was settled after"
     );
 }
