@@ -2,12 +2,15 @@
 //! The retention purge and `/privacy delete` tell a post that is already gone (done) from one
 //! that is still there (reported, with its ids in the log for an admin).
 
+use allybot::clock::Clock;
 use allybot::sim::{Fault, FaultKind, Reply};
+use allybot::store::{Lease, LeaseOwner};
 use axum::http::Method;
 
 use crate::harness::Harness;
 use crate::log_capture::Logs;
-use crate::reflections::{member_with_a_nudge, shared_post};
+use crate::reflections::{member_with_a_nudge, shared_post, SECRET_TEXT};
+use crate::share_search::write;
 
 /// `member` runs `/privacy delete` and confirms; returns what they see.
 async fn delete_my_data(harness: &Harness, member: u64) -> Reply {
@@ -120,4 +123,50 @@ async fn privacy_delete_logs_the_ids_of_a_post_it_could_not_remove_and_never_its
     assert!(line.contains(&format!("channel_id={channel}")), "{line}");
     assert!(line.contains(&format!("message_id={}", post.id)), "{line}");
     assert!(!text.contains("Zebra-quokka"), "ids only, never the text");
+}
+
+#[tokio::test]
+async fn the_purge_waits_for_a_share_still_being_posted_then_takes_post_and_text_down() {
+    let (harness, member, channel, _) = member_with_a_nudge().await;
+    write(&harness, member, SECRET_TEXT).await;
+    let store = harness.bot().store().clone();
+    let reflection = store.reflections_of(member).await.unwrap()[0].id;
+    // Past the retention period, its author shares it; the post is on its way (in a process
+    // that then dies) when the purge runs.
+    harness.clock.advance(chrono::Duration::days(181));
+    let gone = LeaseOwner::for_this_process();
+    let now = harness.clock.now();
+    store
+        .claim_share(reflection, member, channel, Lease::from(&gone, now), now)
+        .await
+        .unwrap()
+        .expect("claimed");
+    harness.bot().scheduler().settle().await;
+    assert_eq!(
+        store.reflections_of(member).await.unwrap().len(),
+        1,
+        "kept: the row is the only record of where its post may be"
+    );
+
+    // The claim runs out; recovery settles it, and the purge then takes post and text down.
+    harness.clock.advance(chrono::Duration::minutes(10));
+    harness.bot().scheduler().settle().await;
+    harness.bot().scheduler().settle().await;
+
+    assert!(store.reflections_of(member).await.unwrap().is_empty());
+    let taken_down = harness
+        .sim
+        .requests()
+        .iter()
+        .filter(|r| r.method == "DELETE" && r.status == 204)
+        .count();
+    assert_eq!(taken_down, 1, "its post went up, and came down with it");
+    assert!(
+        harness
+            .sim
+            .channel_messages(channel)
+            .iter()
+            .all(|m| !m.text().contains("Zebra-quokka")),
+        "no post left behind"
+    );
 }

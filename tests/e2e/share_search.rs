@@ -14,7 +14,7 @@ use crate::reflections::member_with_a_nudge;
 const SAME_WORDS: &str = "Same here.";
 
 /// `member` writes `text` (agreeing to the notice the first time); returns the saved reply.
-async fn write(harness: &Harness, member: u64, text: &str) -> Reply {
+pub async fn write(harness: &Harness, member: u64, text: &str) -> Reply {
     let opened = harness
         .sim
         .slash(harness.in_general(member), "reflect", &[])
