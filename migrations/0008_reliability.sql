@@ -13,12 +13,16 @@ UPDATE deliveries SET lease_owner = 'before-leases', lease_until = 0 WHERE statu
 UPDATE reminder_dms SET lease_owner = 'before-leases', lease_until = 0 WHERE status = 'sending';
 
 -- The anonymous post of a shared reflection moves from three columns of `reflections` to an
--- outbox of its own (below). Where the old columns say a reflection was shared, remember it.
+-- outbox of its own (below). Where the old columns say a reflection's post was made and
+-- recorded, remember it. A share marked but never recorded (shared_at set, no message: the
+-- post was cut short) is given up here, as recovery gives up a share it cannot confirm: its
+-- reflection counts as not shared, and its author may share it again. Settling it instead
+-- would mean posting it late, perhaps months late, in whatever channel the cohort has now
+-- (0.2.0 recorded the channel only with the message).
 CREATE TEMP TABLE shares_before AS
-SELECT r.reflection_id, r.user_id, r.shared_at, r.shared_message_id,
-       COALESCE(r.shared_channel_id, c.channel_id) AS channel_id
-FROM reflections r LEFT JOIN cohorts c ON c.cohort_id = r.cohort_id
-WHERE r.shared_at IS NOT NULL;
+SELECT reflection_id, user_id, shared_at, shared_message_id, shared_channel_id AS channel_id
+FROM reflections
+WHERE shared_at IS NOT NULL AND shared_message_id IS NOT NULL;
 
 -- `reflections` without the share columns (SQLite's DROP COLUMN cannot edit this table's
 -- definition around its comments, so the table is rebuilt; nothing references it yet).
@@ -70,16 +74,11 @@ CREATE TABLE reflection_shares (
 CREATE INDEX reflection_shares_by_user ON reflection_shares (user_id);
 CREATE INDEX reflection_shares_sending ON reflection_shares (lease_until) WHERE status = 'sending';
 
--- Shares recorded before this table existed, and shares marked but never recorded (the crash
--- this table is for): the latter are recovered like any claim whose lease ran out, in the
--- channel the post went to.
+-- Shares recorded before this table existed.
 INSERT INTO reflection_shares (reflection_id, user_id, channel_id, nonce, status, message_id,
                                lease_owner, lease_until, claimed_at, finished_at)
-SELECT reflection_id, user_id, channel_id, 'r' || reflection_id,
-       CASE WHEN shared_message_id IS NULL THEN 'sending' ELSE 'sent' END, shared_message_id,
-       CASE WHEN shared_message_id IS NULL THEN 'before-leases' END,
-       CASE WHEN shared_message_id IS NULL THEN 0 END,
-       shared_at, CASE WHEN shared_message_id IS NOT NULL THEN shared_at END
+SELECT reflection_id, user_id, channel_id, 'r' || reflection_id, 'sent', shared_message_id,
+       NULL, NULL, shared_at, shared_at
 FROM shares_before WHERE channel_id IS NOT NULL;
 DROP TABLE shares_before;
 

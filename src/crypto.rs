@@ -253,7 +253,23 @@ fn write_new_secret(path: &Path, contents: &str) -> std::io::Result<()> {
     std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
     let mut file = options.open(path)?;
     writeln!(file, "{contents}")?;
-    file.sync_all()
+    file.sync_all()?;
+    // The file's name is in its folder: without this, a power cut can lose the new key while
+    // the database it sealed survives.
+    sync_folder(path);
+    Ok(())
+}
+
+/// Makes a change to `path`'s folder (a file created or renamed in it) durable. Best effort:
+/// not every platform can sync a folder (Windows cannot open one as a file).
+pub(crate) fn sync_folder(path: &Path) {
+    let folder = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    if let Ok(folder) = std::fs::File::open(folder) {
+        let _ = folder.sync_all();
+    }
 }
 
 #[cfg(test)]

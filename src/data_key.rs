@@ -1,19 +1,22 @@
 //! The data key and the database together. At start-up: load the key (refusing one that other
 //! users may read), check it is the key the database's texts are sealed under (never creating
-//! a new key over texts an old one sealed), and bring values sealed before migration 0008 to
-//! the current format in one transaction. And `allybot key rotate`: a new key, every sealed
-//! value re-encrypted in one transaction, the old key kept as `FILE.old`.
+//! a new key over texts an old one sealed, whether the database recorded that key or not), and
+//! bring values sealed before migration 0008 to the current format in one transaction. And
+//! `allybot key rotate`: a new key, every sealed value re-encrypted in one transaction, the old
+//! key kept as `FILE.old`.
 //!
-//! Rotation survives an interruption at any point: the new key is written to `FILE.new` before
-//! the database changes, the database changes in one transaction, then `FILE` becomes
-//! `FILE.old` and `FILE.new` becomes `FILE`. Running it again finishes what was started.
+//! Rotation survives an interruption at any point, power cuts included: the new key is written
+//! to `FILE.new` (file and folder synced) before the database changes, the database changes in
+//! one transaction that is on disk before anything else happens (a full checkpoint), then
+//! `FILE` becomes `FILE.old` and `FILE.new` becomes `FILE` (the folder synced). Running it
+//! again finishes what was started.
 
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
 
 use crate::config::ConfigError;
-use crate::crypto::{Cipher, CryptoError};
+use crate::crypto::{sync_folder, Cipher, CryptoError};
 use crate::store::{SealedValue, Store, StoreError, CURRENT_FORMAT};
 
 const KEY: &str = "privacy.data_key_file";
@@ -78,6 +81,15 @@ pub async fn prepare(
     let shown = path.display();
     let cipher = match (Cipher::load(path)?, &record.key_id) {
         (Some(cipher), _) => cipher,
+        (None, None) if store.has_sealed_texts().await? => {
+            // Texts sealed before the database recorded its key (migration 0008): a new key
+            // could open none of them, and its file would only mislead the next start.
+            return Err(config_error(format!(
+                "{shown} does not exist, but this database holds texts sealed with a data key: restore the key file from your backup{}",
+                interrupted_hint(path)
+            ))
+            .into());
+        }
         (None, None) => {
             let cipher = Cipher::create(path)?;
             tracing::info!(path = %shown, key_id = %cipher.id(), "created a new data key; back it up, apart from the database backups");
@@ -108,6 +120,7 @@ pub async fn prepare(
         let upgraded = store
             .reseal_all(&key_id, now, |value| upgrade(&cipher, value))
             .await?;
+        written_through(store).await?;
         tracing::info!(count = upgraded, key_id = %key_id, "sealed texts are in the current format, bound to their rows");
     }
     Ok(cipher)
@@ -162,6 +175,7 @@ pub async fn rotate(
         // Interrupted between the two renames: the database and FILE.new agree; finish.
         if let Some(new) = pending.filter(|n| record.key_id == Some(n.id().to_string())) {
             std::fs::rename(&new_path, path).map_err(|e| io(path, e))?;
+            sync_folder(path);
             return Ok(Rotation {
                 old_key: "(already in ".to_owned() + &old_path.display().to_string() + ")",
                 new_key: new.id().to_string(),
@@ -201,6 +215,8 @@ pub async fn rotate(
             Ok(Some(new.seal(&text, &context)?))
         })
         .await?;
+    // The re-seal is on disk before the key files move.
+    written_through(store).await?;
     std::fs::rename(path, &old_path).map_err(|e| io(path, e))?;
     std::fs::rename(&new_path, path).map_err(|e| io(path, e))?;
     sync_folder(path);
@@ -212,18 +228,20 @@ pub async fn rotate(
     })
 }
 
+/// The re-seal just committed is in the database file and synced, or an error.
+async fn written_through(store: &Store) -> Result<(), DataKeyError> {
+    if store.write_through().await? {
+        Ok(())
+    } else {
+        Err(DataKeyError::Refused(
+            "the re-sealed texts could not be written through to the database file (another connection held a checkpoint off); run this again".into(),
+        ))
+    }
+}
+
 fn io(path: &Path, source: std::io::Error) -> DataKeyError {
     DataKeyError::Crypto(CryptoError::KeyFile {
         path: path.display().to_string(),
         source,
     })
-}
-
-/// Makes the renames durable (best effort: not every platform can sync a folder).
-fn sync_folder(path: &Path) {
-    if let Some(folder) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-        if let Ok(folder) = std::fs::File::open(folder) {
-            let _ = folder.sync_all();
-        }
-    }
 }

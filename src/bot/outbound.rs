@@ -162,9 +162,16 @@ impl Outbound for DiscordOutbound {
         .await
     }
 
-    async fn find_share(&self, share: &ShareOut) -> Result<Option<u64>, PostError> {
+    async fn find_share(&self, share: &ShareOut) -> Result<Vec<u64>, PostError> {
         let text = self.open_share(share)?;
-        shares::find(&self.http, &self.pacer, share.channel_id, &text).await
+        shares::find(
+            &self.http,
+            &self.pacer,
+            share.channel_id,
+            &text,
+            share.claimed_at,
+        )
+        .await
     }
 
     async fn post_plan(&self, plan: &PlanOut) -> Result<u64, PostError> {

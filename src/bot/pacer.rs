@@ -149,6 +149,9 @@ pub fn classify(error: &serenity::Error) -> PostError {
                 },
                 (_, 50013) => PostError::MissingPermissions,
                 (_, 50007) => PostError::DmClosed,
+                // Unknown Message: the message is already gone (a moderator deleted it). Final,
+                // never retried; deleting it has nothing left to do.
+                (_, 10008) => PostError::Rejected { code, message },
                 // A 404 without Discord's code (a misrouted proxy) or a 401 (a token problem)
                 // says nothing about the channel: try again later rather than stop cohorts.
                 (404 | 401, _) => PostError::Transient {

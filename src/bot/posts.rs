@@ -40,8 +40,13 @@ pub async fn recent_messages(
     Ok(recent)
 }
 
+/// Discord's "Unknown Message" and "Unknown Channel".
+const UNKNOWN_MESSAGE: u32 = 10008;
+const UNKNOWN_CHANNEL: u32 = 10003;
+
 /// Takes down one of the bot's posts. A post that is already gone (deleted by a moderator, or
-/// its channel with it) counts as taken down.
+/// its channel with it) counts as taken down. Lost access (50001) does not: the post is still
+/// there for everyone who can see the channel, so it is a refusal the caller reports.
 pub async fn delete_post(
     pacer: &Pacer,
     http: &serenity::Http,
@@ -54,8 +59,15 @@ pub async fn delete_post(
         .call(None, || channel.delete_message(http, message))
         .await
     {
-        Err(PostError::DeadTarget { .. }) | Ok(()) => Ok(()),
-        Err(PostError::Rejected { code: 10008, .. }) => Ok(()),
+        Ok(())
+        | Err(PostError::DeadTarget {
+            code: UNKNOWN_CHANNEL,
+            ..
+        })
+        | Err(PostError::Rejected {
+            code: UNKNOWN_MESSAGE,
+            ..
+        }) => Ok(()),
         Err(e) => Err(e),
     }
 }

@@ -1,8 +1,9 @@
 //! A shared reflection's anonymous post: what it looks like, posting it with its nonce, and
-//! finding it again in the channel after an interrupted attempt (by its exact text, so the post
-//! carries no marker that could tie it to anyone). Used by the share button's flow and, through
-//! the scheduler's outbound, by recovery.
+//! finding it again in the channel after an interrupted attempt (by its exact text, author and
+//! time, so the post carries no marker that could tie it to anyone). Used by the share button's
+//! flow and, through the scheduler's outbound, by recovery.
 
+use chrono::{DateTime, Utc};
 use poise::serenity_prelude as serenity;
 
 use super::pacer::Pacer;
@@ -43,20 +44,35 @@ pub async fn post(
     Ok(posted.id.get())
 }
 
-/// The anonymous post of `text` among the channel's recent messages.
+/// How much earlier than its claim a share's post may be stamped: Discord's clock and this
+/// machine's disagree a little. A post is always made after its claim.
+const CLOCK_SLACK: chrono::Duration = chrono::Duration::minutes(1);
+
+/// Among the channel's recent messages, those that could be the anonymous post of `text`
+/// claimed at `claimed_at`: posted by this bot, no earlier than the claim (less a small slack),
+/// with exactly that text; newest first. Two people can share the same few words, so the caller
+/// also passes over posts already recorded for another share.
 pub async fn find(
     http: &serenity::Http,
     pacer: &Pacer,
     channel: u64,
     text: &str,
-) -> Result<Option<u64>, PostError> {
+    claimed_at: DateTime<Utc>,
+) -> Result<Vec<u64>, PostError> {
     let recent = recent_messages(http, pacer, channel).await?;
+    if recent.is_empty() {
+        return Ok(Vec::new());
+    }
+    let me = pacer.call(None, || http.get_current_user()).await?.id;
+    let not_before = (claimed_at - CLOCK_SLACK).timestamp();
     Ok(recent
         .iter()
-        .find(|m| {
+        .filter(|m| m.author.id == me && m.timestamp.unix_timestamp() >= not_before)
+        .filter(|m| {
             m.embeds.iter().any(|e| {
                 e.title.as_deref() == Some(TITLE) && e.description.as_deref() == Some(text)
             })
         })
-        .map(|m| m.id.get()))
+        .map(|m| m.id.get())
+        .collect())
 }

@@ -128,6 +128,8 @@ pub async fn run(mut settings: Settings, days: u32, out: &Path) -> anyhow::Resul
         .single()
         .context("demo start time")?;
     let clock = ManualClock::new(start);
+    let discord_time = clock.clone();
+    sim.set_clock(move || crate::clock::Clock::now(&discord_time));
     let curriculum = app::load_curriculum(&settings)?;
     let bot = app::start(BotOptions {
         settings,

@@ -2,7 +2,9 @@
 //!
 //! - A fresh claim is posted at once, with its nonce.
 //! - A re-post (a retry, or a claim left unconfirmed) first looks for the nudge in the channel
-//!   once Discord may have forgotten the nonce, and never posts blindly when it cannot look.
+//!   of its earlier attempts if the cohort's channel changed since, and in the current channel
+//!   once Discord may have forgotten the nonce; it never posts blindly when it cannot look. The
+//!   row records the channel the nudge is in.
 //! - An unknown channel or lost access stops the cohort's deliveries at once; missing
 //!   permissions stop them after three failures in a row; anything temporary is retried within
 //!   the grace period.
@@ -28,6 +30,9 @@ pub(crate) struct Job {
     nudge: NudgeOut,
     /// For a re-post: when the day was first claimed (and perhaps posted).
     first_claimed: Option<DateTime<Utc>>,
+    /// For a re-post: the channel the earlier attempts went to (an admin may have changed the
+    /// cohort's channel since).
+    first_channel: Option<u64>,
 }
 
 impl Job {
@@ -51,10 +56,12 @@ impl Job {
                 late_due,
             },
             first_claimed: None,
+            first_channel: None,
         }
     }
 
-    /// A re-post of a delivery row, to the cohort's current channel.
+    /// A re-post of a delivery row, to the cohort's current channel (after a look in the
+    /// channel of the earlier attempts, if that changed).
     pub(crate) fn repost(
         cohort: &Cohort,
         delivery: &Delivery,
@@ -73,6 +80,7 @@ impl Job {
                 late_due,
             },
             first_claimed: Some(delivery.claimed_at),
+            first_channel: delivery.channel_id,
         })
     }
 }
@@ -100,7 +108,7 @@ impl<O: Outbound> Scheduler<O> {
             }
         }
         let recorded = match self.post_once(&job).await {
-            Ok(message) => self.record_sent(&job, message).await,
+            Ok((message, channel)) => self.record_sent(&job, message, channel).await,
             Err(error) => self.record_failure(&job, &error).await,
         };
         if let Err(e) = recorded {
@@ -110,25 +118,29 @@ impl<O: Outbound> Scheduler<O> {
         }
     }
 
-    /// Posts, unless this is a re-post old enough that the nudge must be looked for first.
-    async fn post_once(&self, job: &Job) -> Result<u64, PostError> {
+    /// Posts, unless this is a re-post that must look for the nudge first; returns the message
+    /// and the channel it is in. A re-post looks in the channel of its earlier attempts if the
+    /// cohort's channel changed since (a nonce does not carry across channels), and in the
+    /// current channel once Discord may have forgotten the nonce.
+    async fn post_once(&self, job: &Job) -> Result<(u64, u64), PostError> {
+        let channel = job.nudge.channel_id;
         let stale = job
             .first_claimed
             .is_some_and(|first| self.clock.now() - first > NONCE_TRUST);
-        if stale {
-            let found = self
-                .outbound
-                .find_nudge(job.nudge.channel_id, job.nudge.delivery_id)
-                .await;
-            match found {
+        let moved = job.first_channel.filter(|first| *first != channel);
+        for place in moved.into_iter().chain(stale.then_some(channel)) {
+            match self.outbound.find_nudge(place, job.nudge.delivery_id).await {
                 Ok(Some(message)) => {
                     tracing::info!(
                         delivery_id = job.nudge.delivery_id,
                         "found the nudge already posted"
                     );
-                    return Ok(message);
+                    return Ok((message, place));
                 }
                 Ok(None) => {}
+                // The earlier channel is gone or out of the bot's reach: what the cohort sees
+                // now is the new channel.
+                Err(PostError::DeadTarget { .. }) if Some(place) == moved => {}
                 Err(e) => {
                     return Err(PostError::Transient {
                         code: e.code(),
@@ -138,15 +150,16 @@ impl<O: Outbound> Scheduler<O> {
                 }
             }
         }
-        self.outbound.post_nudge(&job.nudge).await
+        let message = self.outbound.post_nudge(&job.nudge).await?;
+        Ok((message, channel))
     }
 
-    async fn record_sent(&self, job: &Job, message: u64) -> anyhow::Result<()> {
+    async fn record_sent(&self, job: &Job, message: u64, channel: u64) -> anyhow::Result<()> {
         let now = self.clock.now();
         let delivery = job.nudge.delivery_id;
         if !self
             .store
-            .mark_sent(delivery, message, &self.owner, now)
+            .mark_sent(delivery, message, channel, &self.owner, now)
             .await?
             .applied()
         {

@@ -61,6 +61,8 @@ pub struct ShareOut {
     /// The share's nonce; sent with `enforce_nonce`.
     pub nonce: String,
     pub sealed_text: Vec<u8>,
+    /// When the share was claimed: its post cannot be older.
+    pub claimed_at: DateTime<Utc>,
 }
 
 /// A published action plan, to post or edit in the organisation's summary channel. Texts and
@@ -169,11 +171,13 @@ pub trait Outbound: Send + Sync + 'static {
     /// Posts a shared reflection anonymously; returns the message id.
     fn post_share(&self, share: &ShareOut) -> impl Future<Output = Result<u64, PostError>> + Send;
 
-    /// Looks through the channel's recent messages for the anonymous post of `share`.
+    /// Looks through the channel's recent messages for the anonymous post of `share`: the bot's
+    /// own posts of its text made since its claim, newest first (the caller passes over those
+    /// already recorded for another share of the same text).
     fn find_share(
         &self,
         share: &ShareOut,
-    ) -> impl Future<Output = Result<Option<u64>, PostError>> + Send;
+    ) -> impl Future<Output = Result<Vec<u64>, PostError>> + Send;
 
     /// Sends a check-in by DM; returns the message id. `PostError::DmClosed` when the person
     /// does not accept DMs from the bot.

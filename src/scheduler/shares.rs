@@ -1,7 +1,9 @@
 //! Recovery of anonymous shares whose post was interrupted (a crash between the post and its
-//! record). Like a nudge: the claim is taken over once its lease has run out, then posted again
-//! with the same nonce while Discord remembers it, otherwise looked for in the channel first
-//! (and posted only if it is not there: the author asked for it to be shared).
+//! record, or a post whose answer never came). Like a nudge: the claim is taken over once its
+//! lease has run out, then posted again with the same nonce while Discord remembers it,
+//! otherwise looked for in the channel first (and posted only if it is not there: the author
+//! asked for it to be shared). A claim older than a day that is not found is given up, never
+//! posted that late.
 
 use chrono::{DateTime, Duration, Utc};
 
@@ -9,7 +11,8 @@ use super::deliver::NONCE_TRUST;
 use super::{Outbound, PostError, Scheduler, ShareOut};
 use crate::store::{Lease, PendingShare, ShareRecord};
 
-/// A share that could not be confirmed for this long is given up (the author may share again).
+/// A share that could not be confirmed for this long is given up (the author may share again),
+/// and one this old is never posted.
 const GIVE_UP_AFTER: Duration = Duration::days(1);
 
 impl<O: Outbound> Scheduler<O> {
@@ -35,10 +38,18 @@ impl<O: Outbound> Scheduler<O> {
             channel_id: share.channel_id,
             nonce: share.nonce,
             sealed_text: share.sealed_text,
+            claimed_at: share.claimed_at,
         };
-        let posted = if now - share.claimed_at > NONCE_TRUST {
-            match self.outbound.find_share(&out).await {
+        let age = now - share.claimed_at;
+        let posted = if age > NONCE_TRUST {
+            match self.find_unrecorded(&out).await? {
                 Ok(Some(message)) => Ok(message),
+                // Not there, and too old to post now: a share turning up days after its author
+                // asked is not what they asked for.
+                Ok(None) if age >= GIVE_UP_AFTER => {
+                    let why = "not found in the channel, and too old to post now";
+                    return self.give_up_share(reflection, out.channel_id, why).await;
+                }
                 Ok(None) => self.outbound.post_share(&out).await,
                 Err(e) => Err(e),
             }
@@ -47,16 +58,15 @@ impl<O: Outbound> Scheduler<O> {
         };
         let message = match posted {
             Ok(message) => message,
-            Err(e @ PostError::Transient { .. }) if now - share.claimed_at < GIVE_UP_AFTER => {
+            Err(e @ PostError::Transient { .. }) if age < GIVE_UP_AFTER => {
                 // Held until the lease runs out; a later round tries again.
                 tracing::warn!(reflection_id = reflection, error = %e, "could not settle an interrupted anonymous share yet");
                 return Ok(());
             }
             Err(e) => {
-                tracing::error!(reflection_id = reflection, channel_id = out.channel_id, error = %e,
-                    "gave up an interrupted anonymous share; if it reached the channel, an admin must delete it");
-                let _ = self.store.abandon_share(reflection, &self.owner).await?;
-                return Ok(());
+                return self
+                    .give_up_share(reflection, out.channel_id, &e.to_string())
+                    .await
             }
         };
         match self
@@ -84,6 +94,27 @@ impl<O: Outbound> Scheduler<O> {
                 }
             }
         }
+        Ok(())
+    }
+
+    /// The share's post among the channel's recent messages, passing over posts recorded for
+    /// another share of the same words.
+    async fn find_unrecorded(
+        &self,
+        out: &ShareOut,
+    ) -> anyhow::Result<Result<Option<u64>, PostError>> {
+        Ok(match self.outbound.find_share(out).await {
+            Ok(candidates) => Ok(self.store.first_unrecorded_share_post(&candidates).await?),
+            Err(e) => Err(e),
+        })
+    }
+
+    /// Gives a share up: its reflection is unshared again (the author may share it anew), and
+    /// the log tells an admin where a post may have been left.
+    async fn give_up_share(&self, reflection: i64, channel: u64, why: &str) -> anyhow::Result<()> {
+        tracing::error!(reflection_id = reflection, channel_id = channel, error = why,
+            "gave up an interrupted anonymous share; if it reached the channel, an admin must delete it");
+        let _ = self.store.abandon_share(reflection, &self.owner).await?;
         Ok(())
     }
 }

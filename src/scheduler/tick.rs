@@ -1,6 +1,7 @@
-//! One round of the scheduler: housekeeping, recovery of unconfirmed claims, each deliverable
-//! cohort's due practice days, then the check-ins that have come due. A failure for one cohort
-//! is logged and the round goes on; whatever was claimed in the round is always posted.
+//! One round of the scheduler: recovery of unconfirmed claims, each deliverable cohort's due
+//! practice days, the check-ins and summaries that have come due, then housekeeping (the
+//! retention purge, interrupted anonymous shares). A failure for one cohort is logged and the
+//! round goes on; whatever was claimed in the round is always posted.
 
 use std::collections::HashMap;
 
@@ -23,12 +24,6 @@ impl<O: Outbound> Scheduler<O> {
 
     /// Handles everything due at `now`; returns when the next round is needed.
     pub(crate) async fn tick(&self, now: DateTime<Utc>) -> anyhow::Result<DateTime<Utc>> {
-        if let Err(e) = self.purge_expired(now).await {
-            tracing::error!(error.cause_chain = ?e, "purging expired texts failed");
-        }
-        if let Err(e) = self.recover_shares(now).await {
-            tracing::error!(error.cause_chain = ?e, "recovering anonymous shares failed");
-        }
         let mut jobs = match self.recovery_jobs(now).await {
             Ok(jobs) => jobs,
             Err(e) => {
@@ -51,6 +46,9 @@ impl<O: Outbound> Scheduler<O> {
         if let Err(e) = self.notices(now).await {
             tracing::error!(error.cause_chain = ?e, "completion notices failed; trying again next round");
         }
+        // Housekeeping last: each expired post and interrupted share is a call to Discord (with
+        // back-off while it fails), so during an outage it must not hold up anything due now.
+        self.housekeeping(now).await;
         let mut next = planned?;
         if let Some(retry) = self.store.next_retry_at().await? {
             next = next.min(retry);
@@ -81,6 +79,17 @@ impl<O: Outbound> Scheduler<O> {
             }
         }
         Ok(next)
+    }
+
+    /// Deletes texts past the retention period (taking their shared posts down) and settles
+    /// interrupted anonymous shares; failures are logged and tried again next round.
+    async fn housekeeping(&self, now: DateTime<Utc>) {
+        if let Err(e) = self.purge_expired(now).await {
+            tracing::error!(error.cause_chain = ?e, "purging expired texts failed");
+        }
+        if let Err(e) = self.recover_shares(now).await {
+            tracing::error!(error.cause_chain = ?e, "recovering anonymous shares failed");
+        }
     }
 
     /// Claims every cohort's due days into `jobs`; returns the earliest next due instant.

@@ -309,6 +309,38 @@ impl Simulator {
         })
     }
 
+    /// A moderator deletes a message (the bot's or anyone's): it is gone from the channel, and
+    /// the bot's own delete then answers 404 / 10008 Unknown Message, as Discord does.
+    pub fn delete_message(&self, message: u64) {
+        self.shared.with(|s| {
+            if let Some(m) = s.world.messages.get_mut(&message) {
+                m.deleted = true;
+            }
+        });
+    }
+
+    /// Someone other than the bot (a person, a webhook, another bot) posts `embeds` in
+    /// `channel`; returns the message id.
+    pub fn post_as(&self, author: u64, channel: u64, embeds: Vec<serde_json::Value>) -> u64 {
+        self.shared.with(|s| {
+            let body = json!({ "embeds": embeds });
+            let id = rest::new_message(s, channel, &body, Vec::new(), None, None);
+            if let Some(m) = s.world.messages.get_mut(&id) {
+                m.author_id = author;
+            }
+            id
+        })
+    }
+
+    /// Sets the time at Discord, which new messages carry as their `timestamp` (real time until
+    /// a test sets it; tests give it the bot's settable clock).
+    pub fn set_clock(
+        &self,
+        now: impl Fn() -> chrono::DateTime<chrono::Utc> + Send + Sync + 'static,
+    ) {
+        self.shared.with(|s| s.clock = Some(Arc::new(now)));
+    }
+
     pub fn message(&self, id: u64) -> Option<SimMessage> {
         self.shared
             .read(|s| s.world.messages.get(&id).map(SimMessage::from_stored))

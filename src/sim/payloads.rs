@@ -152,9 +152,12 @@ pub fn message(world: &World, message: &StoredMessage) -> Value {
             })
         })
         .collect();
+    let timestamp = message
+        .created_at
+        .to_rfc3339_opts(chrono::SecondsFormat::Micros, false);
     let mut value = json!({
         "id": message.id.to_string(), "channel_id": message.channel_id.to_string(), "author": author,
-        "content": message.content, "timestamp": TIMESTAMP, "edited_timestamp": null, "tts": false,
+        "content": message.content, "timestamp": timestamp, "edited_timestamp": null, "tts": false,
         "mention_everyone": false, "mentions": [], "mention_roles": [], "attachments": attachments,
         "embeds": message.embeds, "pinned": false, "type": if message.interaction_id.is_some() { 20 } else { 0 },
         "components": message.components, "flags": message.flags,

@@ -1,9 +1,10 @@
 //! The simulator's mutable state behind one lock, and the change signal tests wait on.
 
 use std::collections::HashMap;
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
+use chrono::{DateTime, Utc};
 use serde_json::Value;
 use tokio::sync::{mpsc, watch};
 
@@ -79,6 +80,18 @@ pub(crate) struct SimState {
     pub gateway: GatewayHub,
     /// Payloads the simulator refused to dispatch because serenity could not parse them.
     pub violations: Vec<String>,
+    /// What time it is at Discord, for message timestamps: real time unless a test sets it.
+    pub clock: Option<WallClock>,
+}
+
+/// The time a test says it is at Discord (`Simulator::set_clock`).
+pub(crate) type WallClock = Arc<dyn Fn() -> DateTime<Utc> + Send + Sync>;
+
+impl SimState {
+    /// Now, at Discord: a new message's timestamp.
+    pub fn wall_time(&self) -> DateTime<Utc> {
+        self.clock.as_ref().map_or_else(Utc::now, |clock| clock())
+    }
 }
 
 pub(crate) struct Shared {

@@ -4,6 +4,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::time::Instant;
 
+use chrono::{DateTime, Utc};
 use serde_json::Value;
 
 use super::permissions::{self, Overwrite, PermissionQuery};
@@ -90,6 +91,8 @@ pub struct StoredMessage {
     pub deleted: bool,
     /// A deferred response not yet filled in ("Bot is thinking...").
     pub pending: bool,
+    /// When it was posted, by the simulator's clock (its `timestamp`).
+    pub created_at: DateTime<Utc>,
 }
 
 pub const EPHEMERAL: u64 = 1 << 6;

@@ -229,18 +229,21 @@ impl Store {
         &self,
         delivery: i64,
         message: u64,
+        channel: u64,
         owner: &LeaseOwner,
         now: DateTime<Utc>,
     ) -> StoreResult<Change> {
         let done = sqlx::query(concat!(
             "UPDATE deliveries SET status = 'sent', message_id = ?2, finished_at = ?3, retry_at = NULL,
-             error_code = NULL, reason = NULL, lease_until = NULL WHERE delivery_id = ?1 AND ",
+             error_code = NULL, reason = NULL, lease_until = NULL, channel_id = ?5
+             WHERE delivery_id = ?1 AND ",
             held_by!("4")
         ))
         .bind(delivery)
         .bind(id_to_db(message))
         .bind(to_db_time(now))
         .bind(owner.as_str())
+        .bind(id_to_db(channel))
         .execute(self.pool())
         .await?;
         Ok(Change::from_rows(done.rows_affected()))

@@ -144,6 +144,7 @@ impl Store {
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Normal)
             .foreign_keys(true)
+            .pragma("secure_delete", "FAST")
             .busy_timeout(LOCK_WAIT);
         create_parent_folder(&options)?;
         let pool = SqlitePoolOptions::new()

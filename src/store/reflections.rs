@@ -142,7 +142,9 @@ impl Store {
     }
 
     /// Deletes reflections written before `cutoff`, except `keep` (whose anonymous post could
-    /// not be taken down yet: the row is how a later round finds the post); returns how many.
+    /// not be taken down yet: the row is how a later round finds the post) and those whose share
+    /// is still being posted (its post may be up, or about to be; the purge takes it down once
+    /// the share is settled); returns how many.
     pub async fn purge_reflections_before(
         &self,
         cutoff: DateTime<Utc>,
@@ -151,7 +153,8 @@ impl Store {
         let keep = serde_json::to_string(keep).unwrap_or_else(|_| "[]".to_owned());
         let done = sqlx::query(
             "DELETE FROM reflections WHERE created_at < ?1
-             AND reflection_id NOT IN (SELECT value FROM json_each(?2))",
+             AND reflection_id NOT IN (SELECT value FROM json_each(?2))
+             AND reflection_id NOT IN (SELECT reflection_id FROM reflection_shares WHERE status = 'sending')",
         )
         .bind(to_db_time(cutoff))
         .bind(keep)

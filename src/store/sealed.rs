@@ -240,6 +240,29 @@ impl Store {
         tx.commit().await?;
         Ok(changed)
     }
+
+    /// Writes every commit through to the database file and syncs it (a full checkpoint): with
+    /// synchronous=NORMAL a commit in WAL mode reaches the disk only at the next checkpoint, so
+    /// a power cut could lose a re-seal after the caller moved key files on. False if another
+    /// connection kept the checkpoint from finishing.
+    pub async fn write_through(&self) -> StoreResult<bool> {
+        let (busy, _, _): (i64, i64, i64) = sqlx::query_as("PRAGMA wal_checkpoint(FULL)")
+            .fetch_one(self.pool())
+            .await?;
+        Ok(busy == 0)
+    }
+
+    /// Whether any column holds a sealed text.
+    pub async fn has_sealed_texts(&self) -> StoreResult<bool> {
+        let found: i64 = sqlx::query_scalar(
+            "SELECT EXISTS (SELECT 1 FROM reflections)
+                 OR EXISTS (SELECT 1 FROM commitments)
+                 OR EXISTS (SELECT 1 FROM checkin_answers WHERE note_sealed IS NOT NULL)",
+        )
+        .fetch_one(self.pool())
+        .await?;
+        Ok(found != 0)
+    }
 }
 
 /// Why a value could not be sealed or re-sealed.

@@ -142,6 +142,27 @@ impl Store {
         Ok(Change::from_rows(done.rows_affected()))
     }
 
+    /// Ends `owner`'s lease on a share as of `now`, leaving the claim `sending`: its post may have
+    /// reached Discord (a timeout hides one that landed), so recovery (or `/privacy delete`)
+    /// takes it over at once and settles it, looking in the channel before posting again.
+    pub async fn release_share(
+        &self,
+        reflection: i64,
+        owner: &LeaseOwner,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Change> {
+        let done = sqlx::query(concat!(
+            "UPDATE reflection_shares SET lease_until = ?3 WHERE reflection_id = ?1 AND ",
+            held_by!("2")
+        ))
+        .bind(reflection)
+        .bind(owner.as_str())
+        .bind(to_db_time(now) - 1)
+        .execute(self.pool())
+        .await?;
+        Ok(Change::from_rows(done.rows_affected()))
+    }
+
     /// Takes over a share claim whose lease ran out before `now`: true for the one that won.
     pub async fn take_over_share(
         &self,
@@ -173,6 +194,30 @@ impl Store {
         .fetch_all(self.pool())
         .await?;
         Ok(rows.into_iter().map(pending).collect())
+    }
+
+    /// The first of `candidates` (message ids) that no share has recorded as its post: a post
+    /// found by its text may be someone else's share of the same words.
+    pub async fn first_unrecorded_share_post(
+        &self,
+        candidates: &[u64],
+    ) -> StoreResult<Option<u64>> {
+        if candidates.is_empty() {
+            return Ok(None);
+        }
+        let ids: Vec<i64> = candidates.iter().map(|m| id_to_db(*m)).collect();
+        let ids = serde_json::to_string(&ids).unwrap_or_else(|_| "[]".to_owned());
+        let recorded: Vec<i64> = sqlx::query_scalar(
+            "SELECT message_id FROM reflection_shares
+             WHERE message_id IN (SELECT value FROM json_each(?1))",
+        )
+        .bind(ids)
+        .fetch_all(self.pool())
+        .await?;
+        Ok(candidates
+            .iter()
+            .copied()
+            .find(|m| !recorded.contains(&id_to_db(*m))))
     }
 
     /// The anonymous posts of `user`'s reflections.

@@ -301,3 +301,71 @@ async fn key_rotate_reencrypts_every_text_keeps_the_old_key_and_finishes_an_inte
         "I will hand the floor back to them."
     );
 }
+
+/// A database as a version before key ids left it, holding one reflection sealed without a key
+/// id (its bytes are never opened here).
+async fn legacy_database(dir: &Path) -> Store {
+    let url = format!("sqlite://{}", dir.join("allybot.db").display());
+    let store = Store::open(&url).await.unwrap();
+    let reflection = NewReflection {
+        user_id: 1_400_000_000_000_000_007,
+        cohort_id: None,
+        delivery_id: None,
+        question: "What did you notice?",
+    };
+    store
+        .save_reflection(reflection, |_| Ok(vec![7u8; 60]), monday_morning())
+        .await
+        .unwrap();
+    set_legacy_format(&dir.join("allybot.db")).await;
+    store
+}
+
+#[tokio::test]
+async fn without_its_key_file_a_database_with_texts_from_before_key_ids_is_refused_and_no_key_is_made(
+) {
+    let dir = tempfile::tempdir().unwrap();
+    let store = legacy_database(dir.path()).await;
+    let key = dir.path().join("allybot.key");
+
+    let refused = allybot::data_key::prepare(&store, &key, monday_morning())
+        .await
+        .unwrap_err();
+
+    assert!(
+        matches!(refused, allybot::data_key::DataKeyError::Config(_)),
+        "a configuration error (exit 2): {refused}"
+    );
+    assert!(
+        refused.to_string().contains("restore the key file"),
+        "{refused}"
+    );
+    assert!(!key.exists(), "no new key that could open nothing");
+    store.close().await;
+}
+
+#[tokio::test]
+async fn a_reseal_is_in_the_database_file_itself_before_any_key_file_moves() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("allybot.db").display());
+    let store = Store::open(&url).await.unwrap();
+    let key = dir.path().join("allybot.key");
+
+    let cipher = allybot::data_key::prepare(&store, &key, monday_morning())
+        .await
+        .unwrap();
+
+    // What a power cut would leave if the write-ahead log were lost: the database file alone.
+    let copy = dir.path().join("file-only.db");
+    std::fs::copy(dir.path().join("allybot.db"), &copy).unwrap();
+    let alone = sqlx::SqlitePool::connect(&format!("sqlite://{}", copy.display()))
+        .await
+        .unwrap();
+    let recorded: Option<String> = sqlx::query_scalar("SELECT key_id FROM data_key")
+        .fetch_one(&alone)
+        .await
+        .unwrap();
+    assert_eq!(recorded, Some(cipher.id().to_string()));
+    alone.close().await;
+    store.close().await;
+}

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use allybot::app::{self, BotOptions, RunningBot};
-use allybot::clock::ManualClock;
+use allybot::clock::{Clock, ManualClock};
 use allybot::config::{self, CommandScope, Secret, Settings};
 use allybot::sim::{Actor, Reply, SimOptions, Simulator};
 use chrono::{DateTime, Utc};
@@ -63,9 +63,13 @@ impl Harness {
         let owner = sim.add_user("Olu (owner)");
         let guild = sim.add_guild("Test Org", owner);
         let general = sim.add_text_channel(guild, "general");
+        let clock = ManualClock::new(monday_morning());
+        // Messages carry the bot's time as their timestamp, as they would at Discord.
+        let discord_time = clock.clone();
+        sim.set_clock(move || discord_time.now());
         Self {
             sim,
-            clock: ManualClock::new(monday_morning()),
+            clock,
             dir: tempfile::tempdir().expect("temp dir"),
             guild,
             owner,

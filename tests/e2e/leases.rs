@@ -167,7 +167,7 @@ async fn a_stale_worker_changes_nothing_and_the_holder_finishes() {
         Change::Stale
     );
     assert_eq!(
-        store.mark_sent(id, 777, &stale, later).await.unwrap(),
+        store.mark_sent(id, 777, 42, &stale, later).await.unwrap(),
         Change::Stale
     );
     assert_eq!(
@@ -180,7 +180,7 @@ async fn a_stale_worker_changes_nothing_and_the_holder_finishes() {
     assert_eq!(row.message_id, None);
 
     assert_eq!(
-        store.mark_sent(id, 888, &holder, later).await.unwrap(),
+        store.mark_sent(id, 888, 42, &holder, later).await.unwrap(),
         Change::Applied
     );
     assert_eq!(

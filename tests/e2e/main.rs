@@ -28,6 +28,8 @@ mod recovery;
 mod redaction;
 mod reflections;
 mod reminders;
+mod share_posts;
+mod share_search;
 mod shares;
 mod simulator;
 mod summaries;

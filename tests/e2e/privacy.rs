@@ -208,3 +208,43 @@ async fn an_admin_deleting_their_data_leaves_the_cohorts_they_created_running() 
         "the cohort still gets its nudge"
     );
 }
+
+#[tokio::test]
+async fn a_deleted_text_is_overwritten_in_the_database_file_not_left_in_its_free_space() {
+    use allybot::store::{NewReflection, Store};
+    const MARK: &[u8] = b"sealed-bytes-canary-3f9e1c";
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("allybot.db");
+    let store = Store::open(&format!("sqlite://{}", file.display()))
+        .await
+        .unwrap();
+    let written = at("2026-11-23T09:00:00Z");
+    for (text, when) in [
+        (MARK.to_vec(), written),
+        (vec![0x55; 40], written + chrono::Duration::days(1)),
+    ] {
+        let reflection = NewReflection {
+            user_id: 1_400_000_000_000_000_009,
+            cohort_id: None,
+            delivery_id: None,
+            question: "What did you notice?",
+        };
+        store
+            .save_reflection(reflection, |_| Ok(text.clone()), when)
+            .await
+            .unwrap();
+    }
+
+    let purged = store
+        .purge_reflections_before(written + chrono::Duration::hours(1), &[])
+        .await
+        .unwrap();
+    assert_eq!(purged, 1);
+    store.close().await; // checkpoints the write-ahead log into the file
+
+    let bytes = std::fs::read(&file).unwrap();
+    assert!(
+        !bytes.windows(MARK.len()).any(|w| w == MARK),
+        "the deleted row's bytes are gone from the page it was on"
+    );
+}

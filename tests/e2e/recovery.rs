@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use allybot::scheduler::running_schedulers;
 use allybot::sim::permissions::READ_MESSAGE_HISTORY;
-use allybot::sim::{Fault, Overwrite, OverwriteTarget, SimMessage};
+use allybot::sim::{Fault, FaultKind, Overwrite, OverwriteTarget, SimMessage};
 
 use crate::cohorts::with_cohort;
 use crate::harness::{at, Harness};
@@ -168,6 +168,12 @@ async fn a_retry_goes_to_the_cohorts_current_channel() {
 
     assert_eq!(nudges(&harness.sim.channel_messages(new_channel)), 1);
     assert_eq!(nudges(&harness.sim.channel_messages(old_channel)), 0);
+    let row = harness.bot().store().latest_sent(1).await.unwrap().unwrap();
+    assert_eq!(
+        row.channel_id,
+        Some(new_channel),
+        "recorded in the channel it went to"
+    );
 }
 
 #[tokio::test]
@@ -257,4 +263,73 @@ async fn after_a_resume_and_a_re_identify_commands_are_served_and_there_is_still
         1,
         "one nudge, posted once: no second scheduler"
     );
+}
+
+/// Moves cohort Blue's nudges to a new channel, as an admin would; returns it.
+async fn move_cohort(harness: &Harness) -> u64 {
+    let moved = harness.sim.add_text_channel(harness.guild, "new-home");
+    let set = harness
+        .command(
+            harness.owner,
+            "cohort channel",
+            &[("cohort", "Blue"), ("channel", &moved.to_string())],
+        )
+        .await;
+    assert!(
+        set.text().contains(&format!("<#{moved}>")),
+        "{}",
+        set.text()
+    );
+    moved
+}
+
+#[tokio::test]
+async fn a_nudge_that_landed_before_the_channel_changed_is_found_there_not_posted_again() {
+    let (harness, channel) = with_cohort(&[("time", "09:00"), ("timezone", "UTC")]).await;
+    // The first attempt reaches the channel but its answer is lost; the retries meet an outage.
+    harness.sim.inject(Fault::new(
+        None,
+        format!("/channels/{channel}/messages"),
+        1,
+        FaultKind::DelayAfter(Duration::from_secs(11)),
+    ));
+    harness
+        .sim
+        .inject(Fault::post_error(channel, 3, 503, 0, "Service Unavailable"));
+    harness.clock.set(at("2026-11-23T09:00:00Z"));
+    harness.bot().scheduler().settle().await;
+    assert_eq!(nudges(&harness.sim.channel_messages(channel)), 1);
+
+    let moved = move_cohort(&harness).await;
+    harness.sim.forget_nonces();
+    harness.clock.set(at("2026-11-23T09:05:00Z"));
+    harness.bot().scheduler().settle().await;
+
+    assert_eq!(
+        nudges(&harness.sim.channel_messages(moved)),
+        0,
+        "not posted again"
+    );
+    assert_eq!(nudges(&harness.sim.channel_messages(channel)), 1);
+    let row = harness.bot().store().latest_sent(1).await.unwrap().unwrap();
+    assert_eq!(row.channel_id, Some(channel), "recorded where it is");
+}
+
+#[tokio::test]
+async fn a_retry_after_the_old_channel_was_deleted_posts_in_the_new_one() {
+    let (harness, channel) = with_cohort(&[("time", "09:00"), ("timezone", "UTC")]).await;
+    harness
+        .sim
+        .inject(Fault::post_error(channel, 4, 503, 0, "Service Unavailable"));
+    harness.clock.set(at("2026-11-23T09:00:00Z"));
+    harness.bot().scheduler().settle().await;
+    harness.sim.delete_channel(channel);
+
+    let moved = move_cohort(&harness).await;
+    harness.clock.set(at("2026-11-23T09:05:00Z"));
+    harness.bot().scheduler().settle().await;
+
+    assert_eq!(nudges(&harness.sim.channel_messages(moved)), 1);
+    let row = harness.bot().store().latest_sent(1).await.unwrap().unwrap();
+    assert_eq!(row.channel_id, Some(moved));
 }

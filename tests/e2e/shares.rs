@@ -9,7 +9,7 @@ use allybot::sim::{Fault, FaultKind, Gate};
 use allybot::store::{Lease, LeaseOwner};
 use axum::http::Method;
 
-use crate::harness::Harness;
+use crate::harness::{at, Harness};
 use crate::reflections::{in_channel, member_with_a_nudge, shared_post, SECRET_TEXT};
 
 async fn raw(harness: &Harness, sql: &str) {
@@ -197,4 +197,138 @@ async fn a_post_whose_reflection_is_deleted_while_it_is_on_its_way_comes_down_ag
         shared.text()
     );
     assert_eq!(copies(&harness, channel), 0, "the post came down again");
+}
+
+#[tokio::test]
+async fn a_share_whose_post_timed_out_after_landing_is_kept_and_settled_once() {
+    let (harness, member, channel, _) = member_with_a_nudge().await;
+    let (preview, confirm) = ready_to_share(&harness, member).await;
+    // The first attempt is taken but its answer is lost (the client times out); the pacer's
+    // three retries meet an outage. Nothing says whether the post is up.
+    harness.sim.inject(Fault::new(
+        Some(Method::POST),
+        format!("/channels/{channel}/messages"),
+        1,
+        FaultKind::DelayAfter(Duration::from_secs(11)),
+    ));
+    harness
+        .sim
+        .inject(Fault::post_error(channel, 3, 503, 0, "Service Unavailable"));
+
+    let reply = harness
+        .sim
+        .click(member, preview, &confirm)
+        .unwrap()
+        .reply_within(Duration::from_secs(60))
+        .await
+        .unwrap();
+    assert!(
+        reply.text().contains("may take a few minutes"),
+        "not told that nothing was shared: {}",
+        reply.text()
+    );
+    assert_eq!(copies(&harness, channel), 1, "the first attempt landed");
+
+    // Recovery settles the claim the share kept.
+    harness.sim.clear_faults();
+    harness.bot().scheduler().settle().await;
+    let store = harness.bot().store().clone();
+    let shared = store.shared_posts_of(member).await.unwrap();
+    assert_eq!(
+        shared.len(),
+        1,
+        "recorded, so it comes down with its reflection"
+    );
+    let landed = harness
+        .sim
+        .channel_messages(channel)
+        .into_iter()
+        .find(|m| m.text().contains("Zebra-quokka"))
+        .unwrap();
+    assert_eq!(shared[0].message, landed.id);
+
+    // Trying again shares nothing twice, even once Discord has forgotten the nonce.
+    harness.sim.forget_nonces();
+    let again = harness.press(member, preview, &confirm).await;
+    assert!(again.text().contains("already shared"), "{}", again.text());
+    harness.clock.advance(chrono::Duration::minutes(10));
+    harness.bot().scheduler().settle().await;
+    assert_eq!(copies(&harness, channel), 1);
+}
+
+#[tokio::test]
+async fn a_claim_older_than_a_day_that_is_not_in_the_channel_is_given_up_not_posted() {
+    let (harness, member, channel, _) = member_with_a_nudge().await;
+    ready_to_share(&harness, member).await;
+    let store = harness.bot().store().clone();
+    let reflection = store.reflections_of(member).await.unwrap()[0].id;
+    // Confirmed and claimed by a process that died before its post left, two days ago.
+    let gone = LeaseOwner::for_this_process();
+    let now = harness.clock.now();
+    store
+        .claim_share(reflection, member, channel, Lease::from(&gone, now), now)
+        .await
+        .unwrap()
+        .expect("claimed");
+
+    harness.clock.advance(chrono::Duration::days(2));
+    harness.bot().scheduler().settle().await;
+
+    assert_eq!(copies(&harness, channel), 0, "not posted two days late");
+    assert!(store.pending_shares_of(member).await.unwrap().is_empty());
+    let kept = &store.reflections_of(member).await.unwrap()[0];
+    assert_eq!(
+        kept.shared_at, None,
+        "unshared: its author may share it again"
+    );
+}
+
+#[tokio::test]
+async fn an_interrupted_share_stuck_on_discord_does_not_hold_up_the_next_nudge() {
+    let (harness, member, channel, _) = member_with_a_nudge().await;
+    ready_to_share(&harness, member).await;
+    let store = harness.bot().store().clone();
+    let reflection = store.reflections_of(member).await.unwrap()[0].id;
+    harness.clock.set(at("2026-11-23T10:00:00Z"));
+    let gone = LeaseOwner::for_this_process();
+    let now = harness.clock.now();
+    store
+        .claim_share(reflection, member, channel, Lease::from(&gone, now), now)
+        .await
+        .unwrap()
+        .expect("claimed");
+    // Settling the share means looking through the channel first; Discord holds that request.
+    let gate = Gate::new();
+    harness.sim.inject(Fault::new(
+        Some(Method::GET),
+        format!("/channels/{channel}/messages"),
+        1,
+        FaultKind::Held {
+            gate: gate.clone(),
+            then: Box::new(FaultKind::Delay(Duration::ZERO)),
+        },
+    ));
+
+    harness.clock.set(at("2026-11-24T09:00:00Z"));
+    harness.bot().scheduler().wake();
+
+    let seen = harness
+        .sim
+        .wait_for_channel_messages(channel, 2, Duration::from_secs(30))
+        .await;
+    assert!(
+        seen.iter()
+            .filter(|m| m.button("I tried this").is_some())
+            .count()
+            == 2,
+        "Tuesday's nudge went out while the share was stuck"
+    );
+    assert!(gate.wait_arrived(1, Duration::from_secs(30)).await);
+    gate.open();
+    harness.bot().scheduler().settle().await;
+    assert_eq!(
+        copies(&harness, channel),
+        1,
+        "and the share was settled after"
+    );
 }

@@ -62,7 +62,7 @@ impl Outbound for PanicsOnce {
         self.inner.post_share(share).await
     }
 
-    async fn find_share(&self, share: &ShareOut) -> Result<Option<u64>, PostError> {
+    async fn find_share(&self, share: &ShareOut) -> Result<Vec<u64>, PostError> {
         self.inner.find_share(share).await
     }
 

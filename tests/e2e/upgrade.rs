@@ -7,6 +7,7 @@ use std::str::FromStr;
 
 use allybot::domain::Pace;
 use allybot::sim::SimOptions;
+use allybot::store::{SharedPost, Store};
 use serde::Deserialize;
 use sqlx::sqlite::SqliteConnectOptions;
 use sqlx::ConnectOptions;
@@ -105,4 +106,57 @@ async fn a_database_written_by_0_2_0_keeps_every_cohorts_prompts_on_the_same_day
             );
         }
     }
+}
+
+#[tokio::test]
+async fn a_share_0_2_0_left_half_finished_is_given_up_at_the_upgrade_not_posted() {
+    let harness = Harness::world(SimOptions::default()).await;
+    let channel_a = harness
+        .sim
+        .add_text_channel(harness.guild, "amber-and-cedar");
+    let channel_b = harness.sim.add_text_channel(harness.guild, "birch");
+    restore_0_2_0(&harness, channel_a, channel_b).await;
+    // Two reflections 0.2.0 shared: one posted and recorded; one whose post was cut short an
+    // hour before the upgrade (marked shared, no channel or message recorded).
+    let person: i64 = 1_400_000_000_000_000_042;
+    let recorded = at("2026-11-20T10:00:00Z").timestamp();
+    let cut_short = at("2026-11-23T05:00:00Z").timestamp();
+    let url = format!("sqlite://{}", harness.db_path().display());
+    let db = sqlx::SqlitePool::connect(&url).await.unwrap();
+    sqlx::query(
+        "INSERT INTO reflections (reflection_id, user_id, cohort_id, question, sealed_text, created_at,
+                                  shared_at, shared_channel_id, shared_message_id)
+         VALUES (1, ?1, 1, 'q', x'00', ?2, ?2, ?3, 777), (2, ?1, 1, 'q', x'00', ?4, ?4, NULL, NULL)",
+    )
+    .bind(person)
+    .bind(recorded)
+    .bind(i64::try_from(channel_a).unwrap())
+    .bind(cut_short)
+    .execute(&db)
+    .await
+    .unwrap();
+    db.close().await;
+
+    let store = Store::open(&url).await.unwrap();
+
+    let person = u64::try_from(person).unwrap();
+    assert_eq!(
+        store.shared_posts_of(person).await.unwrap(),
+        vec![SharedPost {
+            reflection: 1,
+            channel: channel_a,
+            message: 777
+        }]
+    );
+    assert!(
+        store.pending_shares_of(person).await.unwrap().is_empty(),
+        "nothing left for recovery to post"
+    );
+    let reflections = store.reflections_of(person).await.unwrap();
+    assert_eq!(reflections.len(), 2, "both reflections are kept");
+    assert_eq!(
+        reflections[1].shared_at, None,
+        "its author may share it again"
+    );
+    store.close().await;
 }

@@ -136,7 +136,9 @@ pub async fn delete(data: &Data, http: &serenity::Http, user: u64) -> Result<Ans
     for post in data.store.shared_posts_of(user).await? {
         if let Err(e) = delete_post(&data.pacer, http, post.channel, post.message).await {
             kept += 1;
-            tracing::warn!(channel_id = post.channel, error = %e, "could not remove a shared reflection");
+            // Its record goes with the person's data: the log is what is left to find it by.
+            tracing::error!(channel_id = post.channel, message_id = post.message, error = %e,
+                "could not remove the anonymous post of a person who deleted their data; an admin must delete it");
         }
     }
     kept += super::plan_export::take_down_congratulations(data, http, user).await?;
@@ -146,8 +148,10 @@ pub async fn delete(data: &Data, http: &serenity::Http, user: u64) -> Result<Ans
     tracing::info!(user_id = user, removed, "personal data deleted");
     let leftover = if kept > 0 {
         format!(
-            " {} could not be removed from their channel; ask an admin to delete them.",
-            plural::count(kept, "post", "posts")
+            " {} could not be removed from {}; ask an admin to delete {}.",
+            plural::count(kept, "post", "posts"),
+            plural::noun(kept, "its channel", "their channels"),
+            plural::noun(kept, "it", "them")
         )
     } else {
         String::new()
@@ -182,15 +186,26 @@ async fn take_down_interrupted_shares(
         }
         let text =
             sealed::reflection_sealed(&data.cipher, share.reflection_id, user, &share.sealed_text)?;
-        let found = shares::find(http, &data.pacer, share.channel_id, &text).await;
-        let removed = match found {
-            Ok(Some(message)) => delete_post(&data.pacer, http, share.channel_id, message).await,
-            Ok(None) => Ok(()),
+        let found = match shares::find(http, &data.pacer, share.channel_id, &text, share.claimed_at)
+            .await
+        {
+            Ok(candidates) => Ok(data.store.first_unrecorded_share_post(&candidates).await?),
             Err(e) => Err(e),
         };
-        if let Err(e) = removed {
-            unchecked += 1;
-            tracing::warn!(channel_id = share.channel_id, error = %e, "could not check for an interrupted anonymous post");
+        match found {
+            Ok(Some(message)) => {
+                if let Err(e) = delete_post(&data.pacer, http, share.channel_id, message).await {
+                    unchecked += 1;
+                    tracing::error!(channel_id = share.channel_id, message_id = message, error = %e,
+                        "could not remove the anonymous post of a person who deleted their data; an admin must delete it");
+                }
+            }
+            Ok(None) => {}
+            Err(e) => {
+                unchecked += 1;
+                tracing::error!(channel_id = share.channel_id, reflection_id = share.reflection_id, error = %e,
+                    "could not check for an interrupted anonymous post of a person who deleted their data; if it reached the channel, an admin must delete it");
+            }
         }
     }
     Ok(unchecked)

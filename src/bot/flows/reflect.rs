@@ -15,6 +15,7 @@ use crate::bot::shares;
 use crate::bot::{Data, Error};
 use crate::content::model::Module;
 use crate::domain::Stage;
+use crate::scheduler::PostError;
 use crate::store::{Cohort, Lease, NewReflection, ShareRecord};
 
 pub const STALE: &str = "This button is no longer valid. `/reflect` starts a new reflection.";
@@ -264,11 +265,27 @@ pub async fn share(
     let text = sealed::reflection_text(&data.cipher, &reflection)?;
     let posted = match shares::post(http, &data.pacer, channel, &nonce, &text).await {
         Ok(posted) => posted,
+        Err(e @ PostError::Transient { .. }) => {
+            // Not a refusal: an attempt may have reached the channel with its answer lost. The
+            // claim stays for recovery, which looks in the channel before posting again; its
+            // lease ends now, so the next round (or `/privacy delete`) can take it over.
+            let _ = data
+                .store
+                .release_share(id, &data.lease_owner, data.clock.now())
+                .await?;
+            data.scheduler_wake.notify_one();
+            tracing::warn!(reflection_id = id, error = %e, "sharing a reflection did not finish; left for recovery to settle");
+            return Ok(Answer::text(format!(
+                "Discord is slow to answer right now. Your reflection will appear in <#{channel}> without \
+                 your name, though it may take a few minutes; there's nothing more you need to do."
+            )));
+        }
         Err(e) => {
+            // Discord refused the post outright: nothing was posted.
             let _ = data.store.abandon_share(id, &data.lease_owner).await?;
             tracing::warn!(reflection_id = id, error = %e, "sharing a reflection failed");
             return Ok(Answer::text(
-                "I couldn't post it just now; nothing was shared. Try again in a little while.",
+                "I couldn't post it; nothing was shared. Try again in a little while.",
             ));
         }
     };
@@ -278,7 +295,13 @@ pub async fn share(
         .await?;
     if recorded == ShareRecord::Gone {
         // The reflection was deleted while its post was on its way: the post comes down too.
-        delete_post(&data.pacer, http, channel, posted).await?;
+        if let Err(e) = delete_post(&data.pacer, http, channel, posted).await {
+            tracing::error!(channel_id = channel, message_id = posted, error = %e,
+                "could not remove the post of a deleted reflection; an admin must delete it");
+            return Ok(Answer::text(
+                "Your reflection was deleted meanwhile, but its post could not be taken down; ask an admin to delete it.",
+            ));
+        }
         return Ok(Answer::text(
             "Your reflection was deleted meanwhile, so its post was taken down again.",
         ));

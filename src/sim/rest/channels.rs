@@ -55,6 +55,7 @@ pub(crate) fn new_message(
     interaction: Option<u64>,
 ) -> u64 {
     let id = s.world.next_id();
+    let created_at = s.wall_time();
     let list = |field: &str| {
         body.get(field)
             .and_then(Value::as_array)
@@ -79,6 +80,7 @@ pub(crate) fn new_message(
         interaction_id: interaction,
         deleted: false,
         pending: false,
+        created_at,
     };
     s.world.messages.insert(id, message);
     id

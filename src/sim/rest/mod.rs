@@ -6,6 +6,8 @@ mod channels;
 mod guilds;
 mod interactions;
 
+pub(crate) use channels::new_message;
+
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
