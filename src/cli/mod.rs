@@ -48,7 +48,7 @@ pub enum Command {
     },
     /// Apply pending database migrations and exit.
     Migrate,
-    /// Validate, count and preview the curriculum files.
+    /// Validate, count, preview and export the curriculum files.
     Content {
         #[command(subcommand)]
         action: ContentCommand,
@@ -91,6 +91,12 @@ pub enum ContentCommand {
         track: String,
         #[arg(long, value_parser = clap::value_parser!(u32).range(1..))]
         day: u32,
+    },
+    /// Write the curriculum built into the binary to DIR (new or empty), to edit and point
+    /// content.dir at.
+    Export {
+        #[arg(value_name = "DIR")]
+        dir: PathBuf,
     },
 }
 
