@@ -21,5 +21,5 @@ pub mod stats;
 pub mod texts;
 
 pub use load::{load, load_from, LoadError};
-pub use source::CurriculumSource;
 pub use problem::Problem;
+pub use source::CurriculumSource;

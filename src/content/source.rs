@@ -134,9 +134,9 @@ impl CurriculumSource {
         match self {
             CurriculumSource::BuiltIn => {
                 let file = BUILT_IN.get_file(relative).ok_or_else(not_found)?;
-                file.contents_utf8().map(str::to_owned).ok_or_else(|| {
-                    io::Error::new(io::ErrorKind::InvalidData, "not valid UTF-8")
-                })
+                file.contents_utf8()
+                    .map(str::to_owned)
+                    .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidData, "not valid UTF-8"))
             }
             CurriculumSource::Folder(dir) => fs::read_to_string(dir.join(relative)),
         }

@@ -43,18 +43,28 @@ fn from_an_empty_folder_the_binary_checks_exports_and_plays_the_demo() {
     let empty = tempfile::tempdir().unwrap();
     let here = empty.path();
 
-    let check = allybot_in(here).args(["content", "check"]).output().unwrap();
+    let check = allybot_in(here)
+        .args(["content", "check"])
+        .output()
+        .unwrap();
     assert!(succeeded(&check), "{}{}", stdout(&check), stderr(&check));
     let said = stdout(&check);
     assert!(said.starts_with("OK: 3 tracks "), "{said}");
-    assert!(said.contains("in the curriculum built into the binary"), "{said}");
+    assert!(
+        said.contains("in the curriculum built into the binary"),
+        "{said}"
+    );
 
     let export = allybot_in(here)
         .args(["content", "export", "our-curriculum"])
         .output()
         .unwrap();
     assert!(succeeded(&export), "{}", stderr(&export));
-    assert!(stdout(&export).contains("Wrote the built-in curriculum ("), "{}", stdout(&export));
+    assert!(
+        stdout(&export).contains("Wrote the built-in curriculum ("),
+        "{}",
+        stdout(&export)
+    );
     let exported = here.join("our-curriculum");
     assert!(exported.join("accomplice/track.toml").is_file());
     assert!(exported.join("lint.toml").is_file());
@@ -64,7 +74,11 @@ fn from_an_empty_folder_the_binary_checks_exports_and_plays_the_demo() {
         .output()
         .unwrap();
     assert!(succeeded(&check), "{}{}", stdout(&check), stderr(&check));
-    assert!(stdout(&check).starts_with("OK: 3 tracks "), "{}", stdout(&check));
+    assert!(
+        stdout(&check).starts_with("OK: 3 tracks "),
+        "{}",
+        stdout(&check)
+    );
 
     let again = allybot_in(here)
         .args(["content", "export", "our-curriculum"])
@@ -102,7 +116,14 @@ fn the_exported_curriculum_counts_and_previews_as_the_built_in_one() {
 
     for args in [
         &["content", "stats", "--json"][..],
-        &["content", "preview", "--track", "organization", "--day", "3"][..],
+        &[
+            "content",
+            "preview",
+            "--track",
+            "organization",
+            "--day",
+            "3",
+        ][..],
     ] {
         let built_in = allybot_in(here).args(args).output().unwrap();
         let copy = allybot_in(here)
@@ -127,7 +148,11 @@ fn mark(curriculum: &Path, version: &str) {
         .find(|l| l.starts_with("version = "))
         .unwrap()
         .to_owned();
-    fs::write(&manifest, text.replacen(&line, &format!("version = \"{version}\""), 1)).unwrap();
+    fs::write(
+        &manifest,
+        text.replacen(&line, &format!("version = \"{version}\""), 1),
+    )
+    .unwrap();
 }
 
 fn accomplice_version(output: &Output) -> String {
@@ -180,12 +205,7 @@ fn a_set_content_dir_wins_over_prompts_in_the_working_folder_which_wins_over_the
     );
     fs::write(here.join("allybot.toml"), "[content]\ndir = \"chosen\"\n").unwrap();
     assert_eq!(
-        accomplice_version(
-            &stats()
-                .args(["--config", "allybot.toml"])
-                .output()
-                .unwrap()
-        ),
+        accomplice_version(&stats().args(["--config", "allybot.toml"]).output().unwrap()),
         "9.0.0-chosen",
         "content.dir set in a config file beats prompts/"
     );
@@ -197,7 +217,11 @@ fn a_configured_content_dir_that_is_missing_stops_with_its_absolute_path_and_no_
     let here = empty.path();
     // The path the binary sees as its working folder (a temporary folder may be behind a link).
     let missing = here.canonicalize().unwrap().join("our-curriculum");
-    fs::write(here.join("allybot.toml"), "[content]\ndir = \"our-curriculum\"\n").unwrap();
+    fs::write(
+        here.join("allybot.toml"),
+        "[content]\ndir = \"our-curriculum\"\n",
+    )
+    .unwrap();
 
     let cases: [(&str, Command); 3] = [
         ("environment, content stats", {
@@ -222,7 +246,11 @@ fn a_configured_content_dir_that_is_missing_stops_with_its_absolute_path_and_no_
         let output = command.output().unwrap();
         let message = stderr(&output);
         assert_eq!(output.status.code(), Some(2), "{case}: {message}");
-        assert_eq!(message.trim().lines().count(), 1, "{case}: one line: {message}");
+        assert_eq!(
+            message.trim().lines().count(),
+            1,
+            "{case}: one line: {message}"
+        );
         let expected = format!(
             "allybot: configuration error: content.dir: no folder at {}; ",
             missing.display()

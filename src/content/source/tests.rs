@@ -35,7 +35,11 @@ fn an_export_loads_as_the_same_curriculum_and_holds_every_built_in_file() {
     let built_in = load_from(&CurriculumSource::BuiltIn).unwrap();
     assert_eq!(everything(&exported), everything(&built_in));
     for (relative, contents) in built_in_files() {
-        assert_eq!(fs::read(target.join(&relative)).unwrap(), contents, "{relative}");
+        assert_eq!(
+            fs::read(target.join(&relative)).unwrap(),
+            contents,
+            "{relative}"
+        );
         assert_eq!(
             fs::read(shipped().join(&relative)).unwrap(),
             contents,
@@ -87,9 +91,7 @@ fn a_relative_missing_folder_is_named_by_its_absolute_path() {
     let message = choose(Path::new("no/such/curriculum"), true)
         .unwrap_err()
         .to_string();
-    let expected = std::env::current_dir()
-        .unwrap()
-        .join("no/such/curriculum");
+    let expected = std::env::current_dir().unwrap().join("no/such/curriculum");
     assert!(
         message.starts_with(&format!("no folder at {}; ", expected.display())),
         "{message}"
