@@ -5,7 +5,10 @@
 
 use std::fs;
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::{Command, Output, Stdio};
+use std::time::Duration;
+
+use allybot::sim::{SimOptions, Simulator};
 
 use crate::harness::allybot;
 
@@ -259,4 +262,51 @@ fn a_configured_content_dir_that_is_missing_stops_with_its_absolute_path_and_no_
         assert!(!message.contains("-:"), "{case}: {message}");
         assert!(stdout(&output).is_empty(), "{case}: nothing was done");
     }
+}
+
+#[tokio::test]
+async fn run_from_an_empty_folder_serves_with_the_built_in_curriculum_and_says_so() {
+    let sim = Simulator::start(SimOptions::default()).await.unwrap();
+    let owner = sim.add_user("owner");
+    let guild = sim.add_guild("Guild", owner);
+    let empty = tempfile::tempdir().unwrap();
+
+    // Only what a real deployment must give: the token, and here where Discord is.
+    let child = allybot_in(empty.path())
+        .arg("run")
+        .env("DISCORD_TOKEN", "test-token")
+        .env("ALLYBOT__DISCORD__PROXY_URL", sim.base_url())
+        .env("ALLYBOT__DISCORD__COMMAND_SCOPE", format!("guild:{guild}"))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let ready = sim.wait_until_ready(Duration::from_secs(60)).await;
+    let stopped = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(stopped.success());
+    // At the default log level the output is a few lines, so the pipes never fill.
+    let output = tokio::task::spawn_blocking(move || child.wait_with_output())
+        .await
+        .unwrap()
+        .unwrap();
+    let logged = stderr(&output);
+    assert!(ready, "the bot connects: {logged}");
+    assert_eq!(output.status.code(), Some(0), "{logged}");
+    assert!(
+        logged.contains("curriculum: the one built into the binary"),
+        "{logged}"
+    );
+    assert!(
+        sim.registered_commands(Some(guild))
+            .iter()
+            .any(|c| c["name"] == "cohort"),
+        "commands registered"
+    );
+    assert!(
+        empty.path().join("data/allybot.db").is_file(),
+        "the database is created in the working folder"
+    );
 }
