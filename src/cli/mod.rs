@@ -76,7 +76,8 @@ pub enum KeyCommand {
 pub enum ContentCommand {
     /// Validate the curriculum; one line per problem, exit 1 if any.
     Check {
-        /// Curriculum folder (default: content.dir).
+        /// Curriculum folder (default: the one the bot reads: content.dir if set, else
+        /// prompts/ if present, else the built-in curriculum).
         #[arg(long, value_name = "DIR")]
         dir: Option<PathBuf>,
     },

@@ -188,6 +188,12 @@ pub fn load_token(settings: &Settings, env: &[(String, String)]) -> Result<Secre
 /// [`KEYS`]' defaults with the built-in `config/default.toml` over them (they are the same
 /// values; the file is what an operator reads).
 fn defaults() -> Result<Values, ConfigError> {
+    let mut values = key_defaults();
+    merge_text(&mut values, BUILT_IN_DEFAULTS, BUILT_IN_ORIGIN, false)?;
+    Ok(values)
+}
+
+fn key_defaults() -> Values {
     let mut values = Values::default();
     for spec in KEYS {
         let value = match spec.default {
@@ -196,8 +202,7 @@ fn defaults() -> Result<Values, ConfigError> {
         };
         values.set(spec.path(), value, None);
     }
-    merge_text(&mut values, BUILT_IN_DEFAULTS, BUILT_IN_ORIGIN, false)?;
-    Ok(values)
+    values
 }
 
 fn merge_file(values: &mut Values, path: &Path, required: bool) -> Result<(), ConfigError> {

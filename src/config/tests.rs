@@ -148,20 +148,9 @@ fn the_shipped_default_file_documents_every_key_with_the_built_in_default() {
 
 #[test]
 fn the_built_in_defaults_are_the_shipped_default_file() {
-    let keys_only = {
-        let mut values = Values::default();
-        for spec in KEYS {
-            let value = match spec.default {
-                DefaultValue::Text(text) => Value::Text(text.to_owned()),
-                DefaultValue::Integer(number) => Value::Integer(number),
-            };
-            values.set(spec.path(), value, None);
-        }
-        values
-    };
     assert_eq!(
         format!("{:?}", build(&defaults().unwrap()).unwrap()),
-        format!("{:?}", build(&keys_only).unwrap())
+        format!("{:?}", build(&key_defaults()).unwrap())
     );
     assert_eq!(
         BUILT_IN_DEFAULTS,
