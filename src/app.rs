@@ -168,20 +168,31 @@ pub fn curriculum_source(settings: &Settings) -> Result<CurriculumSource, Config
     })
 }
 
-/// Loads the curriculum `content.dir` selects and logs which one it is; a problem is a
-/// configuration error naming the file and the item.
+/// Loads the curriculum `content.dir` selects; a problem is a configuration error naming the
+/// file and the item.
 pub fn load_curriculum(settings: &Settings) -> Result<Arc<Curriculum>, ConfigError> {
-    let chosen = curriculum_source(settings)?;
-    let curriculum = crate::content::load_from(&chosen).map_err(|e| ConfigError {
-        key: "content.dir".into(),
-        problem: e.to_string(),
-        origin: None,
-    })?;
-    match &chosen {
+    load_curriculum_from(&curriculum_source(settings)?)
+}
+
+/// Loads the curriculum of `source`; a problem is a configuration error naming the file and the
+/// item.
+pub fn load_curriculum_from(source: &CurriculumSource) -> Result<Arc<Curriculum>, ConfigError> {
+    crate::content::load_from(source)
+        .map(Arc::new)
+        .map_err(|e| ConfigError {
+            key: "content.dir".into(),
+            problem: e.to_string(),
+            origin: None,
+        })
+}
+
+/// Says in the log which curriculum a started bot serves, so an operator can tell an edited
+/// folder from the built-in curriculum.
+pub fn log_curriculum_source(source: &CurriculumSource) {
+    match source {
         CurriculumSource::BuiltIn => tracing::info!("curriculum: the one built into the binary"),
         CurriculumSource::Folder(dir) => {
             tracing::info!(folder = %source::absolute(dir).display(), "curriculum: a folder");
         }
     }
-    Ok(Arc::new(curriculum))
 }
