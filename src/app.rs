@@ -10,8 +10,9 @@ use crate::bot::connection::{self, Connection};
 use crate::bot::pacer::Pacer;
 use crate::bot::{Data, InFlight};
 use crate::clock::SharedClock;
-use crate::config::{Secret, Settings};
+use crate::config::{ConfigError, Secret, Settings};
 use crate::content::model::Curriculum;
+use crate::content::source::{self, CurriculumSource};
 use crate::data_key::{self, DataKeyError};
 use crate::scheduler::{Scheduler, SchedulerHandle, SchedulerSettings, Wake};
 use crate::store::{DatabaseLock, LeaseOwner, Store};
@@ -155,14 +156,43 @@ fn prompt_tags(curriculum: &Curriculum) -> Vec<(String, crate::domain::FourA)> {
         .collect()
 }
 
-/// Loads the curriculum named by `content.dir`; a problem is a configuration error naming the
+/// Which curriculum `content.dir` selects: the folder when it exists; the built-in curriculum
+/// when the key is left at its default and there is no `prompts/` folder; an error naming the
+/// key and the absolute path when the key was set explicitly and names no folder.
+pub fn curriculum_source(settings: &Settings) -> Result<CurriculumSource, ConfigError> {
+    let content = &settings.content;
+    source::choose(&content.dir, content.dir_set_by.is_some()).map_err(|missing| ConfigError {
+        key: "content.dir".into(),
+        problem: missing.to_string(),
+        origin: content.dir_set_by.clone(),
+    })
+}
+
+/// Loads the curriculum `content.dir` selects; a problem is a configuration error naming the
 /// file and the item.
-pub fn load_curriculum(settings: &Settings) -> Result<Arc<Curriculum>, crate::config::ConfigError> {
-    crate::content::load::load(&settings.content.dir)
+pub fn load_curriculum(settings: &Settings) -> Result<Arc<Curriculum>, ConfigError> {
+    load_curriculum_from(&curriculum_source(settings)?)
+}
+
+/// Loads the curriculum of `source`; a problem is a configuration error naming the file and the
+/// item.
+pub fn load_curriculum_from(source: &CurriculumSource) -> Result<Arc<Curriculum>, ConfigError> {
+    crate::content::load_from(source)
         .map(Arc::new)
-        .map_err(|e| crate::config::ConfigError {
+        .map_err(|e| ConfigError {
             key: "content.dir".into(),
             problem: e.to_string(),
             origin: None,
         })
+}
+
+/// Says in the log which curriculum a started bot serves, so an operator can tell an edited
+/// folder from the built-in curriculum.
+pub fn log_curriculum_source(source: &CurriculumSource) {
+    match source {
+        CurriculumSource::BuiltIn => tracing::info!("curriculum: the one built into the binary"),
+        CurriculumSource::Folder(dir) => {
+            tracing::info!(folder = %source::absolute(dir).display(), "curriculum: a folder");
+        }
+    }
 }

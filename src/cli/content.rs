@@ -1,42 +1,50 @@
-//! `allybot content check | stats | preview`: thin wiring from the command line to
-//! [`check`](super::check), [`stats`](super::stats) and [`preview`](super::preview). Output
-//! and exit codes follow design/INTERFACE.md.
+//! `allybot content check | stats | preview | export`: thin wiring from the command line to
+//! [`check`](super::check), [`stats`](super::stats), [`preview`](super::preview) and
+//! [`export`](super::export). Each reads the curriculum `content.dir` selects (a folder or the
+//! built-in one, [`app::curriculum_source`]). Output and exit codes follow design/INTERFACE.md.
 
 use crate::domain::plural;
 use std::path::Path;
 
+use crate::app;
 use crate::bot::render::DiscordFit;
 use crate::cli::{ContentCommand, Failure};
 use crate::config::{ConfigError, Settings};
 
 use crate::content::model::Curriculum;
-use crate::content::{check, load, preview, stats};
+use crate::content::{check, export, load, preview, stats, CurriculumSource};
 
 pub fn execute(settings: &Settings, action: ContentCommand) -> Result<(), Failure> {
     match action {
-        ContentCommand::Check { dir: Some(dir) } => run_check(&dir, "--dir"),
-        ContentCommand::Check { dir: None } => run_check(&settings.content.dir, "content.dir"),
+        ContentCommand::Check { dir: Some(dir) } => run_check(&folder_given(&dir)?),
+        ContentCommand::Check { dir: None } => run_check(&app::curriculum_source(settings)?),
         ContentCommand::Stats { json } => run_stats(settings, json),
         ContentCommand::Preview { track, day } => {
             let curriculum = curriculum(settings)?;
             print!("{}", preview::preview(&curriculum, &track, day)?);
             Ok(())
         }
+        ContentCommand::Export { dir } => run_export(&dir),
     }
 }
 
-/// Prints one line per problem, then one per warning and their count; fails with exit 1 if
-/// there is any problem, else ends with one OK line. Warnings never change the exit code.
-fn run_check(dir: &Path, key: &str) -> Result<(), Failure> {
+/// `--dir DIR`: a folder to check, which must exist.
+fn folder_given(dir: &Path) -> Result<CurriculumSource, Failure> {
     if !dir.is_dir() {
         return Err(ConfigError {
-            key: key.to_owned(),
+            key: "--dir".to_owned(),
             problem: format!("{} is not a folder", dir.display()),
             origin: None,
         }
         .into());
     }
-    let report = check::report(dir, &DiscordFit);
+    Ok(CurriculumSource::Folder(dir.to_path_buf()))
+}
+
+/// Prints one line per problem, then one per warning and their count; fails with exit 1 if
+/// there is any problem, else ends with one OK line. Warnings never change the exit code.
+fn run_check(source: &CurriculumSource) -> Result<(), Failure> {
+    let report = check::report(source, &DiscordFit);
     for problem in &report.problems {
         println!("{problem}");
     }
@@ -51,13 +59,28 @@ fn run_check(dir: &Path, key: &str) -> Result<(), Failure> {
         let summary = format!(
             "{} in {}",
             plural::count(problems.len() as u64, "problem", "problems"),
-            dir.display()
+            source
         );
         eprintln!("allybot: {summary}");
         return Err(Failure::Reported(summary));
     }
-    let curriculum = load::load(dir).map_err(|e| Failure::Other(e.into()))?;
-    println!("OK: {} in {}", totals(&curriculum), dir.display());
+    let curriculum = load::load_from(source).map_err(|e| Failure::Other(e.into()))?;
+    println!("OK: {} in {source}", totals(&curriculum));
+    Ok(())
+}
+
+/// Writes the built-in curriculum to `dir` and says what to do next.
+fn run_export(dir: &Path) -> Result<(), Failure> {
+    let written = export::export(dir).map_err(anyhow::Error::from)?;
+    println!(
+        "Wrote the built-in curriculum ({}) to {}.",
+        plural::count(written as u64, "file", "files"),
+        dir.display()
+    );
+    println!(
+        "Edit it, check it with `allybot content check --dir {0}`, then set content.dir = \"{0}\" (or ALLYBOT__CONTENT__DIR) so the bot uses it.",
+        dir.display()
+    );
     Ok(())
 }
 
@@ -124,7 +147,8 @@ fn run_stats(settings: &Settings, json: bool) -> Result<(), Failure> {
 
 /// The curriculum the bot would load; a broken one is a configuration error, as at start-up.
 fn curriculum(settings: &Settings) -> Result<Curriculum, Failure> {
-    load::load(&settings.content.dir).map_err(|e| {
+    let source = app::curriculum_source(settings)?;
+    load::load_from(&source).map_err(|e| {
         ConfigError {
             key: "content.dir".to_owned(),
             problem: e.to_string(),

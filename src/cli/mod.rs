@@ -48,7 +48,7 @@ pub enum Command {
     },
     /// Apply pending database migrations and exit.
     Migrate,
-    /// Validate, count and preview the curriculum files.
+    /// Validate, count, preview and export the curriculum files.
     Content {
         #[command(subcommand)]
         action: ContentCommand,
@@ -76,7 +76,8 @@ pub enum KeyCommand {
 pub enum ContentCommand {
     /// Validate the curriculum; one line per problem, exit 1 if any.
     Check {
-        /// Curriculum folder (default: content.dir).
+        /// Curriculum folder (default: the one the bot reads: content.dir if set, else
+        /// prompts/ if present, else the built-in curriculum).
         #[arg(long, value_name = "DIR")]
         dir: Option<PathBuf>,
     },
@@ -91,6 +92,12 @@ pub enum ContentCommand {
         track: String,
         #[arg(long, value_parser = clap::value_parser!(u32).range(1..))]
         day: u32,
+    },
+    /// Write the curriculum built into the binary to DIR (new or empty), to edit and point
+    /// content.dir at.
+    Export {
+        #[arg(value_name = "DIR")]
+        dir: PathBuf,
     },
 }
 

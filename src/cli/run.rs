@@ -7,7 +7,8 @@ use crate::config::{self, Settings};
 pub async fn run(settings: Settings, env: &[(String, String)]) -> Result<(), Failure> {
     let token = config::load_token(&settings, env)?;
     let clock = clock_from_env(env)?;
-    let curriculum = app::load_curriculum(&settings)?;
+    let source = app::curriculum_source(&settings)?;
+    let curriculum = app::load_curriculum_from(&source)?;
     let mut bot = app::start(BotOptions {
         settings,
         token,
@@ -16,6 +17,8 @@ pub async fn run(settings: Settings, env: &[(String, String)]) -> Result<(), Fai
     })
     .await
     .map_err(Failure::classify)?;
+    // Once started: a start that fails says only why, in one line.
+    app::log_curriculum_source(&source);
     let ended_by_itself = tokio::select! {
         () = shutdown_signal() => None,
         result = bot.stopped() => Some(result),

@@ -1,5 +1,6 @@
-//! Typed settings: built-in defaults, then `config/default.toml` and `config/local.toml` (or the
-//! one file given with `--config`), then `ALLYBOT__SECTION__KEY` environment variables.
+//! Typed settings: built-in defaults (`config/default.toml` as it was when the binary was built),
+//! then `config/default.toml` and `config/local.toml` from the working folder (or the one file
+//! given with `--config`), then `ALLYBOT__SECTION__KEY` environment variables.
 //! Every problem is reported as one [`ConfigError`] naming the key, so `main` can exit 2 with it.
 
 mod keys;
@@ -14,6 +15,11 @@ pub use secret::Secret;
 use keys::DefaultValue;
 
 const ENV_PREFIX: &str = "ALLYBOT__";
+
+/// The shipped `config/default.toml`, built in so that a binary copied alone has every default
+/// (and the same ones the file documents; a test holds them to [`KEYS`]).
+pub const BUILT_IN_DEFAULTS: &str = include_str!("../../config/default.toml");
+const BUILT_IN_ORIGIN: &str = "the built-in config/default.toml";
 pub const TOKEN_ENV: &str = "DISCORD_TOKEN";
 
 /// A configuration problem: which key (or file, or variable) and what is wrong with it.
@@ -70,6 +76,10 @@ pub struct DatabaseSettings {
 #[derive(Debug, Clone)]
 pub struct ContentSettings {
     pub dir: PathBuf,
+    /// The config file or environment variable that set `dir`; `None` when it is the built-in
+    /// default. Only a default may fall back to the built-in curriculum when the folder is
+    /// absent: an explicit setting naming no folder is an error.
+    pub dir_set_by: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -106,12 +116,32 @@ enum Value {
     Integer(i64),
 }
 
-type Values = BTreeMap<String, Value>;
+/// Every key's value, and where each one was set by a file or variable the operator controls.
+#[derive(Debug, Clone, Default)]
+struct Values {
+    values: BTreeMap<String, Value>,
+    set_by: BTreeMap<String, String>,
+}
+
+impl Values {
+    fn get(&self, path: &str) -> Option<&Value> {
+        self.values.get(path)
+    }
+
+    /// `origin` is `None` for the built-in defaults.
+    fn set(&mut self, path: String, value: Value, origin: Option<&str>) {
+        match origin {
+            Some(origin) => self.set_by.insert(path.clone(), origin.to_owned()),
+            None => self.set_by.remove(&path),
+        };
+        self.values.insert(path, value);
+    }
+}
 
 /// Loads settings. `explicit` is the `--config` file; without it the default files are read.
 /// `env` is the process environment (passed in so tests can supply their own).
 pub fn load(explicit: Option<&Path>, env: &[(String, String)]) -> Result<Settings, ConfigError> {
-    let mut values = defaults();
+    let mut values = defaults()?;
     match explicit {
         Some(path) => merge_file(&mut values, path, true)?,
         None => {
@@ -155,16 +185,24 @@ pub fn load_token(settings: &Settings, env: &[(String, String)]) -> Result<Secre
     Ok(Secret::new(token))
 }
 
-fn defaults() -> Values {
-    KEYS.iter()
-        .map(|spec| {
-            let value = match spec.default {
-                DefaultValue::Text(text) => Value::Text(text.to_owned()),
-                DefaultValue::Integer(number) => Value::Integer(number),
-            };
-            (spec.path(), value)
-        })
-        .collect()
+/// [`KEYS`]' defaults with the built-in `config/default.toml` over them (they are the same
+/// values; the file is what an operator reads).
+fn defaults() -> Result<Values, ConfigError> {
+    let mut values = key_defaults();
+    merge_text(&mut values, BUILT_IN_DEFAULTS, BUILT_IN_ORIGIN, false)?;
+    Ok(values)
+}
+
+fn key_defaults() -> Values {
+    let mut values = Values::default();
+    for spec in KEYS {
+        let value = match spec.default {
+            DefaultValue::Text(text) => Value::Text(text.to_owned()),
+            DefaultValue::Integer(number) => Value::Integer(number),
+        };
+        values.set(spec.path(), value, None);
+    }
+    values
 }
 
 fn merge_file(values: &mut Values, path: &Path, required: bool) -> Result<(), ConfigError> {
@@ -180,10 +218,22 @@ fn merge_file(values: &mut Values, path: &Path, required: bool) -> Result<(), Co
             ))
         }
     };
+    merge_text(values, &text, &origin, true)
+}
+
+/// Merges one file's keys. `operator`: the file is the operator's (not the built-in defaults),
+/// so its keys count as set explicitly.
+fn merge_text(
+    values: &mut Values,
+    text: &str,
+    origin: &str,
+    operator: bool,
+) -> Result<(), ConfigError> {
+    let origin = origin.to_owned();
     let table: toml::Table = text.parse().map_err(|e: toml::de::Error| {
         ConfigError::new(
             origin.clone(),
-            format!("not valid TOML: {}", crate::toml_error::describe(&text, &e)),
+            format!("not valid TOML: {}", crate::toml_error::describe(text, &e)),
             None,
         )
     })?;
@@ -228,7 +278,7 @@ fn merge_file(values: &mut Values, path: &Path, required: bool) -> Result<(), Co
                 }
             };
             check_range(spec, &value, &origin)?;
-            values.insert(spec.path(), value);
+            values.set(spec.path(), value, operator.then_some(origin.as_str()));
         }
     }
     Ok(())
@@ -257,7 +307,7 @@ fn merge_env(values: &mut Values, env: &[(String, String)]) -> Result<(), Config
             },
         };
         check_range(spec, &value, &origin)?;
-        values.insert(spec.path(), value);
+        values.set(spec.path(), value, Some(&origin));
     }
     Ok(())
 }
@@ -367,7 +417,10 @@ fn build(values: &Values) -> Result<Settings, ConfigError> {
             command_scope: scope,
         },
         database: DatabaseSettings { url: database_url },
-        content: ContentSettings { dir: content_dir },
+        content: ContentSettings {
+            dir: content_dir,
+            dir_set_by: values.set_by.get("content.dir").cloned(),
+        },
         outbound: OutboundSettings {
             max_requests_per_second: integer(values, "outbound.max_requests_per_second"),
         },

@@ -129,8 +129,10 @@ fn the_token_comes_from_the_environment_or_the_token_file() {
 #[test]
 fn the_shipped_default_file_documents_every_key_with_the_built_in_default() {
     let text = std::fs::read_to_string("config/default.toml").expect("config/default.toml exists");
-    let from_file = load(Some(Path::new("config/default.toml")), &[]).unwrap();
-    let built_in = build(&defaults()).unwrap();
+    let mut from_file = load(Some(Path::new("config/default.toml")), &[]).unwrap();
+    // The file sets content.dir explicitly; only the value is compared here.
+    from_file.content.dir_set_by = None;
+    let built_in = build(&defaults().unwrap()).unwrap();
     assert_eq!(format!("{from_file:?}"), format!("{built_in:?}"));
     for spec in KEYS {
         let line = text
@@ -142,4 +144,44 @@ fn the_shipped_default_file_documents_every_key_with_the_built_in_default() {
             spec.path()
         );
     }
+}
+
+#[test]
+fn the_built_in_defaults_are_the_shipped_default_file() {
+    assert_eq!(
+        format!("{:?}", build(&defaults().unwrap()).unwrap()),
+        format!("{:?}", build(&key_defaults()).unwrap())
+    );
+    assert_eq!(
+        BUILT_IN_DEFAULTS,
+        std::fs::read_to_string("config/default.toml").unwrap(),
+        "built from the file in the repository"
+    );
+}
+
+#[test]
+fn content_dir_counts_as_set_only_when_a_file_or_the_environment_sets_it() {
+    let silent = file_with("[quiz]\nquestions = 2\n");
+    let settings = load(Some(silent.path()), &[]).unwrap();
+    assert_eq!(settings.content.dir, Path::new("prompts"));
+    assert_eq!(settings.content.dir_set_by, None, "the built-in default");
+
+    let setting = file_with("[content]\ndir = \"curriculum\"\n");
+    let settings = load(Some(setting.path()), &[]).unwrap();
+    assert_eq!(settings.content.dir, Path::new("curriculum"));
+    assert_eq!(
+        settings.content.dir_set_by.as_deref(),
+        Some(setting.path().display().to_string().as_str())
+    );
+
+    let settings = load(
+        Some(setting.path()),
+        &env(&[("ALLYBOT__CONTENT__DIR", "elsewhere")]),
+    )
+    .unwrap();
+    assert_eq!(settings.content.dir, Path::new("elsewhere"));
+    assert_eq!(
+        settings.content.dir_set_by.as_deref(),
+        Some("environment variable ALLYBOT__CONTENT__DIR")
+    );
 }

@@ -7,7 +7,6 @@
 //! It reports; it never changes a file.
 
 use std::collections::HashMap;
-use std::fs;
 use std::path::Path;
 
 use super::fit::ItemFit;
@@ -19,6 +18,7 @@ use super::problem::{self, Problem, FILE_LEVEL};
 use super::programs::{self, minimums};
 use super::quality::{self, Warning};
 use super::rules::{self, IdScheme};
+use super::source::CurriculumSource;
 use super::texts::{self, field, Field};
 use crate::domain::FourA;
 
@@ -33,23 +33,24 @@ pub struct Report {
     pub warnings: Vec<Warning>,
 }
 
-/// Every problem in `dir`, sorted by file; empty when the curriculum is good to ship.
+/// Every problem in the folder `dir`, sorted by file; empty when the curriculum is good to ship.
 pub fn check(dir: &Path, fit: &dyn ItemFit) -> Vec<Problem> {
-    problems(&load::read(dir), dir, fit)
+    let source = CurriculumSource::Folder(dir.to_path_buf());
+    problems(&load::read_from(&source), &source, fit)
 }
 
-/// Every problem and every quality warning in `dir`.
-pub fn report(dir: &Path, fit: &dyn ItemFit) -> Report {
-    let loaded = load::read(dir);
+/// Every problem and every quality warning in `source`.
+pub fn report(source: &CurriculumSource, fit: &dyn ItemFit) -> Report {
+    let loaded = load::read_from(source);
     Report {
-        problems: problems(&loaded, dir, fit),
+        problems: problems(&loaded, source, fit),
         warnings: quality::warnings(&loaded.curriculum, &loaded.manifests),
     }
 }
 
-fn problems(loaded: &Loaded, dir: &Path, fit: &dyn ItemFit) -> Vec<Problem> {
+fn problems(loaded: &Loaded, source: &CurriculumSource, fit: &dyn ItemFit) -> Vec<Problem> {
     let mut problems = loaded.problems.clone();
-    let lint = lint_list(dir, &mut problems);
+    let lint = lint_list(source, &mut problems);
     for (index, track) in loaded.curriculum.tracks.iter().enumerate() {
         let manifest = loaded
             .manifests
@@ -90,12 +91,12 @@ fn problems(loaded: &Loaded, dir: &Path, fit: &dyn ItemFit) -> Vec<Problem> {
     problems
 }
 
-/// The folder's own `lint.toml`, else the shipped list. A broken list is a problem, and the
+/// The curriculum's own `lint.toml`, else the shipped list. A broken list is a problem, and the
 /// shipped list is used instead so the rest of the check still runs.
-fn lint_list(dir: &Path, problems: &mut Vec<Problem>) -> Option<Lint> {
-    let own = dir.join("lint.toml");
-    if own.is_file() {
-        let parsed = fs::read_to_string(&own)
+fn lint_list(source: &CurriculumSource, problems: &mut Vec<Problem>) -> Option<Lint> {
+    if source.has_file("lint.toml") {
+        let parsed = source
+            .read_text("lint.toml")
             .map_err(|e| format!("cannot read the file: {e}"))
             .and_then(|t| Lint::parse(&t));
         match parsed {

@@ -4,17 +4,18 @@
 //! Only what would break the bot is enforced here: TOML syntax, the schema (unknown keys,
 //! types), a file per module and a module per file, unique ids, exactly one correct option
 //! (and at most four: the bot letters them A-D), at least one prompt per module. The bot calls
-//! [`load`] at start-up and stops on the first problem; `allybot content check` reads with
-//! [`read`] to see every structural problem at once and then applies the content rules.
+//! [`load_from`] at start-up and stops on the first problem; `allybot content check` reads
+//! with [`read_from`] to see every structural problem at once and then applies the content
+//! rules. Both read a folder or the built-in tree ([`CurriculumSource`]) the same way.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt;
-use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use super::model::{Curriculum, Module, Track};
 use super::parse::{self, Manifest, ModuleFile};
 use super::problem::{self, Problem, FILE_LEVEL};
+use super::source::CurriculumSource;
 use crate::domain::pace::{MAX_DAYS, MIN_DAYS};
 
 /// The bot displays quiz options as letters A-D, so a fifth could not be shown.
@@ -24,18 +25,20 @@ pub const MAX_OPTIONS: usize = 4;
 /// is wrong, plus how many more there are.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub struct LoadError {
-    pub dir: PathBuf,
+    /// Where it was read (not `source`: thiserror takes a field by that name for the cause).
+    pub read_from: CurriculumSource,
     pub first: Problem,
     pub more: usize,
 }
 
 impl fmt::Display for LoadError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let file = match self.first.file.as_str() {
-            "." => self.dir.display().to_string(),
-            relative => self.dir.join(relative).display().to_string(),
-        };
-        write!(f, "{file}: {}: {}", self.first.id, self.first.message)?;
+        let file = self.read_from.locate(&self.first.file);
+        match self.first.id.as_str() {
+            // A problem with the file (or folder) as a whole: no item id to name.
+            FILE_LEVEL => write!(f, "{file}: {}", self.first.message)?,
+            id => write!(f, "{file}: {id}: {}", self.first.message)?,
+        }
         if self.more > 0 {
             write!(
                 f,
@@ -47,13 +50,18 @@ impl fmt::Display for LoadError {
     }
 }
 
-/// Loads the curriculum in `dir`, or the first structural problem.
+/// Loads the curriculum in the folder `dir`, or the first structural problem.
 pub fn load(dir: &Path) -> Result<Curriculum, LoadError> {
-    let loaded = read(dir);
+    load_from(&CurriculumSource::Folder(dir.to_path_buf()))
+}
+
+/// Loads the curriculum of `source`, or the first structural problem.
+pub fn load_from(source: &CurriculumSource) -> Result<Curriculum, LoadError> {
+    let loaded = read_from(source);
     match loaded.problems.first() {
         None => Ok(loaded.curriculum),
         Some(first) => Err(LoadError {
-            dir: dir.to_path_buf(),
+            read_from: source.clone(),
             first: first.clone(),
             more: loaded.problems.len() - 1,
         }),
@@ -72,10 +80,15 @@ pub struct Loaded {
     pub problems: Vec<Problem>,
 }
 
-/// Reads as much of `dir` as parses, collecting every structural problem.
+/// Reads as much of the folder `dir` as parses, collecting every structural problem.
 pub fn read(dir: &Path) -> Loaded {
+    read_from(&CurriculumSource::Folder(dir.to_path_buf()))
+}
+
+/// Reads as much of `source` as parses, collecting every structural problem.
+pub fn read_from(source: &CurriculumSource) -> Loaded {
     let mut loaded = Loaded::default();
-    let folders = match track_folders(dir) {
+    let folders = match source.track_folders() {
         Ok(folders) => folders,
         Err(e) => {
             loaded.problems.push(Problem::new(
@@ -91,7 +104,7 @@ pub fn read(dir: &Path) -> Loaded {
         loaded.problems.push(Problem::new(".", FILE_LEVEL, message));
     }
     for folder in folders {
-        read_track(dir, &folder, &mut loaded);
+        read_track(source, &folder, &mut loaded);
     }
     unique_track_ids(&mut loaded);
     super::open_program::resolve(&mut loaded);
@@ -100,31 +113,15 @@ pub fn read(dir: &Path) -> Loaded {
     loaded
 }
 
-/// Subfolders holding a `track.toml`, by name. Other folders (drafts, notes) are ignored.
-fn track_folders(dir: &Path) -> std::io::Result<Vec<String>> {
-    let mut folders = Vec::new();
-    for entry in fs::read_dir(dir)? {
-        let path = entry?.path();
-        let name = path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        if path.is_dir() && !name.starts_with('.') && path.join("track.toml").is_file() {
-            folders.push(name);
-        }
-    }
-    folders.sort();
-    Ok(folders)
-}
-
-fn read_text(dir: &Path, relative: &str) -> Result<String, Problem> {
-    fs::read_to_string(dir.join(relative))
+fn read_text(source: &CurriculumSource, relative: &str) -> Result<String, Problem> {
+    source
+        .read_text(relative)
         .map_err(|e| Problem::new(relative, FILE_LEVEL, format!("cannot read the file: {e}")))
 }
 
-fn read_track(dir: &Path, folder: &str, loaded: &mut Loaded) {
+fn read_track(source: &CurriculumSource, folder: &str, loaded: &mut Loaded) {
     let manifest_file = format!("{folder}/track.toml");
-    let manifest = match read_text(dir, &manifest_file)
+    let manifest = match read_text(source, &manifest_file)
         .and_then(|text| parse::manifest(&manifest_file, &text))
     {
         Ok(manifest) => manifest,
@@ -133,7 +130,7 @@ fn read_track(dir: &Path, folder: &str, loaded: &mut Loaded) {
     let (certification, criteria) =
         super::criteria::resolve(&manifest, &manifest_file, &mut loaded.problems);
     if !manifest.draws_from.is_empty() {
-        let files = module_files(dir, folder, &mut loaded.problems);
+        let files = module_files(source, folder, &mut loaded.problems);
         super::open_program::read(manifest, &manifest_file, &files, loaded);
         return;
     }
@@ -141,7 +138,7 @@ fn read_track(dir: &Path, folder: &str, loaded: &mut Loaded) {
         return;
     }
     days_in_range(&manifest, &manifest_file, &mut loaded.problems);
-    let files = module_files(dir, folder, &mut loaded.problems);
+    let files = module_files(source, folder, &mut loaded.problems);
     let track_index = loaded.curriculum.tracks.len();
     let mut track = Track {
         id: manifest.id,
@@ -154,7 +151,8 @@ fn read_track(dir: &Path, folder: &str, loaded: &mut Loaded) {
         certification,
     };
     for (entry, criteria) in manifest.modules.into_iter().zip(criteria) {
-        let (mut module, complete) = read_module(dir, folder, entry, &files, &mut loaded.problems);
+        let (mut module, complete) =
+            read_module(source, folder, entry, &files, &mut loaded.problems);
         module.criteria = criteria;
         if !complete {
             loaded.incomplete.insert((track_index, module.number));
@@ -213,16 +211,14 @@ fn days_in_range(manifest: &Manifest, file: &str, problems: &mut Vec<Problem>) {
 
 /// The `NN-<slug>.toml` files of a track folder by module number; reports other `.toml` files.
 pub(super) fn module_files(
-    dir: &Path,
+    source: &CurriculumSource,
     folder: &str,
     problems: &mut Vec<Problem>,
 ) -> BTreeMap<u8, Vec<String>> {
     let mut files: BTreeMap<u8, Vec<String>> = BTreeMap::new();
-    let mut names: Vec<String> = match fs::read_dir(dir.join(folder)) {
-        Ok(entries) => entries
-            .filter_map(Result::ok)
-            .filter(|e| e.path().is_file())
-            .map(|e| e.file_name().to_string_lossy().into_owned())
+    let mut names: Vec<String> = match source.file_names(folder) {
+        Ok(names) => names
+            .into_iter()
             .filter(|name| name.ends_with(".toml") && name != "track.toml")
             .collect(),
         Err(e) => {
@@ -268,7 +264,7 @@ pub fn module_number(name: &str) -> Option<u8> {
 /// Builds one module from its manifest entry and its file. `false` when the file is missing
 /// or unusable (the module then has no items).
 fn read_module(
-    dir: &Path,
+    source: &CurriculumSource,
     folder: &str,
     entry: parse::ManifestModule,
     files: &BTreeMap<u8, Vec<String>>,
@@ -291,9 +287,7 @@ fn read_module(
         quiz: Vec::new(),
         reflections: Vec::new(),
         commitments: Vec::new(),
-        file: dir
-            .join(folder)
-            .join(format!("{:02}-<slug>.toml", entry.number)),
+        file: format!("{folder}/{:02}-<slug>.toml", entry.number),
     };
     let Some(name) = names.first() else {
         let message = format!(
@@ -319,8 +313,8 @@ fn read_module(
         ));
     }
     let relative = format!("{folder}/{name}");
-    module.file = dir.join(&relative);
-    let parsed = read_text(dir, &relative).and_then(|text| parse::module_file(&relative, &text));
+    module.file.clone_from(&relative);
+    let parsed = read_text(source, &relative).and_then(|text| parse::module_file(&relative, &text));
     match parsed {
         Ok((items, item_problems)) => {
             problems.extend(item_problems);
@@ -419,18 +413,10 @@ fn unique_item_ids(loaded: &mut Loaded) {
     }
 }
 
-/// A module's file relative to the curriculum folder (`<track folder>/<file>`): tracks are
-/// always one level down, so the last two path components are exactly that.
+/// A module's file relative to the curriculum's top (`<track folder>/<file>`), as problems
+/// name it.
 pub fn relative_file(module: &Module) -> String {
-    let mut parts: Vec<String> = module
-        .file
-        .iter()
-        .rev()
-        .take(2)
-        .map(|p| p.to_string_lossy().into_owned())
-        .collect();
-    parts.reverse();
-    parts.join("/")
+    module.file.clone()
 }
 
 /// Every item id of a module, in file order (prompts, quiz, reflections, commitments).

@@ -2,9 +2,8 @@
 //! practice prompts, quiz items, reflection questions and commitment templates, and open-ended
 //! programs (the Everyday program) made of the modules other tracks mark as everyday-interactions
 //! modules.
-//! Loaded once from `prompts/` and never changed while the bot runs (shared behind an `Arc`).
-
-use std::path::PathBuf;
+//! Loaded once from `prompts/` (or the copy built into the binary) and never changed while the
+//! bot runs (shared behind an `Arc`).
 
 use serde::Deserialize;
 
@@ -54,8 +53,10 @@ pub struct Module {
     pub quiz: Vec<QuizItem>,
     pub reflections: Vec<Reflection>,
     pub commitments: Vec<CommitmentTemplate>,
-    /// The file the items came from (for problem reports).
-    pub file: PathBuf,
+    /// The file the items came from, relative to the curriculum's top with `/` separators
+    /// (`accomplice/01-….toml`), whether it was read from a folder or the built-in tree (for
+    /// problem reports).
+    pub file: String,
 }
 
 /// The track an open-ended program's module belongs to.

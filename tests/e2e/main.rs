@@ -18,6 +18,7 @@ mod faults;
 mod harness;
 mod leases;
 mod log_capture;
+mod one_binary;
 mod pacing;
 mod privacy;
 mod processes;
