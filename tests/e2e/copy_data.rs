@@ -88,10 +88,7 @@ async fn dump(path: &Path) -> BTreeMap<String, Vec<String>> {
                 .fetch_all(&pool)
                 .await
                 .unwrap();
-        let values: Vec<String> = columns
-            .iter()
-            .map(|c| format!("quote(\"{c}\")"))
-            .collect();
+        let values: Vec<String> = columns.iter().map(|c| format!("quote(\"{c}\")")).collect();
         let sql = format!("SELECT {} FROM \"{table}\"", values.join(" || ',' || "));
         let mut rows: Vec<String> = sqlx::query_scalar(AssertSqlSafe(sql))
             .fetch_all(&pool)
@@ -156,7 +153,11 @@ async fn play(w: &World) {
         .reply_within(WAIT)
         .await
         .unwrap();
-    assert!(issued.text().contains("Verification code"), "{}", issued.text());
+    assert!(
+        issued.text().contains("Verification code"),
+        "{}",
+        issued.text()
+    );
     w.day(6).await;
 }
 
@@ -179,7 +180,10 @@ async fn a_played_database_copies_to_sqlite_and_through_postgres_and_back_value_
 
     let before = dump(&original).await;
     for table in FILLED {
-        assert!(!before[table].is_empty(), "the played database has no {table}");
+        assert!(
+            !before[table].is_empty(),
+            "the played database has no {table}"
+        );
     }
 
     // SQLite to SQLite: no server needed, so the copy itself is always tested.
@@ -195,7 +199,10 @@ async fn a_played_database_copies_to_sqlite_and_through_postgres_and_back_value_
     assert_eq!(dump(&copy).await, before, "sqlite -> sqlite");
     assert_eq!(dump(&original).await, before, "the source is never changed");
 
-    let Some(pg) = PgTestSchema::create("copy-data through PostgreSQL").await.unwrap() else {
+    let Some(pg) = PgTestSchema::create("copy-data through PostgreSQL")
+        .await
+        .unwrap()
+    else {
         return;
     };
     let there = copy_data(&sqlite(&original), &schema_url(&pg));
@@ -263,7 +270,10 @@ async fn a_target_that_is_not_empty_is_refused_and_left_exactly_as_it_was() {
     );
     assert_eq!(dump(&occupied).await, before);
 
-    let Some(pg) = PgTestSchema::create("copy-data refuses a full schema").await.unwrap() else {
+    let Some(pg) = PgTestSchema::create("copy-data refuses a full schema")
+        .await
+        .unwrap()
+    else {
         return;
     };
     let first = copy_data(&sqlite(&source), &schema_url(&pg));
@@ -290,5 +300,8 @@ fn urls_that_name_no_database_exit_2_and_a_missing_source_exits_1() {
     let missing = copy_data(&sqlite(&dir.path().join("typo.db")), &target);
     assert_eq!(missing.status.code(), Some(1), "{}", text(&missing));
     assert!(text(&missing).contains("cannot open"), "{}", text(&missing));
-    assert!(!dir.path().join("typo.db").exists(), "a missing source is not created");
+    assert!(
+        !dir.path().join("typo.db").exists(),
+        "a missing source is not created"
+    );
 }
