@@ -2,7 +2,8 @@
 //! simulator (cohort, members, nudges, reflections, quizzes, commitments, a plan, a
 //! certificate, a weekly summary) copied to SQLite always, and to PostgreSQL and back when
 //! `ALLYBOT_TEST_PG_URL` is set, every table compared value for value (storage class and bytes
-//! included, through SQLite's `quote()`); targets that are not empty refused and left as they
+//! included, through SQLite's `quote()`), and the bot started on the copy reads its sealed
+//! texts with the same key file; targets that are not empty refused and left as they
 //! were; bad URLs and a running bot refused.
 
 use std::collections::BTreeMap;
@@ -103,8 +104,8 @@ async fn dump(path: &Path) -> BTreeMap<String, Vec<String>> {
 
 /// Ada and Bea practise through the shortened track (nudges tried, reflections, quizzes, two
 /// commitments each with a check-in), propose two plan items, Ada takes her certificate, and
-/// the week's summary is posted.
-async fn play(w: &World) {
+/// the week's summary is posted. Returns Ada.
+async fn play(w: &World) -> u64 {
     let ada = w.member("Ada Discordname").await;
     let bea = w.member("Bea Discordname").await;
     let cy = w.member("Cy Discordname").await;
@@ -159,12 +160,36 @@ async fn play(w: &World) {
         issued.text()
     );
     w.day(6).await;
+    ada
+}
+
+/// Puts the copy at `copied` where the bot's database was (through copy-data once more, into
+/// the emptied path), starts the bot on it with the same data key file, and reads Ada's
+/// sealed texts back through `/privacy export`: they open, so their bytes came through whole.
+async fn serve_from(w: &mut World, copied: &Path, ada: u64) {
+    let database = w.harness.db_path();
+    for suffix in ["", "-wal", "-shm"] {
+        let file = format!("{}{suffix}", database.display());
+        let _ = std::fs::remove_file(file);
+    }
+    let moved = copy_data(&sqlite(copied), &sqlite(&database));
+    assert!(moved.status.success(), "{}", text(&moved));
+    w.harness.restart().await;
+    let reply = w.harness.command(ada, "privacy export", &[]).await;
+    let (_, bytes) = &reply.message().attachments[0];
+    let export: serde_json::Value = serde_json::from_slice(bytes).unwrap();
+    let data = &export["data"];
+    assert_eq!(data["reflections"][0]["text"], "I noticed who was heard.");
+    assert_eq!(
+        data["commitments"][0]["i_will"],
+        "I will notice who speaks."
+    );
 }
 
 #[tokio::test]
 async fn a_played_database_copies_to_sqlite_and_through_postgres_and_back_value_for_value() {
     let mut w = world().await;
-    play(&w).await;
+    let ada = play(&w).await;
     let dir = tempfile::tempdir().unwrap();
     let original = w.harness.db_path();
 
@@ -230,6 +255,7 @@ async fn a_played_database_copies_to_sqlite_and_through_postgres_and_back_value_
     let returned = copy_data(&schema_url(&pg), &sqlite(&back));
     assert!(returned.status.success(), "{}", text(&returned));
     assert_eq!(dump(&back).await, before, "sqlite -> postgres -> sqlite");
+    serve_from(&mut w, &back, ada).await;
 }
 
 /// A migrated database with one guild (`guild_id`), through the binary and plain SQL.
