@@ -197,7 +197,7 @@ async fn a_played_database_copies_to_sqlite_and_through_postgres_and_back_value_
     let refused = copy_data(&sqlite(&original), &sqlite(&dir.path().join("early.db")));
     assert_eq!(refused.status.code(), Some(1), "{}", text(&refused));
     assert!(
-        text(&refused).contains("another allybot process"),
+        text(&refused).contains("stop the bot before copying"),
         "{}",
         text(&refused)
     );

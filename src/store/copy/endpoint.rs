@@ -10,7 +10,7 @@ use super::transaction::Tx;
 use super::url::{redacted, Backend};
 use super::CopyError;
 use crate::store::schema::{describe_postgres, describe_sqlite, Schema};
-use crate::store::{DatabaseLock, Store};
+use crate::store::{DatabaseLock, LockError, Store};
 
 pub enum Endpoint {
     Sqlite {
@@ -198,7 +198,12 @@ impl Endpoint {
 
 fn lock(url: &str, flag: &'static str) -> Result<DatabaseLock, CopyError> {
     DatabaseLock::acquire(url).map_err(|e| match e {
-        crate::store::LockError::Url(problem) => CopyError::Url { flag, problem },
+        LockError::Url(problem) => CopyError::Url { flag, problem },
+        LockError::Held { path, pid } => CopyError::Refused(format!(
+            "another allybot process{} is using {}: {path} is locked; stop the bot before copying",
+            pid.map(|p| format!(" (pid {p})")).unwrap_or_default(),
+            redacted(url)
+        )),
         other => CopyError::Lock(other),
     })
 }
