@@ -47,7 +47,7 @@ pub enum CopyError {
     #[error("{0}")]
     Refused(String),
     /// The counts after the copy do not match the source's.
-    #[error("row counts differ after the copy ({0}); the target was left as it was")]
+    #[error("row counts differ after the copy ({0}); nothing was committed")]
     CountsDiffer(String),
     #[error("row counts differ after the commit ({0}): the target is not a faithful copy; empty it before trying again")]
     CountsDifferAfterCommit(String),
@@ -81,21 +81,13 @@ impl CopyReport {
 }
 
 /// The migration version this allybot builds (the same number in both migration folders).
-pub(super) fn current_version() -> i64 {
+fn current_version() -> i64 {
     super::MIGRATOR.iter().map(|m| m.version).max().unwrap_or(0)
 }
 
-/// Copies the database at `from` into the empty (or new) database at `to`.
+/// Copies the database at `from` into the empty (or new) database at `to`. Both are closed
+/// (and a SQLite file's lock released) before this returns, whatever the outcome.
 pub async fn copy_database(from: &str, to: &str) -> Result<CopyReport, CopyError> {
-    if Backend::of(from).is_none() {
-        return Err(CopyError::Url {
-            flag: "--from",
-            problem: format!(
-                "'{}' is neither a sqlite:// nor a postgres:// URL",
-                redacted(from)
-            ),
-        });
-    }
     if from == to {
         return Err(CopyError::Url {
             flag: "--to",
