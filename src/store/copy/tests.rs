@@ -50,7 +50,8 @@ async fn a_target_migrated_beforehand_counts_as_empty_and_takes_the_sources_data
 }
 
 #[tokio::test]
-async fn ids_issued_past_the_highest_row_are_never_issued_again_after_a_copy() {
+async fn ids_issued_past_the_highest_row_are_never_issued_again_after_copies_between_any_two_backends(
+) {
     let dir = tempfile::tempdir().unwrap();
     let source = Store::open(&url(&dir, "a.db")).await.unwrap();
     // As if reflections 1 to 100 had been written and then deleted.
@@ -83,7 +84,14 @@ async fn ids_issued_past_the_highest_row_are_never_issued_again_after_a_copy() {
     .unwrap();
     pool.close().await;
     assert_eq!(issued, Some(100));
-    copy_database(&pg.url(), &url(&dir, "c.db")).await.unwrap();
+    // PostgreSQL to PostgreSQL (another schema), then home.
+    let Some(second) = PgTestSchema::create("copy between schemas").await.unwrap() else {
+        return;
+    };
+    copy_database(&pg.url(), &second.url()).await.unwrap();
+    copy_database(&second.url(), &url(&dir, "c.db"))
+        .await
+        .unwrap();
     let back = Store::open_without_migrating(&url(&dir, "c.db"))
         .await
         .unwrap();
