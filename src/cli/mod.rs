@@ -1,8 +1,10 @@
-//! The command line (design/INTERFACE.md): `run`, `demo`, `migrate` and `content …`, with
-//! `--config FILE` accepted before or after the subcommand. Each subcommand's wiring lives in
-//! this folder, so the layers below never import the command line.
+//! The command line (design/INTERFACE.md): `run`, `demo`, `migrate`, `content …`, `key …`,
+//! `verify` and `copy-data`, with `--config FILE` accepted before or after the subcommand.
+//! Each subcommand's wiring lives in this folder, so the layers below never import the command
+//! line.
 
 mod content;
+mod copy_data;
 mod key;
 mod run;
 mod verify;
@@ -62,6 +64,17 @@ pub enum Command {
     Verify {
         /// The code on the certificate, like K7QM-3XZ9-P2TA-H4WC.
         code: String,
+    },
+    /// Copy a whole database (e.g. SQLite to PostgreSQL) into an empty one and verify the row
+    /// counts. Stop the bot and back up first; docs/OPERATIONS.md, "Moving to PostgreSQL".
+    CopyData {
+        /// The database to copy: sqlite://FILE or postgres://… (held locked while copying).
+        #[arg(long, value_name = "URL")]
+        from: String,
+        /// An empty or new database; on PostgreSQL, pick the schema with
+        /// ?options=-csearch_path%3DNAME.
+        #[arg(long, value_name = "URL")]
+        to: String,
     },
 }
 
@@ -164,6 +177,7 @@ pub async fn execute(
         Command::Content { action } => content::execute(&settings, action),
         Command::Key { action } => key::execute(&settings, clock_from_env(&env)?, action).await,
         Command::Verify { code } => verify::verify(&settings, &code).await,
+        Command::CopyData { from, to } => copy_data::copy_data(&from, &to).await,
     }
 }
 

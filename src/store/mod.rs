@@ -12,6 +12,7 @@ mod commitment_progress;
 mod commitments;
 mod completion_notices;
 mod convert;
+pub mod copy;
 mod deliveries;
 mod engagements;
 mod guilds;

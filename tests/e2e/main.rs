@@ -10,6 +10,7 @@ mod cohorts;
 mod commit_support;
 mod commitments;
 mod completion_counts;
+mod copy_data;
 mod crash;
 mod data_key;
 mod delivery;
