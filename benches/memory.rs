@@ -79,11 +79,7 @@ fn resident_mb(pid: u32) -> (f64, f64) {
 
 /// The world: `guilds` guilds, a cohort in one of ten. Returns the participants who will use
 /// commands (an actor in a cohort guild each).
-async fn build_world(
-    sim: &Simulator,
-    store: &Store,
-    guilds: usize,
-) -> anyhow::Result<Vec<Actor>> {
+async fn build_world(sim: &Simulator, store: &Store, guilds: usize) -> anyhow::Result<Vec<Actor>> {
     let settings = config::load(None, &[])?;
     let curriculum = app::load_curriculum(&settings)?;
     let track = curriculum
@@ -276,7 +272,10 @@ async fn day_run(guilds: usize) -> anyhow::Result<Day> {
         wait_for_guilds(&sim, &url, guilds, actors[0], &mut child).await?;
         let (start, _) = resident_mb(pid);
         let mut remote = Remote {
-            input: child.stdin.take().ok_or_else(|| anyhow::anyhow!("no stdin"))?,
+            input: child
+                .stdin
+                .take()
+                .ok_or_else(|| anyhow::anyhow!("no stdin"))?,
             output: BufReader::new(
                 child
                     .stdout
@@ -335,9 +334,8 @@ fn child_main() -> anyhow::Result<()> {
             curriculum,
         })
         .await?;
-        let mut lines = tokio::io::AsyncBufReadExt::lines(tokio::io::BufReader::new(
-            tokio::io::stdin(),
-        ));
+        let mut lines =
+            tokio::io::AsyncBufReadExt::lines(tokio::io::BufReader::new(tokio::io::stdin()));
         while let Some(line) = lines.next_line().await? {
             clock.set(at(line.trim()));
             bot.scheduler().settle().await;
@@ -402,7 +400,11 @@ fn main() -> anyhow::Result<()> {
     let sizes = measure::sizes(&[1_000]);
     measure::print_machine(&format!(
         "cargo bench --bench memory -- {}",
-        sizes.iter().map(usize::to_string).collect::<Vec<_>>().join(" ")
+        sizes
+            .iter()
+            .map(usize::to_string)
+            .collect::<Vec<_>>()
+            .join(" ")
     ));
     let runtime = tokio::runtime::Runtime::new()?;
     for guilds in sizes {

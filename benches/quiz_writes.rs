@@ -22,8 +22,8 @@ use std::time::{Duration, Instant};
 
 use allybot::app;
 use allybot::config;
-use allybot::domain::spacing;
 use allybot::domain::local_time::local_date;
+use allybot::domain::spacing;
 use allybot::store::{
     CreateOutcome, NewAnswer, NewCohort, NewQuiz, QuizQuestion, QuizSource, Store,
 };
@@ -76,7 +76,11 @@ async fn prepare(dir: &std::path::Path, attempts: usize) -> anyhow::Result<(Stor
     let items: Vec<(u8, String, usize)> = track
         .modules
         .iter()
-        .flat_map(|m| m.quiz.iter().map(|q| (m.number, q.id.clone(), q.options.len())))
+        .flat_map(|m| {
+            m.quiz
+                .iter()
+                .map(|q| (m.number, q.id.clone(), q.options.len()))
+        })
         .collect();
     let per_quiz = settings.quiz.questions as usize;
     let mut ids = Vec::with_capacity(attempts);
@@ -142,7 +146,10 @@ async fn answer_all(store: &Store, attempts: &[i64]) -> anyhow::Result<(f64, usi
                 .await?
                 .ok_or_else(|| anyhow::anyhow!("question missing"))?;
             let answers = store.quiz_answers(id).await?;
-            anyhow::ensure!(answers.len() == usize::from(position), "answered out of order");
+            anyhow::ensure!(
+                answers.len() == usize::from(position),
+                "answered out of order"
+            );
             let correct = position % 2 == 0;
             let write = Instant::now();
             store
@@ -242,7 +249,11 @@ fn main() -> anyhow::Result<()> {
     let sizes = measure::sizes(&[1_000]);
     measure::print_machine(&format!(
         "cargo bench --bench quiz_writes -- {}",
-        sizes.iter().map(usize::to_string).collect::<Vec<_>>().join(" ")
+        sizes
+            .iter()
+            .map(usize::to_string)
+            .collect::<Vec<_>>()
+            .join(" ")
     ));
     let runtime = tokio::runtime::Runtime::new()?;
     for answers in sizes {

@@ -166,7 +166,9 @@ async fn write_activity(url: &str, curriculum: &Curriculum) -> anyhow::Result<()
         .connect_with(options)
         .await?;
     let mut tx = pool.begin().await?;
-    let start = chrono::NaiveDateTime::from(start_date()).and_utc().timestamp();
+    let start = chrono::NaiveDateTime::from(start_date())
+        .and_utc()
+        .timestamp();
     for (i, statement) in ACTIVITY.iter().enumerate() {
         sqlx::query(sqlx::AssertSqlSafe(*statement))
             .bind(start)
@@ -229,8 +231,8 @@ async fn summarise(
     let charted = started.elapsed();
     let title = format!("{}: practice by week", cohort.name);
     let k = computed.figures.k;
-    let png = tokio::task::spawn_blocking(move || report::chart::render(&title, &weeks, k))
-        .await??;
+    let png =
+        tokio::task::spawn_blocking(move || report::chart::render(&title, &weeks, k)).await??;
     let split = Split {
         figures,
         weeks: charted - figures,
@@ -247,7 +249,9 @@ async fn store_earlier_weeks(
     k: u32,
 ) -> anyhow::Result<()> {
     let cohorts = store.summarisable_cohorts().await?;
-    let first = cohorts.first().ok_or_else(|| anyhow::anyhow!("no cohort"))?;
+    let first = cohorts
+        .first()
+        .ok_or_else(|| anyhow::anyhow!("no cohort"))?;
     let calendar = store.calendar(first).await?;
     let mut weeks = Vec::new();
     for w in 1..WEEKS {
@@ -304,14 +308,15 @@ async fn measure_once(store: &Store, curriculum: &Curriculum, k: u32) -> anyhow:
             .cloned()
             .unwrap_or_else(|| OrgSettings::defaults(guild))
     };
-    let done: Vec<anyhow::Result<(report::Figures, usize, Split)>> = futures::stream::iter(&cohorts)
-        .map(|cohort| {
-            let org = org_of(cohort.guild_id);
-            async move { summarise(store, curriculum, cohort, &org, k).await }
-        })
-        .buffer_unordered(CONCURRENCY)
-        .collect()
-        .await;
+    let done: Vec<anyhow::Result<(report::Figures, usize, Split)>> =
+        futures::stream::iter(&cohorts)
+            .map(|cohort| {
+                let org = org_of(cohort.guild_id);
+                async move { summarise(store, curriculum, cohort, &org, k).await }
+            })
+            .buffer_unordered(CONCURRENCY)
+            .collect()
+            .await;
     let all = started.elapsed();
     let mut charts = 0;
     for result in done {
@@ -402,7 +407,11 @@ fn main() -> anyhow::Result<()> {
     let sizes = measure::sizes(&[100]);
     measure::print_machine(&format!(
         "cargo bench --bench summaries -- {}",
-        sizes.iter().map(usize::to_string).collect::<Vec<_>>().join(" ")
+        sizes
+            .iter()
+            .map(usize::to_string)
+            .collect::<Vec<_>>()
+            .join(" ")
     ));
     let runtime = tokio::runtime::Runtime::new()?;
     for cohorts in sizes {

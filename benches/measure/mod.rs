@@ -17,8 +17,14 @@ pub fn print_machine(command: &str) {
         })
         .unwrap_or_else(|| "unknown".to_owned());
     println!("command:  {command}");
-    println!("date:     {}", chrono::Utc::now().format("%Y-%m-%d %H:%M UTC"));
-    println!("commit:   {}", output("git", &["rev-parse", "--short", "HEAD"]));
+    println!(
+        "date:     {}",
+        chrono::Utc::now().format("%Y-%m-%d %H:%M UTC")
+    );
+    println!(
+        "commit:   {}",
+        output("git", &["rev-parse", "--short", "HEAD"])
+    );
     println!("machine:  {} cores, {cpu}", output("nproc", &[]));
     println!("kernel:   {}", output("uname", &["-r"]));
     println!("rustc:    {}", output("rustc", &["--version"]));
