@@ -47,10 +47,17 @@ where
     Ok(client)
 }
 
-/// The bot reads guild state from interactions and REST, so it caches little: guilds and
-/// channels for serenity's own bookkeeping, no users, no messages.
+/// The bot reads nothing from the cache but its own user (kept from READY whatever the
+/// settings): guilds, channels and permissions come from the interaction payload (poise's
+/// permission checks read `app_permissions` and the member's `permissions` there) or fresh over
+/// REST (bot/permissions.rs). So no guilds, channels, users or messages are cached: 10,000
+/// guilds' channels and roles would otherwise sit in memory unread (docs/BENCHMARKS.md,
+/// "5. Memory"). serenity's own pre-flight permission checks skip what is not cached, leaving
+/// the answer to Discord.
 fn cache_settings() -> serenity::cache::Settings {
     let mut settings = serenity::cache::Settings::default();
+    settings.cache_guilds = false;
+    settings.cache_channels = false;
     settings.cache_users = false;
     settings.max_messages = 0;
     settings

@@ -137,12 +137,16 @@ fn identify(
         let session = hub.session_id.clone().unwrap_or_default();
         let ready = payloads::ready(&s.world, &session, &shared.gateway_url);
         let _ = s.dispatch("READY", ready);
+        let channels = payloads::channels_by_guild(&s.world);
         let guilds: Vec<Value> = s
             .world
             .guilds
             .values()
             .filter(|g| g.bot_present)
-            .map(|g| payloads::guild_create(&s.world, g))
+            .map(|g| {
+                let own = channels.get(&g.id).map_or(&[][..], Vec::as_slice);
+                payloads::guild_create_with(&s.world, g, own)
+            })
             .collect();
         for guild in guilds {
             let _ = s.dispatch("GUILD_CREATE", guild);

@@ -144,7 +144,8 @@ impl Simulator {
             );
             s.world.guilds.insert(id, guild);
             if let Some(g) = s.world.guilds.get(&id) {
-                let create = payloads::guild_create(&s.world, g);
+                // A guild just made has no channels yet: no need to look through them all.
+                let create = payloads::guild_create_with(&s.world, g, &[]);
                 let _ = s.dispatch("GUILD_CREATE", create);
             }
             id

@@ -102,19 +102,15 @@ impl Store {
     ) -> StoreResult<Recorded> {
         let question = answer.question;
         let mut tx = self.begin_write().await?;
-        let prior: Option<i64> = sqlx::query_scalar(
-            "SELECT step FROM quiz_reviews WHERE user_id = ?1 AND track = ?2 AND item_id = ?3",
-        )
-        .bind(id_to_db(attempt.user_id))
-        .bind(&attempt.track)
-        .bind(&question.item_id)
-        .fetch_optional(&mut *tx)
-        .await?;
-        let prior = prior.map_or(0, small);
-        let inserted = sqlx::query(
+        // One statement reads the prior rung, inserts and returns the answer: an answer click
+        // is the busiest write there is, and each statement is a round trip to SQLite's thread.
+        let inserted: Option<AnswerRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
             "INSERT INTO quiz_answers (attempt_id, position, user_id, cohort_id, track, item_id, module, choice, correct, prior_step, practice_date, answered_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12) ON CONFLICT DO NOTHING",
-        )
+             SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9,
+                    COALESCE((SELECT step FROM quiz_reviews WHERE user_id = ?3 AND track = ?5 AND item_id = ?6), 0),
+                    ?10, ?11
+             WHERE TRUE ON CONFLICT DO NOTHING RETURNING {ANSWER_COLUMNS}"
+        )))
         .bind(attempt.id)
         .bind(i64::from(question.position))
         .bind(id_to_db(attempt.user_id))
@@ -124,20 +120,22 @@ impl Store {
         .bind(i64::from(question.module))
         .bind(answer.choice as i64)
         .bind(answer.correct)
-        .bind(i64::from(prior))
         .bind(answer.practice_date.to_string())
         .bind(to_db_time(answer.now))
-        .execute(&mut *tx)
+        .fetch_optional(&mut *tx)
         .await?;
-        let row: AnswerRow = sqlx::query_as(answer_sql("WHERE attempt_id = ?1 AND position = ?2"))
-            .bind(attempt.id)
-            .bind(i64::from(question.position))
-            .fetch_one(&mut *tx)
-            .await?;
+        let Some(row) = inserted else {
+            // A second click: the first answer stands.
+            let row: AnswerRow =
+                sqlx::query_as(answer_sql("WHERE attempt_id = ?1 AND position = ?2"))
+                    .bind(attempt.id)
+                    .bind(i64::from(question.position))
+                    .fetch_one(&mut *tx)
+                    .await?;
+            return Ok(Recorded::Already(answer_from(row)?));
+        };
         let recorded = answer_from(row)?;
-        if inserted.rows_affected() == 0 {
-            return Ok(Recorded::Already(recorded));
-        }
+        let prior = recorded.prior_step;
         let (step, due) = review_to_db(&review(prior));
         sqlx::query(
             "INSERT INTO quiz_reviews (user_id, track, item_id, module, step, due_date, attempt_id, position, updated_at)
