@@ -184,12 +184,7 @@ fn visible_reply(s: &SimState, id: u64) -> Option<Reply> {
         7 => message(record.source_message).map(Reply::Updated),
         6 => first_followup().map(Reply::Message).or_else(|| {
             let source = s.world.messages.get(&record.source_message?)?;
-            let edited = s.requests.iter().any(|r| {
-                r.method == "PATCH"
-                    && r.path.contains(&record.token)
-                    && r.at >= ack.at
-                    && r.status < 300
-            });
+            let edited = record.edited_at.is_some_and(|at| at >= ack.at);
             edited.then(|| Reply::Updated(SimMessage::from_stored(source)))
         }),
         8 => Some(Reply::Choices(
@@ -424,9 +419,7 @@ impl Simulator {
                     message: message.as_ref().map(|(_, json)| json.clone()),
                 },
             );
-            s.world.interactions.insert(
-                id,
-                InteractionRecord {
+            s.world.insert_interaction(InteractionRecord {
                     id,
                     token,
                     kind,
@@ -439,8 +432,8 @@ impl Simulator {
                     source_message: message.map(|(m, _)| m),
                     followups: vec![],
                     rejections: vec![],
-                },
-            );
+                    edited_at: None,
+                });
             s.dispatch("INTERACTION_CREATE", payload).map(|_| id)
         });
         id.map(|id| InteractionHandle {
