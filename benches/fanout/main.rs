@@ -207,9 +207,19 @@ fn main() -> anyhow::Result<()> {
     let runtime = tokio::runtime::Runtime::new()?;
     let limit = f64::from(config::load(None, &[])?.outbound.max_requests_per_second);
     println!("Machine: {}", figures::machine());
-    println!("Command: cargo bench --bench fanout -- --cohorts {} --rates {} --runs {}{}", args.cohorts,
-        args.rates.iter().map(u32::to_string).collect::<Vec<_>>().join(","), args.runs,
-        args.participants.map(|p| format!(" --participants {p}")).unwrap_or_default());
+    println!(
+        "Command: cargo bench --bench fanout -- --cohorts {} --rates {} --runs {}{}",
+        args.cohorts,
+        args.rates
+            .iter()
+            .map(u32::to_string)
+            .collect::<Vec<_>>()
+            .join(","),
+        args.runs,
+        args.participants
+            .map(|p| format!(" --participants {p}"))
+            .unwrap_or_default()
+    );
     let mut runs = Vec::new();
     for number in 1..=args.runs {
         eprintln!("run {number} of {}", args.runs);
@@ -245,14 +255,20 @@ fn print_summary(runs: &[Run], cohorts: usize, limit: f64) {
     let secs = |v: f64| format!("{v:.2} s");
     let mib = |v: f64| format!("{v:.0} MiB");
     let total = |f: &dyn Fn(&Run) -> usize| runs.iter().map(f).sum::<usize>();
-    println!("\nMedian (min–max) over {} runs of {cohorts} cohorts:\n", runs.len());
+    println!(
+        "\nMedian (min–max) over {} runs of {cohorts} cohorts:\n",
+        runs.len()
+    );
     println!("| cold start to ready | floor (N−1)/rate | span first→last | span / floor | 09:00 → last | 429s | RSS at ready | RSS peak |");
     println!("|---|---|---|---|---|---|---|---|");
     println!(
         "| {} | {floor:.2} s | {} | {} | {} | {} | {} | {} |",
         spread(&of(&|r| r.cold_start.as_secs_f64()), secs),
         spread(&of(&|r| r.span.as_secs_f64()), secs),
-        spread(&of(&|r| r.span.as_secs_f64() / floor.max(f64::EPSILON)), |v| format!("{v:.3}")),
+        spread(
+            &of(&|r| r.span.as_secs_f64() / floor.max(f64::EPSILON)),
+            |v| format!("{v:.3}")
+        ),
         spread(&of(&|r| r.from_minute.as_secs_f64()), secs),
         total(&|r| r.limited),
         spread(&of(&|r| r.rss_ready_mib), mib),
@@ -260,13 +276,22 @@ fn print_summary(runs: &[Run], cohorts: usize, limit: f64) {
     );
     println!("\n| rate | achieved | interactions | p50 | p95 | p99 | max | over 3 s | unanswered | refused |");
     println!("|---|---|---|---|---|---|---|---|---|---|");
-    let rates: Vec<u32> = runs.first().map(|r| r.rates.iter().map(|f| f.rate).collect()).unwrap_or_default();
+    let rates: Vec<u32> = runs
+        .first()
+        .map(|r| r.rates.iter().map(|f| f.rate).collect())
+        .unwrap_or_default();
     for (i, rate) in rates.iter().enumerate() {
         let at = |f: &dyn Fn(&RateFigures) -> f64| {
-            runs.iter().filter_map(|r| r.rates.get(i)).map(f).collect::<Vec<f64>>()
+            runs.iter()
+                .filter_map(|r| r.rates.get(i))
+                .map(f)
+                .collect::<Vec<f64>>()
         };
         let count = |f: &dyn Fn(&RateFigures) -> usize| {
-            runs.iter().filter_map(|r| r.rates.get(i)).map(f).sum::<usize>()
+            runs.iter()
+                .filter_map(|r| r.rates.get(i))
+                .map(f)
+                .sum::<usize>()
         };
         println!(
             "| {rate}/s | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
@@ -282,7 +307,9 @@ fn print_summary(runs: &[Run], cohorts: usize, limit: f64) {
         );
     }
     println!("\nWrite transactions' waits for the write lock, per run:\n");
-    println!("| transactions | total wait | max | < 1 ms | 1–10 ms | 10–100 ms | 100 ms–1 s | ≥ 1 s |");
+    println!(
+        "| transactions | total wait | max | < 1 ms | 1–10 ms | 10–100 ms | 100 ms–1 s | ≥ 1 s |"
+    );
     println!("|---|---|---|---|---|---|---|---|");
     for run in runs {
         let w = &run.waits;

@@ -305,9 +305,9 @@ impl Session {
             Kind::QuizMe | Kind::Quiz if has("A") => Step::Answer,
             Kind::QuizMe | Kind::Quiz => Step::Tried,
             Kind::Answer
-                if message.as_ref().is_some_and(|m| {
-                    m.buttons().iter().any(|b| b.label.starts_with("3 ·"))
-                }) =>
+                if message
+                    .as_ref()
+                    .is_some_and(|m| m.buttons().iter().any(|b| b.label.starts_with("3 ·"))) =>
             {
                 Step::Confidence
             }

@@ -62,7 +62,10 @@ pub async fn seed(
     for i in 0..cohorts {
         if i % COHORTS_PER_GUILD == 0 {
             let owner = sim.add_user(&format!("owner {}", i / COHORTS_PER_GUILD));
-            guild = (sim.add_guild(&format!("Org {}", i / COHORTS_PER_GUILD), owner), owner);
+            guild = (
+                sim.add_guild(&format!("Org {}", i / COHORTS_PER_GUILD), owner),
+                owner,
+            );
         }
         let channel = sim.add_text_channel(guild.0, &format!("cohort-{i}"));
         let (plan, pace) = track.new_cohort_plan(i as u64);

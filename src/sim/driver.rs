@@ -420,20 +420,20 @@ impl Simulator {
                 },
             );
             s.world.insert_interaction(InteractionRecord {
-                    id,
-                    token,
-                    kind,
-                    user_id: actor.user,
-                    guild_id: actor.guild,
-                    channel_id: actor.channel,
-                    created: Instant::now(),
-                    ack: None,
-                    original_message: None,
-                    source_message: message.map(|(m, _)| m),
-                    followups: vec![],
-                    rejections: vec![],
-                    edited_at: None,
-                });
+                id,
+                token,
+                kind,
+                user_id: actor.user,
+                guild_id: actor.guild,
+                channel_id: actor.channel,
+                created: Instant::now(),
+                ack: None,
+                original_message: None,
+                source_message: message.map(|(m, _)| m),
+                followups: vec![],
+                rejections: vec![],
+                edited_at: None,
+            });
             s.dispatch("INTERACTION_CREATE", payload).map(|_| id)
         });
         id.map(|id| InteractionHandle {

@@ -411,13 +411,8 @@ impl Simulator {
         &self,
         matches: impl Fn(&RecordedRequest) -> bool,
     ) -> Vec<RecordedRequest> {
-        self.shared.read(|s| {
-            s.requests
-                .iter()
-                .filter(|r| matches(r))
-                .cloned()
-                .collect()
-        })
+        self.shared
+            .read(|s| s.requests.iter().filter(|r| matches(r)).cloned().collect())
     }
 
     /// How many REST calls so far match `matches`, without copying any (for polling).
