@@ -66,9 +66,7 @@ impl InteractionHandle {
 
     pub async fn reply_within(&self, wait: Duration) -> Result<Reply, SimError> {
         let id = self.id;
-        self.shared
-            .wait_until(wait, |s| visible_reply(s, id).is_some())
-            .await;
+        self.shared.wait_until(wait, |s| reply_visible(s, id)).await;
         self.shared
             .read(|s| visible_reply(s, id))
             .ok_or_else(|| SimError::NoReply {
@@ -163,6 +161,30 @@ impl InteractionHandle {
                 record.guild_id,
             ))
         })
+    }
+}
+
+/// Whether [`visible_reply`] would find the answer, without copying it: this runs on every
+/// change to the simulator for every interaction awaiting its answer.
+fn reply_visible(s: &SimState, id: u64) -> bool {
+    let Some(record) = s.world.interactions.get(&id) else {
+        return false;
+    };
+    let Some(ack) = &record.ack else {
+        return false;
+    };
+    let stored = |m: Option<u64>| m.and_then(|m| s.world.messages.get(&m));
+    match ack.response_type {
+        4 => stored(record.original_message).is_some(),
+        5 => stored(record.original_message).is_some_and(|m| !m.pending),
+        7 => stored(record.source_message).is_some(),
+        6 => {
+            stored(record.followups.first().copied()).is_some()
+                || (stored(record.source_message).is_some()
+                    && record.edited_at.is_some_and(|at| at >= ack.at))
+        }
+        8 | 9 => true,
+        _ => false,
     }
 }
 
