@@ -145,7 +145,7 @@ impl Store {
 }
 
 async fn insert_membership(
-    tx: &mut sqlx::SqliteConnection,
+    tx: &mut sqlx::Transaction<'static, sqlx::Sqlite>,
     guild: u64,
     cohort: i64,
     user: u64,
@@ -158,7 +158,7 @@ async fn insert_membership(
     .bind(id_to_db(guild))
     .bind(id_to_db(user))
     .bind(to_db_time(now))
-    .execute(&mut *tx)
+    .execute(&mut **tx)
     .await?;
     Ok(())
 }

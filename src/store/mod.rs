@@ -35,7 +35,6 @@ mod summary_baselines;
 mod summary_counts;
 mod summary_departed;
 mod waiting;
-mod write_turn;
 mod write_waits;
 
 use std::str::FromStr;
@@ -131,7 +130,6 @@ impl StoreError {
 #[derive(Clone, Debug)]
 pub struct Store {
     pool: SqlitePool,
-    write_turns: write_turn::WriteTurns,
     write_waits: Arc<write_waits::WriteWaitCounters>,
 }
 
@@ -160,7 +158,6 @@ impl Store {
             .await?;
         Ok(Self {
             pool,
-            write_turns: Arc::default(),
             write_waits: Arc::default(),
         })
     }
@@ -180,16 +177,14 @@ impl Store {
     }
 
     /// A write transaction that holds the write lock from its first statement, so a
-    /// read-then-write cannot fail half-way with SQLITE_BUSY. Writers of this process take
-    /// turns first (`write_turn`); a turn not given within [`LOCK_WAIT`] is a busy database.
-    pub(crate) async fn begin_write(&self) -> StoreResult<write_turn::WriteTx> {
+    /// read-then-write cannot fail half-way with SQLITE_BUSY.
+    pub(crate) async fn begin_write(
+        &self,
+    ) -> StoreResult<sqlx::Transaction<'static, sqlx::Sqlite>> {
         let asked = Instant::now();
-        let turn = tokio::time::timeout(LOCK_WAIT, self.write_turns.clone().lock_owned())
-            .await
-            .map_err(|_| StoreError::Sql(sqlx::Error::PoolTimedOut))?;
         let tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
         self.write_waits.record(asked.elapsed());
-        Ok(write_turn::WriteTx::new(tx, turn))
+        Ok(tx)
     }
 
     /// How long write transactions have waited for the write lock since the store opened.

@@ -628,7 +628,7 @@ impl Store {
 
 /// The plan of `proposal` shows something new: its message is edited after.
 async fn bump_version_of_proposal(
-    tx: &mut sqlx::SqliteConnection,
+    tx: &mut sqlx::Transaction<'static, sqlx::Sqlite>,
     proposal: i64,
 ) -> StoreResult<()> {
     sqlx::query(
@@ -636,7 +636,7 @@ async fn bump_version_of_proposal(
          WHERE plan_id = (SELECT plan_id FROM plan_proposals WHERE proposal_id = ?1)",
     )
     .bind(proposal)
-    .execute(&mut *tx)
+    .execute(&mut **tx)
     .await?;
     Ok(())
 }
