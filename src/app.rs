@@ -15,7 +15,7 @@ use crate::content::model::Curriculum;
 use crate::content::source::{self, CurriculumSource};
 use crate::data_key::{self, DataKeyError};
 use crate::scheduler::{Scheduler, SchedulerHandle, SchedulerSettings, Wake};
-use crate::store::{DatabaseLock, LeaseOwner, Store};
+use crate::store::{DatabaseLock, LeaseOwner, Store, WriteWaits};
 
 /// How long shutdown waits for running interaction handlers.
 const DRAIN_LIMIT: Duration = Duration::from_secs(10);
@@ -131,6 +131,7 @@ impl RunningBot {
             );
         }
         self.discord.finish().await;
+        log_write_waits(&self.store.write_waits());
         self.store.close().await;
         drop(self.lock);
         tracing::info!("bot stopped");
@@ -143,6 +144,24 @@ impl RunningBot {
     pub fn scheduler(&self) -> &SchedulerHandle {
         &self.scheduler
     }
+}
+
+/// How long this run's write transactions waited for SQLite's write lock: the first thing to
+/// look at when interactions slow down under load (benches/fanout reads it from this line).
+fn log_write_waits(waits: &WriteWaits) {
+    let micros = |d: Duration| u64::try_from(d.as_micros()).unwrap_or(u64::MAX);
+    let [under_1ms, to_10ms, to_100ms, to_1s, from_1s] = waits.buckets;
+    tracing::info!(
+        transactions = waits.count,
+        total_us = micros(waits.total),
+        max_us = micros(waits.max),
+        under_1ms,
+        to_10ms,
+        to_100ms,
+        to_1s,
+        from_1s,
+        "write lock waits"
+    );
 }
 
 /// Every prompt's 4A tag, for summaries that count "prompts tried" by tag in SQL.

@@ -66,9 +66,7 @@ impl InteractionHandle {
 
     pub async fn reply_within(&self, wait: Duration) -> Result<Reply, SimError> {
         let id = self.id;
-        self.shared
-            .wait_until(wait, |s| visible_reply(s, id).is_some())
-            .await;
+        self.shared.wait_until(wait, |s| reply_visible(s, id)).await;
         self.shared
             .read(|s| visible_reply(s, id))
             .ok_or_else(|| SimError::NoReply {
@@ -166,6 +164,30 @@ impl InteractionHandle {
     }
 }
 
+/// Whether [`visible_reply`] would find the answer, without copying it: this runs on every
+/// change to the simulator for every interaction awaiting its answer.
+fn reply_visible(s: &SimState, id: u64) -> bool {
+    let Some(record) = s.world.interactions.get(&id) else {
+        return false;
+    };
+    let Some(ack) = &record.ack else {
+        return false;
+    };
+    let stored = |m: Option<u64>| m.and_then(|m| s.world.messages.get(&m));
+    match ack.response_type {
+        4 => stored(record.original_message).is_some(),
+        5 => stored(record.original_message).is_some_and(|m| !m.pending),
+        7 => stored(record.source_message).is_some(),
+        6 => {
+            stored(record.followups.first().copied()).is_some()
+                || (stored(record.source_message).is_some()
+                    && record.edited_at.is_some_and(|at| at >= ack.at))
+        }
+        8 | 9 => true,
+        _ => false,
+    }
+}
+
 fn visible_reply(s: &SimState, id: u64) -> Option<Reply> {
     let record = s.world.interactions.get(&id)?;
     let ack = record.ack.as_ref()?;
@@ -184,12 +206,7 @@ fn visible_reply(s: &SimState, id: u64) -> Option<Reply> {
         7 => message(record.source_message).map(Reply::Updated),
         6 => first_followup().map(Reply::Message).or_else(|| {
             let source = s.world.messages.get(&record.source_message?)?;
-            let edited = s.requests.iter().any(|r| {
-                r.method == "PATCH"
-                    && r.path.contains(&record.token)
-                    && r.at >= ack.at
-                    && r.status < 300
-            });
+            let edited = record.edited_at.is_some_and(|at| at >= ack.at);
             edited.then(|| Reply::Updated(SimMessage::from_stored(source)))
         }),
         8 => Some(Reply::Choices(
@@ -424,23 +441,21 @@ impl Simulator {
                     message: message.as_ref().map(|(_, json)| json.clone()),
                 },
             );
-            s.world.interactions.insert(
+            s.world.insert_interaction(InteractionRecord {
                 id,
-                InteractionRecord {
-                    id,
-                    token,
-                    kind,
-                    user_id: actor.user,
-                    guild_id: actor.guild,
-                    channel_id: actor.channel,
-                    created: Instant::now(),
-                    ack: None,
-                    original_message: None,
-                    source_message: message.map(|(m, _)| m),
-                    followups: vec![],
-                    rejections: vec![],
-                },
-            );
+                token,
+                kind,
+                user_id: actor.user,
+                guild_id: actor.guild,
+                channel_id: actor.channel,
+                created: Instant::now(),
+                ack: None,
+                original_message: None,
+                source_message: message.map(|(m, _)| m),
+                followups: vec![],
+                rejections: vec![],
+                edited_at: None,
+            });
             s.dispatch("INTERACTION_CREATE", payload).map(|_| id)
         });
         id.map(|id| InteractionHandle {

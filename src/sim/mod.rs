@@ -406,6 +406,22 @@ impl Simulator {
         self.shared.read(|s| s.requests.clone())
     }
 
+    /// The REST calls so far that match `matches`, oldest first. Copies only those: under load
+    /// the full list holds hundreds of thousands of calls.
+    pub fn requests_matching(
+        &self,
+        matches: impl Fn(&RecordedRequest) -> bool,
+    ) -> Vec<RecordedRequest> {
+        self.shared
+            .read(|s| s.requests.iter().filter(|r| matches(r)).cloned().collect())
+    }
+
+    /// How many REST calls so far match `matches`, without copying any (for polling).
+    pub fn count_requests(&self, matches: impl Fn(&RecordedRequest) -> bool) -> usize {
+        self.shared
+            .read(|s| s.requests.iter().filter(|r| matches(r)).count())
+    }
+
     /// Waits for a REST call matching `matches`; returns it.
     pub async fn wait_for_request(
         &self,

@@ -129,6 +129,8 @@ pub struct InteractionRecord {
     pub followups: Vec<u64>,
     /// Rejections the bot received for this interaction (10062, 40060, 50035...).
     pub rejections: Vec<u32>,
+    /// When the bot last edited a message through this interaction's webhook.
+    pub edited_at: Option<Instant>,
 }
 
 #[derive(Debug, Default)]
@@ -141,6 +143,11 @@ pub struct World {
     pub global_commands: Vec<Value>,
     pub guild_commands: BTreeMap<u64, Vec<Value>>,
     pub interactions: HashMap<u64, InteractionRecord>,
+    /// Message ids per channel, oldest first, and interaction ids per token: under load (10,000
+    /// channels, hundreds of interactions a second) a scan of every message or interaction on
+    /// each call would make the simulator, not the bot, the bottleneck.
+    channel_messages: HashMap<u64, Vec<u64>>,
+    interaction_tokens: HashMap<String, u64>,
     pub bot_user_id: u64,
     pub owner_user_id: u64,
 }
@@ -255,17 +262,35 @@ impl World {
             .find(|command| command.get("name").and_then(Value::as_str) == Some(name))
     }
 
+    /// Stores a new message (ids only grow, so a channel's list stays oldest first).
+    pub fn insert_message(&mut self, message: StoredMessage) {
+        self.channel_messages
+            .entry(message.channel_id)
+            .or_default()
+            .push(message.id);
+        self.messages.insert(message.id, message);
+    }
+
     /// The messages of a channel that everybody sees, oldest first.
     pub fn channel_transcript(&self, channel: u64) -> Vec<&StoredMessage> {
-        self.messages
-            .values()
-            .filter(|m| {
-                m.channel_id == channel && m.visible_to.is_none() && !m.deleted && !m.pending
-            })
+        self.channel_messages
+            .get(&channel)
+            .into_iter()
+            .flatten()
+            .filter_map(|id| self.messages.get(id))
+            .filter(|m| m.visible_to.is_none() && !m.deleted && !m.pending)
             .collect()
     }
 
+    pub fn insert_interaction(&mut self, record: InteractionRecord) {
+        self.interaction_tokens
+            .insert(record.token.clone(), record.id);
+        self.interactions.insert(record.id, record);
+    }
+
     pub fn interaction_by_token(&self, token: &str) -> Option<&InteractionRecord> {
-        self.interactions.values().find(|i| i.token == token)
+        self.interaction_tokens
+            .get(token)
+            .and_then(|id| self.interactions.get(id))
     }
 }

@@ -38,9 +38,11 @@ mod summary_baselines;
 mod summary_counts;
 mod summary_departed;
 mod waiting;
+mod write_waits;
 
 use std::str::FromStr;
-use std::time::Duration;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
@@ -78,6 +80,7 @@ pub use summaries::{StoredSummary, SummaryClaim, SummaryStatus};
 pub use summary_counts::{
     CohortTallies, CountWindow, ModuleTally, Tally, WindowTallies, SLOT_SECONDS,
 };
+pub use write_waits::{WriteWaits, WAIT_BUCKETS};
 
 /// How long a statement waits for another connection's write lock, and how long a caller waits
 /// for a pooled connection. A writer elsewhere that holds the lock for up to this long (a
@@ -130,6 +133,7 @@ impl StoreError {
 #[derive(Clone, Debug)]
 pub struct Store {
     pool: SqlitePool,
+    write_waits: Arc<write_waits::WriteWaitCounters>,
 }
 
 impl Store {
@@ -155,7 +159,10 @@ impl Store {
             .acquire_timeout(LOCK_WAIT)
             .connect_with(options)
             .await?;
-        Ok(Self { pool })
+        Ok(Self {
+            pool,
+            write_waits: Arc::default(),
+        })
     }
 
     /// Applies pending migrations; returns how many were applied.
@@ -177,7 +184,15 @@ impl Store {
     pub(crate) async fn begin_write(
         &self,
     ) -> StoreResult<sqlx::Transaction<'static, sqlx::Sqlite>> {
-        Ok(self.pool.begin_with("BEGIN IMMEDIATE").await?)
+        let asked = Instant::now();
+        let tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        self.write_waits.record(asked.elapsed());
+        Ok(tx)
+    }
+
+    /// How long write transactions have waited for the write lock since the store opened.
+    pub fn write_waits(&self) -> WriteWaits {
+        self.write_waits.snapshot()
     }
 
     pub(crate) fn pool(&self) -> &SqlitePool {

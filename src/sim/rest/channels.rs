@@ -82,7 +82,7 @@ pub(crate) fn new_message(
         pending: false,
         created_at,
     };
-    s.world.messages.insert(id, message);
+    s.world.insert_message(message);
     id
 }
 

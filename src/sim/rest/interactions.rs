@@ -257,7 +257,12 @@ fn webhook_message(call: &Call<'_>, method: &Method, token: &str, which: &str) -
         };
         match *method {
             Method::GET => {}
-            Method::PATCH => apply_edit(s, message, &body, call.body.files.clone()),
+            Method::PATCH => {
+                apply_edit(s, message, &body, call.body.files.clone());
+                if let Some(r) = s.world.interactions.get_mut(&id) {
+                    r.edited_at = Some(Instant::now());
+                }
+            }
             Method::DELETE => {
                 if let Some(m) = s.world.messages.get_mut(&message) {
                     m.deleted = true;

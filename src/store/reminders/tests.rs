@@ -173,9 +173,15 @@ async fn an_interrupted_reminder_is_never_resent_and_its_check_in_waits() {
         .is_empty());
     let waiting = store.take_waiting_checkins(7).await.unwrap();
     assert_eq!(waiting.len(), 1);
+    let writes_before = store.write_waits().count;
     assert!(
         store.take_waiting_checkins(7).await.unwrap().is_empty(),
         "taken once"
+    );
+    assert_eq!(
+        store.write_waits().count,
+        writes_before,
+        "with nothing waiting, no write transaction (every command asks)"
     );
     assert_eq!(
         store.reminder_dates(7, date("2026-11-20")).await.unwrap(),
