@@ -174,7 +174,7 @@ impl Store {
         .bind(track)
         .bind(completed_on.to_string())
         .bind(to_db_time(now))
-        .fetch_optional(self.pool())
+        .fetch_optional(self.writer())
         .await?)
     }
 
@@ -238,7 +238,7 @@ impl Store {
         .bind(code)
         .bind(sealed)
         .bind(to_db_time(now))
-        .execute(self.pool())
+        .execute(self.writer())
         .await?;
         Ok(done.rows_affected() == 1)
     }
@@ -260,7 +260,7 @@ impl Store {
         .bind(id_to_db(user))
         .bind(to_db_time(now))
         .bind(id_to_db(channel))
-        .execute(self.pool())
+        .execute(self.writer())
         .await?;
         Ok(done.rows_affected() == 1)
     }
@@ -276,7 +276,7 @@ impl Store {
         sqlx::query(sql)
             .bind(id)
             .bind(message.map(id_to_db))
-            .execute(self.pool())
+            .execute(self.writer())
             .await?;
         Ok(())
     }

@@ -270,7 +270,7 @@ impl Store {
         .bind(cohort)
         .bind(id_to_db(channel))
         .bind(to_db_time(now))
-        .execute(self.pool())
+        .execute(self.writer())
         .await?;
         Ok(())
     }
@@ -289,7 +289,7 @@ impl Store {
         .bind(time.to_string())
         .bind(zone.name())
         .bind(week.to_string())
-        .execute(self.pool())
+        .execute(self.writer())
         .await?;
         Ok(())
     }
@@ -299,7 +299,7 @@ impl Store {
         sqlx::query("UPDATE cohorts SET module_days = ?2 WHERE cohort_id = ?1")
             .bind(cohort)
             .bind(pace.to_db())
-            .execute(self.pool())
+            .execute(self.writer())
             .await?;
         Ok(())
     }
@@ -333,7 +333,7 @@ impl Store {
             .bind(cohort)
             .bind(reason)
             .bind(to_db_time(now))
-            .execute(self.pool())
+            .execute(self.writer())
             .await?;
         Ok(())
     }
@@ -352,7 +352,7 @@ impl Store {
         .bind(id_to_db(guild))
         .bind(reason)
         .bind(to_db_time(now))
-        .execute(self.pool())
+        .execute(self.writer())
         .await?;
         Ok(done.rows_affected())
     }
@@ -360,7 +360,7 @@ impl Store {
     pub async fn clear_permission_failures(&self, cohort: i64) -> StoreResult<()> {
         sqlx::query("UPDATE cohorts SET permission_failures = 0 WHERE cohort_id = ?1 AND permission_failures > 0")
             .bind(cohort)
-            .execute(self.pool())
+            .execute(self.writer())
             .await?;
         Ok(())
     }
@@ -435,7 +435,7 @@ impl Store {
         let done = sqlx::query("INSERT INTO cohort_holidays (cohort_id, holiday_date) VALUES (?1, ?2) ON CONFLICT DO NOTHING")
             .bind(cohort)
             .bind(date.to_string())
-            .execute(self.pool())
+            .execute(self.writer())
             .await?;
         Ok(done.rows_affected() == 1)
     }
@@ -446,7 +446,7 @@ impl Store {
             sqlx::query("DELETE FROM cohort_holidays WHERE cohort_id = ?1 AND holiday_date = ?2")
                 .bind(cohort)
                 .bind(date.to_string())
-                .execute(self.pool())
+                .execute(self.writer())
                 .await?;
         Ok(done.rows_affected() == 1)
     }

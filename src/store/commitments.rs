@@ -321,7 +321,7 @@ impl Store {
         let done =
             sqlx::query("DELETE FROM checkin_answers WHERE outcome = 'note' AND answered_at < ?1")
                 .bind(to_db_time(cutoff))
-                .execute(self.pool())
+                .execute(self.writer())
                 .await?;
         Ok(done.rows_affected())
     }

@@ -55,7 +55,7 @@ impl Store {
         .bind(lease.owner.as_str())
         .bind(lease.until_db())
         .bind(to_db_time(now))
-        .execute(self.pool())
+        .execute(self.writer())
         .await?;
         Ok(done.rows_affected() == 1)
     }
@@ -82,7 +82,7 @@ impl Store {
         .bind(owner.as_str())
         .bind(id_to_db(message))
         .bind(to_db_time(now))
-        .execute(self.pool())
+        .execute(self.writer())
         .await?;
         Ok(Change::from_rows(done.rows_affected()))
     }
@@ -109,7 +109,7 @@ impl Store {
         .bind(status)
         .bind(code)
         .bind(to_db_time(now))
-        .execute(self.pool())
+        .execute(self.writer())
         .await?;
         Ok(Change::from_rows(done.rows_affected()))
     }
@@ -122,7 +122,7 @@ impl Store {
              WHERE status = 'sending' AND lease_until < ?1",
         )
         .bind(to_db_time(now))
-        .execute(self.pool())
+        .execute(self.writer())
         .await?;
         Ok(done.rows_affected())
     }

@@ -168,7 +168,7 @@ impl Store {
         .bind(to_db_time(now))
         .bind(lease.owner.as_str())
         .bind(lease.until_db())
-        .fetch_optional(self.pool())
+        .fetch_optional(self.writer())
         .await?)
     }
 
@@ -219,7 +219,7 @@ impl Store {
         .bind(id_to_db(claim.channel_id))
         .bind(reason)
         .bind(to_db_time(now))
-        .execute(self.pool())
+        .execute(self.writer())
         .await?;
         Ok(done.rows_affected() == 1)
     }
@@ -244,7 +244,7 @@ impl Store {
         .bind(to_db_time(now))
         .bind(owner.as_str())
         .bind(id_to_db(channel))
-        .execute(self.pool())
+        .execute(self.writer())
         .await?;
         Ok(Change::from_rows(done.rows_affected()))
     }
@@ -269,7 +269,7 @@ impl Store {
         .bind(failure.retry_at.map(to_db_time))
         .bind(to_db_time(now))
         .bind(owner.as_str())
-        .execute(self.pool())
+        .execute(self.writer())
         .await?;
         Ok(Change::from_rows(done.rows_affected()))
     }
@@ -290,7 +290,7 @@ impl Store {
         ))
         .bind(delivery)
         .bind(owner.as_str())
-        .fetch_optional(self.pool())
+        .fetch_optional(self.writer())
         .await?;
         Ok(count.map(|c| u32::try_from(c).unwrap_or(u32::MAX)))
     }
@@ -313,7 +313,7 @@ impl Store {
         .bind(to_db_time(now))
         .bind(lease.owner.as_str())
         .bind(lease.until_db())
-        .execute(self.pool())
+        .execute(self.writer())
         .await?;
         Ok(done.rows_affected() == 1)
     }

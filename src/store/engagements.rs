@@ -23,7 +23,7 @@ impl Store {
         .bind(id_to_db(user))
         .bind(cohort)
         .bind(to_db_time(now))
-        .execute(self.pool())
+        .execute(self.writer())
         .await?;
         Ok(done.rows_affected() == 1)
     }

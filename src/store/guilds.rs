@@ -14,7 +14,7 @@ impl Store {
         )
         .bind(id_to_db(guild))
         .bind(to_db_time(now))
-        .execute(self.pool())
+        .execute(self.writer())
         .await?;
         Ok(())
     }
@@ -24,7 +24,7 @@ impl Store {
         sqlx::query("UPDATE guilds SET removed_at = ?2 WHERE guild_id = ?1")
             .bind(id_to_db(guild))
             .bind(to_db_time(now))
-            .execute(self.pool())
+            .execute(self.writer())
             .await?;
         Ok(())
     }

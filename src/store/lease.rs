@@ -186,7 +186,7 @@ pub(crate) async fn take_over(
         .bind(lease.owner.as_str())
         .bind(lease.until_db())
         .bind(to_db_time(now))
-        .execute(store.pool())
+        .execute(store.writer())
         .await?;
     Ok(done.rows_affected() == 1)
 }
@@ -202,7 +202,7 @@ pub(crate) async fn renew(
         .bind(id)
         .bind(lease.owner.as_str())
         .bind(lease.until_db())
-        .execute(store.pool())
+        .execute(store.writer())
         .await?;
     Ok(Change::from_rows(done.rows_affected()))
 }

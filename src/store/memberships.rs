@@ -103,7 +103,7 @@ impl Store {
         .bind(id_to_db(guild))
         .bind(id_to_db(user))
         .bind(to_db_time(now))
-        .fetch_optional(self.pool())
+        .fetch_optional(self.writer())
         .await?)
     }
 

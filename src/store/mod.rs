@@ -132,7 +132,15 @@ impl StoreError {
 /// The storage interface. Cloning shares the pool.
 #[derive(Clone, Debug)]
 pub struct Store {
+    /// Readers: WAL lets them run beside the writer and each other.
     pool: SqlitePool,
+    /// The one connection every write goes through, transactions and single statements alike.
+    /// SQLite has one write lock per database; a connection that finds it taken sleeps in
+    /// SQLite's busy handler (1, 2, 5 … 100 ms between tries) while the lock may sit free, so
+    /// at a few hundred interactions a second most of the time went on those sleeps
+    /// (docs/BENCHMARKS.md, benchmark 2). Queued here instead, writers wait in the pool's fair
+    /// queue and the next one starts the moment the last one finishes.
+    writer: SqlitePool,
     write_waits: Arc<write_waits::WriteWaitCounters>,
 }
 
@@ -154,6 +162,12 @@ impl Store {
             .pragma("secure_delete", "FAST")
             .busy_timeout(LOCK_WAIT);
         create_parent_folder(&options)?;
+        // The writer first: it creates the file (and sets WAL) before the readers open it.
+        let writer = SqlitePoolOptions::new()
+            .max_connections(1)
+            .acquire_timeout(LOCK_WAIT)
+            .connect_with(options.clone())
+            .await?;
         let pool = SqlitePoolOptions::new()
             .max_connections(MAX_CONNECTIONS)
             .acquire_timeout(LOCK_WAIT)
@@ -161,6 +175,7 @@ impl Store {
             .await?;
         Ok(Self {
             pool,
+            writer,
             write_waits: Arc::default(),
         })
     }
@@ -168,7 +183,7 @@ impl Store {
     /// Applies pending migrations; returns how many were applied.
     pub async fn migrate(&self) -> StoreResult<usize> {
         let before = self.applied_migrations().await.unwrap_or(0);
-        MIGRATOR.run(&self.pool).await?;
+        MIGRATOR.run(&self.writer).await?;
         Ok(self.applied_migrations().await?.saturating_sub(before))
     }
 
@@ -185,7 +200,7 @@ impl Store {
         &self,
     ) -> StoreResult<sqlx::Transaction<'static, sqlx::Sqlite>> {
         let asked = Instant::now();
-        let tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        let tx = self.writer.begin_with("BEGIN IMMEDIATE").await?;
         self.write_waits.record(asked.elapsed());
         Ok(tx)
     }
@@ -195,8 +210,14 @@ impl Store {
         self.write_waits.snapshot()
     }
 
+    /// For reads.
     pub(crate) fn pool(&self) -> &SqlitePool {
         &self.pool
+    }
+
+    /// For single-statement writes outside a transaction (a transaction: [`Store::begin_write`]).
+    pub(crate) fn writer(&self) -> &SqlitePool {
+        &self.writer
     }
 
     /// Names of the tables in the schema, for tests and `allybot migrate`'s report.
@@ -219,6 +240,7 @@ impl Store {
     /// Waits for in-flight queries and closes every connection (checkpointing the WAL).
     pub async fn close(&self) {
         self.pool.close().await;
+        self.writer.close().await;
     }
 }
 

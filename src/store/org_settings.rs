@@ -109,7 +109,7 @@ impl Store {
         .bind(id_to_db(guild))
         .bind(id_to_db(channel))
         .bind(to_db_time(now))
-        .execute(self.pool())
+        .execute(self.writer())
         .await?;
         Ok(())
     }
@@ -162,7 +162,7 @@ impl Store {
         sqlx::query("UPDATE org_settings SET summary_stopped = ?2 WHERE guild_id = ?1")
             .bind(id_to_db(guild))
             .bind(reason)
-            .execute(self.pool())
+            .execute(self.writer())
             .await?;
         Ok(())
     }

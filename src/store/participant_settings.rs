@@ -93,7 +93,7 @@ impl Store {
         .bind(settings.quiet.map(|q| q.start().to_string()))
         .bind(settings.quiet.map(|q| q.end().to_string()))
         .bind(to_db_time(now))
-        .execute(self.pool())
+        .execute(self.writer())
         .await?;
         Ok(())
     }

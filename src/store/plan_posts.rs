@@ -82,7 +82,7 @@ impl Store {
         .bind(lease.owner.as_str())
         .bind(lease.until_db())
         .bind(to_db_time(now))
-        .execute(self.pool())
+        .execute(self.writer())
         .await?;
         Ok(done.rows_affected() == 1)
     }
@@ -122,7 +122,7 @@ impl Store {
         .bind(id_to_db(message))
         .bind(shown_version)
         .bind(to_db_time(now))
-        .execute(self.pool())
+        .execute(self.writer())
         .await?;
         Ok(Change::from_rows(done.rows_affected()))
     }
@@ -149,7 +149,7 @@ impl Store {
         .bind(failure.1)
         .bind(retry_at.map(to_db_time))
         .bind(to_db_time(now))
-        .execute(self.pool())
+        .execute(self.writer())
         .await?;
         Ok(Change::from_rows(done.rows_affected()))
     }
@@ -201,7 +201,7 @@ impl Store {
         )
         .bind(plan)
         .bind(version)
-        .execute(self.pool())
+        .execute(self.writer())
         .await?;
         Ok(())
     }

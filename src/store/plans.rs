@@ -203,7 +203,7 @@ impl Store {
         )
         .bind(cohort)
         .bind(to_db_time(now))
-        .execute(self.pool())
+        .execute(self.writer())
         .await?
         .rows_affected()
             == 1;
@@ -340,7 +340,7 @@ impl Store {
         .bind(id)
         .bind(id_to_db(channel))
         .bind(id_to_db(message))
-        .execute(self.pool())
+        .execute(self.writer())
         .await?;
         Ok(())
     }
@@ -521,7 +521,7 @@ impl Store {
         sqlx::query("UPDATE plan_owners SET commitment_id = ?2 WHERE owner_id = ?1")
             .bind(owner)
             .bind(commitment)
-            .execute(self.pool())
+            .execute(self.writer())
             .await?;
         Ok(())
     }

@@ -179,7 +179,7 @@ impl Store {
         sqlx::query("UPDATE quiz_attempts SET finished_at = ?2 WHERE attempt_id = ?1 AND finished_at IS NULL")
             .bind(attempt)
             .bind(to_db_time(now))
-            .execute(self.pool())
+            .execute(self.writer())
             .await?;
         Ok(())
     }

@@ -75,7 +75,7 @@ impl Store {
         sqlx::query("INSERT INTO reflection_consents (user_id, consented_at) VALUES (?1, ?2) ON CONFLICT DO NOTHING")
             .bind(id_to_db(user))
             .bind(to_db_time(now))
-            .execute(self.pool())
+            .execute(self.writer())
             .await?;
         Ok(())
     }
@@ -158,7 +158,7 @@ impl Store {
         )
         .bind(to_db_time(cutoff))
         .bind(keep)
-        .execute(self.pool())
+        .execute(self.writer())
         .await?;
         Ok(done.rows_affected())
     }

@@ -210,7 +210,7 @@ impl Store {
         .bind(id_to_db(message))
         .bind(to_db_time(now))
         .bind(owner.as_str())
-        .execute(self.pool())
+        .execute(self.writer())
         .await?;
         Ok(Change::from_rows(done.rows_affected()))
     }

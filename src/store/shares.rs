@@ -90,7 +90,7 @@ impl Store {
         .bind(lease.owner.as_str())
         .bind(lease.until_db())
         .bind(to_db_time(now))
-        .execute(self.pool())
+        .execute(self.writer())
         .await?;
         Ok((done.rows_affected() == 1).then_some(nonce))
     }
@@ -112,7 +112,7 @@ impl Store {
         .bind(id_to_db(message))
         .bind(to_db_time(now))
         .bind(owner.as_str())
-        .execute(self.pool())
+        .execute(self.writer())
         .await?;
         if done.rows_affected() == 1 {
             return Ok(ShareRecord::Recorded);
@@ -137,7 +137,7 @@ impl Store {
         ))
         .bind(reflection)
         .bind(owner.as_str())
-        .execute(self.pool())
+        .execute(self.writer())
         .await?;
         Ok(Change::from_rows(done.rows_affected()))
     }
@@ -158,7 +158,7 @@ impl Store {
         .bind(reflection)
         .bind(owner.as_str())
         .bind(to_db_time(now) - 1)
-        .execute(self.pool())
+        .execute(self.writer())
         .await?;
         Ok(Change::from_rows(done.rows_affected()))
     }

@@ -192,7 +192,7 @@ impl Store {
         .bind(reason)
         .bind(claim.figures)
         .bind(to_db_time(now))
-        .execute(self.pool())
+        .execute(self.writer())
         .await?;
         Ok(done.rows_affected() == 1)
     }
@@ -216,7 +216,7 @@ impl Store {
         .bind(owner.as_str())
         .bind(id_to_db(message))
         .bind(to_db_time(now))
-        .execute(self.pool())
+        .execute(self.writer())
         .await?;
         Ok(Change::from_rows(done.rows_affected()))
     }
@@ -244,7 +244,7 @@ impl Store {
         .bind(reason)
         .bind(retry_at.map(to_db_time))
         .bind(to_db_time(now))
-        .execute(self.pool())
+        .execute(self.writer())
         .await?;
         Ok(Change::from_rows(done.rows_affected()))
     }
@@ -264,7 +264,7 @@ impl Store {
         .bind(summary)
         .bind(reason)
         .bind(to_db_time(now))
-        .execute(self.pool())
+        .execute(self.writer())
         .await?;
         Ok(done.rows_affected() == 1)
     }
@@ -336,7 +336,7 @@ impl Store {
         ))
         .bind(summary)
         .bind(owner.as_str())
-        .fetch_optional(self.pool())
+        .fetch_optional(self.writer())
         .await?;
         Ok(count.map(|c| u32::try_from(c).unwrap_or(u32::MAX)))
     }
