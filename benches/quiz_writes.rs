@@ -1,9 +1,10 @@
 //! Benchmark 3: the quiz-answer write path against SQLite's own single-row commit rate.
 //!
-//! An answer button runs, in src/bot/flows/quiz/steps.rs `answer`, these store calls: the
-//! attempt, its cohort, the cohort's practice calendar, the question, the attempt's answers so
-//! far, then `record_quiz_answer` (one write transaction). This bench runs exactly that
-//! sequence for every question of many stored attempts, one answer after another, on a real
+//! An answer button runs, in src/bot/flows/quiz/steps.rs `answer`, two store calls:
+//! `quiz_click` (one read: the attempt, its cohort, the cohort's practice calendar and the
+//! question), then `record_quiz_answer` (one write transaction, which also refuses a second
+//! click or a question out of order). This bench makes the same two calls with the same
+//! arguments for every question of many stored attempts, one answer after another, on a real
 //! database opened by `Store::open`, and compares the answers per second with the commits per
 //! second of a bare `BEGIN IMMEDIATE; INSERT one row; COMMIT` through a pool opened with the
 //! same options as the store's (WAL, synchronous=NORMAL, foreign keys, secure_delete=FAST,
@@ -25,7 +26,7 @@ use allybot::config;
 use allybot::domain::local_time::local_date;
 use allybot::domain::spacing;
 use allybot::store::{
-    CreateOutcome, NewAnswer, NewCohort, NewQuiz, QuizQuestion, QuizSource, Store,
+    CreateOutcome, NewAnswer, NewCohort, NewQuiz, QuizQuestion, QuizSource, Recorded, Store,
 };
 use chrono::{DateTime, NaiveDate, Utc};
 use measure::Spread;
@@ -131,40 +132,34 @@ async fn answer_all(
     for &id in attempts {
         for position in 0..questions {
             // The calls of steps.rs `load` and `answer`, in order, for every click.
-            let attempt = store
-                .quiz_attempt(id)
+            let click = store
+                .quiz_click(id, Some(position))
                 .await?
                 .ok_or_else(|| anyhow::anyhow!("attempt {id} missing"))?;
-            let cohort = store
-                .cohort(attempt.cohort_id)
-                .await?
-                .ok_or_else(|| anyhow::anyhow!("cohort missing"))?;
-            let calendar = store.calendar(&cohort).await?;
-            let today = local_date(now, cohort.timezone);
-            let question = store
-                .quiz_question(id, position)
-                .await?
+            let today = local_date(now, click.cohort.timezone);
+            let question = click
+                .question
+                .as_ref()
                 .ok_or_else(|| anyhow::anyhow!("question missing"))?;
-            let answers = store.quiz_answers(id).await?;
-            anyhow::ensure!(
-                answers.len() == usize::from(position),
-                "answered out of order"
-            );
             let correct = position % 2 == 0;
             let write = Instant::now();
-            store
+            let recorded = store
                 .record_quiz_answer(
-                    &attempt,
+                    &click.attempt,
                     NewAnswer {
-                        question: &question,
+                        question,
                         choice: 0,
                         correct,
                         practice_date: today,
                         now,
                     },
-                    |prior| spacing::after_answer(&calendar, today, prior, correct, None),
+                    |prior| spacing::after_answer(&click.calendar, today, prior, correct, None),
                 )
                 .await?;
+            anyhow::ensure!(
+                matches!(recorded, Recorded::New(_)),
+                "answer {position} of attempt {id} not recorded"
+            );
             writing += write.elapsed();
             answered += 1;
         }

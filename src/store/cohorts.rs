@@ -52,7 +52,7 @@ pub enum CreateOutcome {
 }
 
 #[derive(sqlx::FromRow)]
-struct CohortRow {
+pub(super) struct CohortRow {
     cohort_id: i64,
     guild_id: i64,
     name: String,
@@ -114,6 +114,43 @@ impl TryFrom<CohortRow> for Cohort {
             track: row.track,
             track_version: row.track_version,
         })
+    }
+}
+
+/// The cohort columns prefixed with a table alias, for a query that joins cohorts to another
+/// table with columns of the same names.
+pub(super) fn qualified_columns(alias: &str) -> String {
+    COLUMNS
+        .split(',')
+        .map(|column| format!("{alias}.{0} AS {0}", column.trim()))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Adds a stored holiday date to `calendar` (one that cannot be read is no holiday).
+pub(super) fn lay_holiday(calendar: &mut PracticeCalendar, date: &str) {
+    if let Some(date) = parse_date(date) {
+        calendar.holidays.insert(date);
+    }
+}
+
+/// Adds a stored pause of `cohort` to `calendar`.
+pub(super) fn lay_pause(
+    calendar: &mut PracticeCalendar,
+    cohort: i64,
+    from: &str,
+    until: Option<&str>,
+) {
+    match parse_date(from) {
+        Some(from) => calendar.pauses.push(Pause {
+            from,
+            until: until.and_then(parse_date),
+        }),
+        // Dropping it silently would let a paused cohort start posting again.
+        None => tracing::error!(
+            cohort_id = cohort,
+            "a pause cannot be read; the cohort may post while it should be paused"
+        ),
     }
 }
 
@@ -407,24 +444,13 @@ impl Store {
             .map(|c| (c.id, PracticeCalendar::new(c.start, c.week)))
             .collect();
         for (cohort, date) in holidays {
-            if let (Some(calendar), Some(date)) = (calendars.get_mut(&cohort), parse_date(&date)) {
-                calendar.holidays.insert(date);
+            if let Some(calendar) = calendars.get_mut(&cohort) {
+                lay_holiday(calendar, &date);
             }
         }
         for (cohort, from, until) in pauses {
-            let Some(calendar) = calendars.get_mut(&cohort) else {
-                continue;
-            };
-            match parse_date(&from) {
-                Some(from) => calendar.pauses.push(Pause {
-                    from,
-                    until: until.as_deref().and_then(parse_date),
-                }),
-                // Dropping it silently would let a paused cohort start posting again.
-                None => tracing::error!(
-                    cohort_id = cohort,
-                    "a pause cannot be read; the cohort may post while it should be paused"
-                ),
+            if let Some(calendar) = calendars.get_mut(&cohort) {
+                lay_pause(calendar, cohort, &from, until.as_deref());
             }
         }
         Ok(calendars)

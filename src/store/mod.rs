@@ -26,6 +26,7 @@ mod plans;
 pub mod postgres;
 mod privacy;
 mod quiz_answers;
+mod quiz_clicks;
 mod quiz_progress;
 mod quizzes;
 mod reflections;
@@ -67,6 +68,7 @@ pub use plans::{
 };
 pub use privacy::PersonalRows;
 pub use quiz_answers::{NewAnswer, QuizAnswer, Rated, Recorded};
+pub use quiz_clicks::QuizClick;
 pub use quiz_progress::{DueReview, ModuleAccuracy, QuizProgress};
 pub use quizzes::{NewQuiz, QuizAttempt, QuizQuestion, QuizSource};
 pub use reflections::{NewReflection, StoredReflection};

@@ -38,6 +38,8 @@ pub struct NewAnswer<'a> {
 pub enum Recorded {
     New(QuizAnswer),
     Already(QuizAnswer),
+    /// Nothing recorded: an earlier question is unanswered (only a forged id points there).
+    OutOfOrder,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -92,8 +94,9 @@ impl Store {
         rows.into_iter().map(answer_from).collect()
     }
 
-    /// Records the answer to one question, once, and updates the person's review state for the
-    /// item with `review(prior rung)`. A second click gets the first answer back.
+    /// Records the answer to one question, once and in order, and updates the person's review
+    /// state for the item with `review(prior rung)`. A second click gets the first answer back;
+    /// a question after the next unanswered one records nothing.
     pub async fn record_quiz_answer(
         &self,
         attempt: &QuizAttempt,
@@ -102,14 +105,17 @@ impl Store {
     ) -> StoreResult<Recorded> {
         let question = answer.question;
         let mut tx = self.begin_write().await?;
-        // One statement reads the prior rung, inserts and returns the answer: an answer click
-        // is the busiest write there is, and each statement is a round trip to SQLite's thread.
+        // One statement checks the order, reads the prior rung, inserts and returns the answer:
+        // an answer click is the busiest write there is, and each statement is a round trip to
+        // SQLite's thread. Answers are stored in order, so position n is next when the attempt
+        // has n answers; an earlier position is a second click (no row either way).
         let inserted: Option<AnswerRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
             "INSERT INTO quiz_answers (attempt_id, position, user_id, cohort_id, track, item_id, module, choice, correct, prior_step, practice_date, answered_at)
              SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9,
                     COALESCE((SELECT step FROM quiz_reviews WHERE user_id = ?3 AND track = ?5 AND item_id = ?6), 0),
                     ?10, ?11
-             WHERE TRUE ON CONFLICT DO NOTHING RETURNING {ANSWER_COLUMNS}"
+             WHERE (SELECT COUNT(*) FROM quiz_answers WHERE attempt_id = ?1) = ?2
+             ON CONFLICT DO NOTHING RETURNING {ANSWER_COLUMNS}"
         )))
         .bind(attempt.id)
         .bind(i64::from(question.position))
@@ -125,14 +131,17 @@ impl Store {
         .fetch_optional(&mut *tx)
         .await?;
         let Some(row) = inserted else {
-            // A second click: the first answer stands.
-            let row: AnswerRow =
+            // A second click gets the first answer, which stands; otherwise it is out of order.
+            let row: Option<AnswerRow> =
                 sqlx::query_as(answer_sql("WHERE attempt_id = ?1 AND position = ?2"))
                     .bind(attempt.id)
                     .bind(i64::from(question.position))
-                    .fetch_one(&mut *tx)
+                    .fetch_optional(&mut *tx)
                     .await?;
-            return Ok(Recorded::Already(answer_from(row)?));
+            return Ok(match row {
+                Some(row) => Recorded::Already(answer_from(row)?),
+                None => Recorded::OutOfOrder,
+            });
         };
         let recorded = answer_from(row)?;
         let prior = recorded.prior_step;

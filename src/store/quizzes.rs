@@ -57,7 +57,7 @@ pub struct QuizAttempt {
     pub finished_at: Option<DateTime<Utc>>,
 }
 
-type AttemptRow = (
+pub(super) type AttemptRow = (
     i64,
     i64,
     i64,
@@ -68,6 +68,41 @@ type AttemptRow = (
     i64,
     Option<i64>,
 );
+pub(super) fn attempt_from(row: AttemptRow) -> QuizAttempt {
+    let (id, user, guild, cohort, track, module, count, started, finished) = row;
+    QuizAttempt {
+        id,
+        user_id: id_from_db(user),
+        guild_id: id_from_db(guild),
+        cohort_id: cohort,
+        track,
+        module: module.map(small),
+        question_count: small(count),
+        started_at: from_db_time(started),
+        finished_at: finished.map(from_db_time),
+    }
+}
+
+pub(super) fn question_from(
+    attempt: i64,
+    position: u8,
+    item_id: String,
+    module: i64,
+    order: &str,
+    review: bool,
+) -> StoreResult<QuizQuestion> {
+    let order = parse_order(order).ok_or_else(|| {
+        StoreError::Corrupt(format!("quiz {attempt} question {position}: option order"))
+    })?;
+    Ok(QuizQuestion {
+        position,
+        item_id,
+        module: small(module),
+        order,
+        review,
+    })
+}
+
 pub(super) fn small(n: i64) -> u8 {
     u8::try_from(n).unwrap_or(u8::MAX)
 }
@@ -122,19 +157,7 @@ impl Store {
         .bind(id)
         .fetch_optional(self.pool())
         .await?;
-        Ok(row.map(
-            |(id, user, guild, cohort, track, module, count, started, finished)| QuizAttempt {
-                id,
-                user_id: id_from_db(user),
-                guild_id: id_from_db(guild),
-                cohort_id: cohort,
-                track,
-                module: module.map(small),
-                question_count: small(count),
-                started_at: from_db_time(started),
-                finished_at: finished.map(from_db_time),
-            },
-        ))
+        Ok(row.map(attempt_from))
     }
 
     /// How many quizzes `user` has started (to seed the next one).
@@ -159,19 +182,10 @@ impl Store {
         .bind(i64::from(position))
         .fetch_optional(self.pool())
         .await?;
-        let Some((item_id, module, order, review)) = row else {
-            return Ok(None);
-        };
-        let order = parse_order(&order).ok_or_else(|| {
-            StoreError::Corrupt(format!("quiz {attempt} question {position}: option order"))
-        })?;
-        Ok(Some(QuizQuestion {
-            position,
-            item_id,
-            module: small(module),
-            order,
-            review,
-        }))
+        row.map(|(item_id, module, order, review)| {
+            question_from(attempt, position, item_id, module, &order, review)
+        })
+        .transpose()
     }
 
     /// Marks the attempt finished (the first time only).

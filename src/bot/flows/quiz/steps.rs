@@ -47,40 +47,50 @@ struct Quiz<'a> {
     track: &'a Track,
     calendar: PracticeCalendar,
     today: NaiveDate,
+    /// The question the button names, if it names one and the attempt has it.
+    clicked: Option<QuizQuestion>,
 }
 
-async fn load(data: &Data, user: u64, attempt: i64) -> Result<Quiz<'_>, Error> {
-    let attempt = data
+/// One store read: the attempt, its cohort's calendar and the question at `position`.
+async fn load(
+    data: &Data,
+    user: u64,
+    attempt: i64,
+    position: Option<u8>,
+) -> Result<Quiz<'_>, Error> {
+    let click = data
         .store
-        .quiz_attempt(attempt)
+        .quiz_click(attempt, position)
         .await?
         .ok_or_else(|| user_error(STALE))?;
-    if attempt.user_id != user {
+    if click.attempt.user_id != user {
         tracing::info!(
-            attempt_id = attempt.id,
+            attempt_id = click.attempt.id,
             user_id = user,
             "quiz button from someone else"
         );
         return Err(user_error(NOT_YOURS));
     }
-    let cohort = data
-        .store
-        .cohort(attempt.cohort_id)
-        .await?
-        .ok_or_else(|| user_error(STALE))?;
     let track = data
         .curriculum
-        .track(&attempt.track)
+        .track(&click.attempt.track)
         .ok_or_else(|| user_error(STALE))?;
     Ok(Quiz {
-        calendar: data.store.calendar(&cohort).await?,
-        today: local_date(data.clock.now(), cohort.timezone),
-        attempt,
+        calendar: click.calendar,
+        today: local_date(data.clock.now(), click.cohort.timezone),
+        attempt: click.attempt,
         track,
+        clicked: click.question,
     })
 }
 
 impl Quiz<'_> {
+    /// The question the button names, with its curriculum item.
+    fn clicked(&self) -> Result<(&QuizQuestion, &QuizItem), Error> {
+        let question = self.clicked.as_ref().ok_or_else(|| user_error(STALE))?;
+        Ok((question, self.item(question)?))
+    }
+
     async fn question(
         &self,
         data: &Data,
@@ -91,13 +101,16 @@ impl Quiz<'_> {
             .quiz_question(self.attempt.id, position)
             .await?
             .ok_or_else(|| user_error(STALE))?;
-        let item = self
-            .track
+        let item = self.item(&question)?;
+        Ok((question, item))
+    }
+
+    fn item(&self, question: &QuizQuestion) -> Result<&QuizItem, Error> {
+        self.track
             .quiz_item(&question.item_id)
             .map(|(_, item)| item)
             .filter(|item| item.options.len() == question.order.len())
-            .ok_or_else(|| user_error(STALE))?;
-        Ok((question, item))
+            .ok_or_else(|| user_error(STALE))
     }
 
     /// Where the item stands after `answer` (with its rating, if given).
@@ -154,28 +167,26 @@ async fn answer(
     position: u8,
     choice: u8,
 ) -> Result<Answer, Error> {
-    let quiz = load(data, user, attempt).await?;
-    let (question, item) = quiz.question(data, position).await?;
-    let answers = data.store.quiz_answers(attempt).await?;
-    if let Some(done) = answers.iter().find(|a| a.position == position) {
-        return quiz.feedback(&question, item, done, ALREADY_ANSWERED);
-    }
-    if usize::from(position) != answers.len() {
-        // A question the quiz has not reached: only a forged id points there.
-        return Err(user_error(STALE));
-    }
-    let original = *question
-        .order
-        .get(usize::from(choice))
-        .ok_or_else(|| user_error(STALE))?;
+    let quiz = load(data, user, attempt, Some(position)).await?;
+    let (question, item) = quiz.clicked()?;
+    let Some(&original) = question.order.get(usize::from(choice)) else {
+        // Only a forged button has a choice the question lacks. It gets the reply it always
+        // got: the answer already given, else stale. Rare, so a read more is fine here.
+        let answers = data.store.quiz_answers(attempt).await?;
+        return match answers.iter().find(|a| a.position == position) {
+            Some(done) => quiz.feedback(question, item, done, ALREADY_ANSWERED),
+            None => Err(user_error(STALE)),
+        };
+    };
     let correct = item.options[original].correct;
     let today = quiz.today;
+    // The write itself refuses a second click and a question out of order.
     let recorded = data
         .store
         .record_quiz_answer(
             &quiz.attempt,
             NewAnswer {
-                question: &question,
+                question,
                 choice: original,
                 correct,
                 practice_date: today,
@@ -187,9 +198,11 @@ async fn answer(
     match recorded {
         Recorded::New(answer) => {
             tracing::info!(attempt_id = attempt, position, "quiz answer recorded");
-            quiz.feedback(&question, item, &answer, "")
+            quiz.feedback(question, item, &answer, "")
         }
-        Recorded::Already(answer) => quiz.feedback(&question, item, &answer, ALREADY_ANSWERED),
+        Recorded::Already(answer) => quiz.feedback(question, item, &answer, ALREADY_ANSWERED),
+        // A question the quiz has not reached: only a forged id points there.
+        Recorded::OutOfOrder => Err(user_error(STALE)),
     }
 }
 
@@ -200,8 +213,8 @@ async fn rate(
     position: u8,
     level: u8,
 ) -> Result<Answer, Error> {
-    let quiz = load(data, user, attempt).await?;
-    let (question, item) = quiz.question(data, position).await?;
+    let quiz = load(data, user, attempt, Some(position)).await?;
+    let (question, item) = quiz.clicked()?;
     let rated = data
         .store
         .rate_quiz_answer(&quiz.attempt, position, level, data.clock.now(), |answer| {
@@ -211,16 +224,16 @@ async fn rate(
     match rated {
         Rated::New(answer) => {
             tracing::info!(attempt_id = attempt, position, "quiz answer rated");
-            quiz.feedback(&question, item, &answer, "")
+            quiz.feedback(question, item, &answer, "")
         }
-        Rated::Already(answer) => quiz.feedback(&question, item, &answer, ALREADY_RATED),
+        Rated::Already(answer) => quiz.feedback(question, item, &answer, ALREADY_RATED),
         Rated::Unanswered => Err(user_error(STALE)),
     }
 }
 
 /// Next question, or the summary once every question is answered.
 async fn next(data: &Data, user: u64, attempt: i64) -> Result<Answer, Error> {
-    let quiz = load(data, user, attempt).await?;
+    let quiz = load(data, user, attempt, None).await?;
     let answers = data.store.quiz_answers(attempt).await?;
     let total = quiz.attempt.question_count;
     if answers.len() < usize::from(total) {
