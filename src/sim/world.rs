@@ -12,6 +12,9 @@ use super::permissions::{self, Overwrite, PermissionQuery};
 pub const APPLICATION_ID: u64 = 1_100_000_000_000_000_001;
 /// Snowflakes handed out by the simulator start here and only grow.
 const FIRST_ID: u64 = 1_300_000_000_000_000_000;
+/// Discord's snowflake layout: milliseconds since 2015 above bit 22, a counter below.
+const TIMESTAMP_SHIFT: u32 = 22;
+const COUNTER_MASK: u64 = (1 << 12) - 1;
 
 #[derive(Debug, Clone)]
 pub struct User {
@@ -133,6 +136,7 @@ pub struct InteractionRecord {
 
 #[derive(Debug, Default)]
 pub struct World {
+    /// How many ids were handed out (see [`World::next_id`]).
     next_id: u64,
     pub users: BTreeMap<u64, User>,
     pub guilds: BTreeMap<u64, Guild>,
@@ -148,7 +152,7 @@ pub struct World {
 impl World {
     pub fn new() -> Self {
         let mut world = Self {
-            next_id: FIRST_ID,
+            next_id: 0,
             ..Self::default()
         };
         world.bot_user_id = APPLICATION_ID;
@@ -165,9 +169,27 @@ impl World {
         world
     }
 
+    /// A new snowflake, made like Discord's: a timestamp that moves on by an irregular 1 to 5
+    /// ms per id, and a counter. The timestamp is what sharding reads (`(id >> 22) % total`), so
+    /// guilds made one after another spread over the shards as real ones do; ids made from a
+    /// plain counter would all sit on one shard.
     pub fn next_id(&mut self) -> u64 {
+        let id = Self::snowflake(self.next_id + 1);
         self.next_id += 1;
-        self.next_id
+        id
+    }
+
+    /// The id [`World::next_id`] will hand out next.
+    pub fn peek_next_id(&self) -> u64 {
+        Self::snowflake(self.next_id + 1)
+    }
+
+    /// The `n`th snowflake: strictly growing with `n`, since each step adds at least 1 ms.
+    fn snowflake(n: u64) -> u64 {
+        // A cheap deterministic scramble (0, 1 or 2) for the irregular step.
+        let jitter = |n: u64| (n.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 62) % 3;
+        let millis = (FIRST_ID >> TIMESTAMP_SHIFT) + 3 * n + jitter(n);
+        (millis << TIMESTAMP_SHIFT) | (n & COUNTER_MASK)
     }
 
     pub fn add_user(&mut self, name: &str) -> u64 {
