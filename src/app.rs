@@ -97,7 +97,7 @@ pub async fn start(options: BotOptions) -> anyhow::Result<RunningBot> {
         lease_owner,
     )
     .spawn(wake, &settings.database.url)?;
-    let discord = discord.start();
+    let discord = discord.start(settings.discord.shards);
     tracing::info!("bot started");
     Ok(RunningBot {
         discord,

@@ -79,6 +79,10 @@ const REGISTRATION_ATTEMPTS: u32 = 3;
 
 pub fn framework(data: Data) -> poise::Framework<Data, Error> {
     let scope = data.settings.discord.command_scope;
+    // Discord sends DMs only to shard 0, so its process must always run; it alone registers the
+    // commands, so that several processes do not overwrite each other's registration.
+    let shards = data.settings.discord.shards;
+    let registers = shards.is_none_or(|range| range.holds_shard_zero());
     poise::Framework::builder()
         .options(poise::FrameworkOptions {
             commands: commands::all(),
@@ -113,7 +117,14 @@ pub fn framework(data: Data) -> poise::Framework<Data, Error> {
         // commands Discord already knows.
         .setup(move |ctx, _ready, framework| {
             Box::pin(async move {
-                register_commands(ctx, &framework.options().commands, scope).await;
+                if registers {
+                    register_commands(ctx, &framework.options().commands, scope).await;
+                } else if let Some(range) = shards {
+                    tracing::info!(
+                        shards = %range,
+                        "this process does not run shard 0: it leaves registering the slash commands to the process that does"
+                    );
+                }
                 Ok(data)
             })
         })

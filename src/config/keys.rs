@@ -61,6 +61,8 @@ pub const KEYS: &[KeySpec] = &[
     text("discord", "token_file", ""),
     text("discord", "proxy_url", ""),
     text("discord", "command_scope", "global"),
+    // "first-last/total", both ends included; empty: every shard in this one process.
+    text("discord", "shards", ""),
     text("database", "url", "sqlite://data/allybot.db"),
     text("content", "dir", "prompts"),
     // Discord's global limit is 50/s; above that every post risks a 429.

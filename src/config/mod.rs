@@ -5,12 +5,14 @@
 
 mod keys;
 mod secret;
+mod shards;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 pub use keys::{KeySpec, Kind, KEYS, MAX_QUIZ_QUESTIONS};
 pub use secret::Secret;
+pub use shards::{ShardRange, MAX_SHARDS};
 
 use keys::DefaultValue;
 
@@ -58,6 +60,8 @@ pub struct DiscordSettings {
     pub token_file: Option<PathBuf>,
     pub proxy_url: Option<String>,
     pub command_scope: CommandScope,
+    /// The shards this process runs; `None`: every shard, in this one process.
+    pub shards: Option<ShardRange>,
 }
 
 /// Where slash commands are registered.
@@ -388,6 +392,10 @@ fn non_empty_path(value: &str) -> Option<PathBuf> {
 fn build(values: &Values) -> Result<Settings, ConfigError> {
     let scope = parse_command_scope(text(values, "discord.command_scope"))?;
     let proxy_url = parse_proxy_url(text(values, "discord.proxy_url"))?;
+    let shards = shards::parse(text(values, "discord.shards")).map_err(|problem| {
+        let origin = values.set_by.get("discord.shards").map(String::as_str);
+        ConfigError::new("discord.shards", problem, origin)
+    })?;
     let database_url = text(values, "database.url").to_owned();
     if !database_url.starts_with("sqlite:") {
         return Err(ConfigError::new(
@@ -415,6 +423,7 @@ fn build(values: &Values) -> Result<Settings, ConfigError> {
             token_file: non_empty_path(text(values, "discord.token_file")),
             proxy_url,
             command_scope: scope,
+            shards,
         },
         database: DatabaseSettings { url: database_url },
         content: ContentSettings {

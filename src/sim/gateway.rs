@@ -1,6 +1,7 @@
-//! The gateway WebSocket: HELLO, IDENTIFY -> READY + GUILD_CREATE, heartbeats, RESUME with
-//! replay of missed events, and close codes on request. Plain-text JSON frames (serenity accepts
-//! them although it asks for compression).
+//! The gateway WebSocket: HELLO, IDENTIFY (with its shard) -> READY + that shard's GUILD_CREATEs,
+//! heartbeats, RESUME with replay of missed events, and close codes on request. Plain-text JSON
+//! frames (serenity accepts them although it asks for compression). Which shard gets which
+//! event is `sessions`' business.
 
 use std::sync::Arc;
 
@@ -12,10 +13,13 @@ use serde_json::{json, Value};
 use tokio::sync::mpsc;
 
 use super::payloads;
+use super::sessions::shard_of;
 use super::state::{Outgoing, Shared};
 
 /// Intents that need Discord's approval; an unapproved bot asking for them gets close 4014.
 const PRIVILEGED_INTENTS: u64 = (1 << 1) | (1 << 8) | (1 << 15);
+/// Close code for an IDENTIFY whose `shard` is not `[id, total]` with `id < total`.
+const INVALID_SHARD: u16 = 4010;
 
 pub(crate) async fn upgrade(ws: WebSocketUpgrade, State(shared): State<Arc<Shared>>) -> Response {
     ws.on_upgrade(move |socket| serve(socket, shared))
@@ -65,15 +69,7 @@ async fn serve(socket: WebSocket, shared: Arc<Shared>) {
             },
         }
     }
-    shared.with(|s| {
-        if s.gateway
-            .connection
-            .as_ref()
-            .is_some_and(|(id, _)| *id == connection)
-        {
-            s.gateway.connection = None;
-        }
-    });
+    shared.with(|s| s.gateway.disconnected(connection));
 }
 
 fn close(code: u16) -> Message {
@@ -126,33 +122,55 @@ fn identify(
     if intents & PRIVILEGED_INTENTS != 0 {
         return Some(4014);
     }
+    // No `shard` field: shard 0 of 1, which gets every event.
+    let (shard, total) = match d.get("shard") {
+        None | Some(Value::Null) => (0, 1),
+        Some(pair) => match parse_shard(pair) {
+            Some(pair) => pair,
+            None => return Some(INVALID_SHARD),
+        },
+    };
     shared.with(|s| {
-        let hub = &mut s.gateway;
-        hub.identifies += 1;
-        hub.intents = Some(intents);
-        hub.session_id = Some(format!("sim-session-{}", hub.identifies));
-        hub.seq = 0;
-        hub.backlog.clear();
-        hub.connection = Some((connection, sink.clone()));
-        let session = hub.session_id.clone().unwrap_or_default();
-        let ready = payloads::ready(&s.world, &session, &shared.gateway_url);
-        let _ = s.dispatch("READY", ready);
+        s.gateway.intents = Some(intents);
+        let session = s.gateway.identify(shard, total, (connection, sink.clone()));
+        let mut ready = payloads::ready(&s.world, &session, &shared.gateway_url);
+        // READY names this shard and lists only the guilds it will get a GUILD_CREATE for.
+        ready["shard"] = json!([shard, total]);
+        if let Some(Value::Array(guilds)) = ready.get_mut("guilds") {
+            guilds.retain(|g| {
+                g.get("id")
+                    .and_then(Value::as_str)
+                    .and_then(|id| id.parse::<u64>().ok())
+                    .is_some_and(|id| shard_of(id, total) == shard)
+            });
+        }
+        let _ = s.dispatch_to_shard(shard, "READY", ready);
         let channels = payloads::channels_by_guild(&s.world);
         let guilds: Vec<Value> = s
             .world
             .guilds
             .values()
-            .filter(|g| g.bot_present)
+            .filter(|g| g.bot_present && shard_of(g.id, total) == shard)
             .map(|g| {
                 let own = channels.get(&g.id).map_or(&[][..], Vec::as_slice);
                 payloads::guild_create_with(&s.world, g, own)
             })
             .collect();
         for guild in guilds {
-            let _ = s.dispatch("GUILD_CREATE", guild);
+            let _ = s.dispatch_to_shard(shard, "GUILD_CREATE", guild);
         }
     });
     None
+}
+
+/// IDENTIFY's `shard: [id, total]`, if it is one Discord would accept.
+fn parse_shard(pair: &Value) -> Option<(u32, u32)> {
+    let [id, total] = pair.as_array()?.as_slice() else {
+        return None;
+    };
+    let id = u32::try_from(id.as_u64()?).ok()?;
+    let total = u32::try_from(total.as_u64()?).ok()?;
+    (total >= 1 && id < total).then_some((id, total))
 }
 
 fn resume(shared: &Shared, connection: u64, sink: &mpsc::UnboundedSender<Outgoing>, d: &Value) {
@@ -163,19 +181,18 @@ fn resume(shared: &Shared, connection: u64, sink: &mpsc::UnboundedSender<Outgoin
         .to_owned();
     let last_seq = d.get("seq").and_then(Value::as_u64).unwrap_or(0);
     shared.with(|s| {
-        let hub = &mut s.gateway;
-        if hub.session_id.as_deref() != Some(session.as_str()) {
+        let Some((shard, found)) = s.gateway.session_by_id(&session) else {
             // Unknown session: tell the bot to identify afresh.
             let _ = sink.send(Outgoing::Frame(
                 json!({"op": 9, "d": false, "s": null, "t": null}).to_string(),
             ));
             return;
-        }
-        hub.resumes += 1;
-        hub.connection = Some((connection, sink.clone()));
-        for (_, frame) in hub.backlog.iter().filter(|(seq, _)| *seq > last_seq) {
+        };
+        found.connection = Some((connection, sink.clone()));
+        for (_, frame) in found.backlog.iter().filter(|(seq, _)| *seq > last_seq) {
             let _ = sink.send(Outgoing::Frame(frame.clone()));
         }
-        let _ = s.dispatch("RESUMED", json!({}));
+        s.gateway.resumes += 1;
+        let _ = s.dispatch_to_shard(shard, "RESUMED", json!({}));
     });
 }

@@ -14,6 +14,8 @@ mod payloads;
 pub mod permissions;
 mod ratelimit;
 mod rest;
+mod sessions;
+mod shards;
 mod state;
 mod view;
 mod world;
@@ -32,6 +34,8 @@ pub use driver::{Actor, InteractionHandle, SimError};
 pub use faults::{Fault, FaultKind, Gate};
 pub use permissions::{Overwrite, OverwriteTarget};
 pub use ratelimit::{CHANNEL_LIMIT, CHANNEL_WINDOW, GLOBAL_LIMIT};
+pub use sessions::shard_of;
+pub use shards::ShardSession;
 pub use state::{RecordedRequest, SimOptions};
 pub use view::{Button, Choice, ModalInput, ModalView, Reply, SimMessage};
 pub use world::APPLICATION_ID;
@@ -110,46 +114,7 @@ impl Simulator {
 
     /// A guild owned by `owner`, with the bot in it and @everyone at Discord's defaults.
     pub fn add_guild(&self, name: &str, owner: u64) -> u64 {
-        self.shared.with(|s| {
-            let id = s.world.next_id();
-            let everyone = Role {
-                id,
-                name: "@everyone".into(),
-                permissions: permissions::EVERYONE_DEFAULT,
-                position: 0,
-            };
-            let mut guild = Guild {
-                id,
-                name: name.to_owned(),
-                owner_id: owner,
-                roles: vec![everyone],
-                members: Default::default(),
-                bot_present: true,
-                command_overrides: Default::default(),
-            };
-            guild.members.insert(
-                owner,
-                Member {
-                    user_id: owner,
-                    roles: vec![],
-                },
-            );
-            let bot = s.world.bot_user_id;
-            guild.members.insert(
-                bot,
-                Member {
-                    user_id: bot,
-                    roles: vec![],
-                },
-            );
-            s.world.guilds.insert(id, guild);
-            if let Some(g) = s.world.guilds.get(&id) {
-                // A guild just made has no channels yet: no need to look through them all.
-                let create = payloads::guild_create_with(&s.world, g, &[]);
-                let _ = s.dispatch("GUILD_CREATE", create);
-            }
-            id
-        })
+        self.shared.with(|s| insert_guild(s, name, owner))
     }
 
     pub fn add_role(&self, guild: u64, name: &str, permissions: u64) -> u64 {
@@ -450,11 +415,13 @@ impl Simulator {
         self.shared.with(|s| s.faults.clear());
     }
 
-    /// Closes the bot's gateway connection with `code` (4000 invites a RESUME).
+    /// Closes the bot's gateway connections (every shard's) with `code` (4000 invites a RESUME).
     pub fn drop_gateway(&self, code: u16) {
         self.shared.with(|s| {
-            if let Some((_, sink)) = s.gateway.connection.take() {
-                let _ = sink.send(Outgoing::Close(code));
+            for session in s.gateway.sessions.values_mut() {
+                if let Some((_, sink)) = session.connection.take() {
+                    let _ = sink.send(Outgoing::Close(code));
+                }
             }
         });
     }
@@ -472,7 +439,7 @@ impl Simulator {
     pub async fn wait_until_ready(&self, timeout: Duration) -> bool {
         self.shared
             .wait_until(timeout, |s| {
-                s.gateway.connection.is_some()
+                s.gateway.any_connected()
                     && (!s.world.global_commands.is_empty() || !s.world.guild_commands.is_empty())
             })
             .await
@@ -497,9 +464,51 @@ impl Simulator {
     }
 }
 
+/// A guild owned by `owner`, with the bot in it and @everyone at Discord's defaults; its id.
+fn insert_guild(s: &mut state::SimState, name: &str, owner: u64) -> u64 {
+    let id = s.world.next_id();
+    let everyone = Role {
+        id,
+        name: "@everyone".into(),
+        permissions: permissions::EVERYONE_DEFAULT,
+        position: 0,
+    };
+    let mut guild = Guild {
+        id,
+        name: name.to_owned(),
+        owner_id: owner,
+        roles: vec![everyone],
+        members: Default::default(),
+        bot_present: true,
+        command_overrides: Default::default(),
+    };
+    guild.members.insert(
+        owner,
+        Member {
+            user_id: owner,
+            roles: vec![],
+        },
+    );
+    let bot = s.world.bot_user_id;
+    guild.members.insert(
+        bot,
+        Member {
+            user_id: bot,
+            roles: vec![],
+        },
+    );
+    s.world.guilds.insert(id, guild);
+    if let Some(g) = s.world.guilds.get(&id) {
+        // A guild just made has no channels yet: no need to look through them all.
+        let create = payloads::guild_create_with(&s.world, g, &[]);
+        let _ = s.dispatch("GUILD_CREATE", create);
+    }
+    id
+}
+
 fn gateway_stats_of(s: &state::SimState) -> GatewayStats {
     GatewayStats {
-        connected: s.gateway.connection.is_some(),
+        connected: s.gateway.any_connected(),
         identifies: s.gateway.identifies,
         resumes: s.gateway.resumes,
         heartbeats: s.gateway.heartbeats,

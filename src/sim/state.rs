@@ -6,11 +6,12 @@ use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
 use serde_json::Value;
-use tokio::sync::{mpsc, watch};
+use tokio::sync::watch;
 
 use super::conformance;
 use super::faults::Fault;
 use super::ratelimit::RateLimiter;
+use super::sessions::GatewayHub;
 use super::world::World;
 
 /// Knobs a test can turn.
@@ -23,6 +24,8 @@ pub struct SimOptions {
     /// How long `enforce_nonce` remembers a nonce ("the past few minutes" in Discord's docs).
     pub nonce_window: Duration,
     pub enforce_rate_limits: bool,
+    /// The shard count `GET /gateway/bot` recommends (what `start_autosharded` would run).
+    pub recommended_shards: u32,
 }
 
 impl Default for SimOptions {
@@ -32,6 +35,7 @@ impl Default for SimOptions {
             interaction_deadline: Duration::from_secs(3),
             nonce_window: Duration::from_secs(300),
             enforce_rate_limits: true,
+            recommended_shards: 1,
         }
     }
 }
@@ -51,22 +55,6 @@ pub struct RecordedRequest {
 pub(crate) enum Outgoing {
     Frame(String),
     Close(u16),
-}
-
-/// The gateway side: the live connection, its session and the events sent in it.
-#[derive(Default)]
-pub(crate) struct GatewayHub {
-    pub connection: Option<(u64, mpsc::UnboundedSender<Outgoing>)>,
-    pub next_connection: u64,
-    pub session_id: Option<String>,
-    pub seq: u64,
-    /// Frames of the current session, for RESUME to replay.
-    pub backlog: Vec<(u64, String)>,
-    pub identifies: u32,
-    pub resumes: u32,
-    pub heartbeats: u32,
-    pub intents: Option<u64>,
-    pub clean_closes: u32,
 }
 
 #[derive(Default)]
@@ -150,21 +138,28 @@ impl Shared {
 }
 
 impl SimState {
-    /// Sends one dispatch on the gateway, after checking serenity can parse it. Returns the
-    /// sequence number, or the conformance problem (also kept in `violations`).
+    /// Sends one dispatch on the gateway (to the shard Discord would send it to), after checking
+    /// serenity can parse it. Returns the sequence number, or the conformance problem (also kept
+    /// in `violations`).
     pub fn dispatch(&mut self, event: &str, data: Value) -> Result<u64, String> {
         if let Err(problem) = conformance::check_dispatch(event, &data) {
             self.violations.push(problem.clone());
             return Err(problem);
         }
-        let hub = &mut self.gateway;
-        hub.seq += 1;
-        let frame = serde_json::json!({"op": 0, "s": hub.seq, "t": event, "d": data}).to_string();
-        hub.backlog.push((hub.seq, frame.clone()));
-        if let Some((_, sink)) = &hub.connection {
-            // A closed connection simply misses it; RESUME replays the backlog.
-            let _ = sink.send(Outgoing::Frame(frame));
+        Ok(self.gateway.route(event, &data))
+    }
+
+    /// Like [`SimState::dispatch`], to one shard's session only (READY, RESUMED).
+    pub fn dispatch_to_shard(
+        &mut self,
+        shard: u32,
+        event: &str,
+        data: Value,
+    ) -> Result<u64, String> {
+        if let Err(problem) = conformance::check_dispatch(event, &data) {
+            self.violations.push(problem.clone());
+            return Err(problem);
         }
-        Ok(hub.seq)
+        Ok(self.gateway.send_to(shard, event, &data))
     }
 }

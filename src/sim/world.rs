@@ -12,6 +12,9 @@ use super::permissions::{self, Overwrite, PermissionQuery};
 pub const APPLICATION_ID: u64 = 1_100_000_000_000_000_001;
 /// Snowflakes handed out by the simulator start here and only grow.
 const FIRST_ID: u64 = 1_300_000_000_000_000_000;
+/// Discord's snowflake layout: milliseconds since 2015 above bit 22, a counter below.
+const TIMESTAMP_SHIFT: u32 = 22;
+const COUNTER_MASK: u64 = (1 << 12) - 1;
 
 #[derive(Debug, Clone)]
 pub struct User {
@@ -135,7 +138,9 @@ pub struct InteractionRecord {
 
 #[derive(Debug, Default)]
 pub struct World {
+    /// How many ids were handed out, and the timestamp of the last (see [`World::next_id`]).
     next_id: u64,
+    millis: u64,
     pub users: BTreeMap<u64, User>,
     pub guilds: BTreeMap<u64, Guild>,
     pub channels: BTreeMap<u64, Channel>,
@@ -155,7 +160,8 @@ pub struct World {
 impl World {
     pub fn new() -> Self {
         let mut world = Self {
-            next_id: FIRST_ID,
+            next_id: 0,
+            millis: FIRST_ID >> TIMESTAMP_SHIFT,
             ..Self::default()
         };
         world.bot_user_id = APPLICATION_ID;
@@ -172,9 +178,30 @@ impl World {
         world
     }
 
+    /// A new snowflake, made like Discord's: a timestamp that moves on by an irregular 1 to 4
+    /// ms per id, and a counter. The timestamp is what sharding reads (`(id >> 22) % total`), so
+    /// guilds made one after another spread over the shards as real ones do; ids made from a
+    /// plain counter would all sit on one shard.
     pub fn next_id(&mut self) -> u64 {
         self.next_id += 1;
-        self.next_id
+        self.millis += Self::step(self.next_id);
+        (self.millis << TIMESTAMP_SHIFT) | (self.next_id & COUNTER_MASK)
+    }
+
+    /// The id [`World::next_id`] will hand out next.
+    pub fn peek_next_id(&self) -> u64 {
+        let n = self.next_id + 1;
+        ((self.millis + Self::step(n)) << TIMESTAMP_SHIFT) | (n & COUNTER_MASK)
+    }
+
+    /// How far the clock moves for the `n`th id: 1 to 4 ms, scrambled (splitmix64's finaliser)
+    /// so that the timestamps walk at random and any few ids in a row are as likely on one shard
+    /// as on another. Never 0, so ids only grow.
+    fn step(n: u64) -> u64 {
+        let mut z = n.wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        1 + ((z ^ (z >> 31)) >> 62)
     }
 
     pub fn add_user(&mut self, name: &str) -> u64 {

@@ -21,7 +21,7 @@ pub(super) fn route(call: Call<'_>) -> RouteResult {
             call.require_auth()?;
             Ok(Answer::Json(
                 StatusCode::OK,
-                json!({"url": call.shared.gateway_url, "shards": 1,
+                json!({"url": call.shared.gateway_url, "shards": call.shared.options.recommended_shards.max(1),
                        "session_start_limit": {"total": 1000, "remaining": 999, "reset_after": 14_400_000, "max_concurrency": 1}}),
             ))
         }
