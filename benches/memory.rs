@@ -398,14 +398,7 @@ fn main() -> anyhow::Result<()> {
         return child_main();
     }
     let sizes = measure::sizes(&[1_000]);
-    measure::print_machine(&format!(
-        "cargo bench --bench memory -- {}",
-        sizes
-            .iter()
-            .map(usize::to_string)
-            .collect::<Vec<_>>()
-            .join(" ")
-    ));
+    measure::print_machine_for("memory", &sizes);
     let runtime = tokio::runtime::Runtime::new()?;
     for guilds in sizes {
         runtime.block_on(bench(guilds))?;

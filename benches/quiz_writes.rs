@@ -242,14 +242,7 @@ async fn bench(answers: usize) -> anyhow::Result<()> {
 
 fn main() -> anyhow::Result<()> {
     let sizes = measure::sizes(&[1_000]);
-    measure::print_machine(&format!(
-        "cargo bench --bench quiz_writes -- {}",
-        sizes
-            .iter()
-            .map(usize::to_string)
-            .collect::<Vec<_>>()
-            .join(" ")
-    ));
+    measure::print_machine_for("quiz_writes", &sizes);
     let runtime = tokio::runtime::Runtime::new()?;
     for answers in sizes {
         runtime.block_on(bench(answers))?;

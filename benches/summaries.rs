@@ -405,14 +405,7 @@ async fn bench(cohorts: usize) -> anyhow::Result<()> {
 
 fn main() -> anyhow::Result<()> {
     let sizes = measure::sizes(&[100]);
-    measure::print_machine(&format!(
-        "cargo bench --bench summaries -- {}",
-        sizes
-            .iter()
-            .map(usize::to_string)
-            .collect::<Vec<_>>()
-            .join(" ")
-    ));
+    measure::print_machine_for("summaries", &sizes);
     let runtime = tokio::runtime::Runtime::new()?;
     for cohorts in sizes {
         runtime.block_on(bench(cohorts))?;

@@ -5,6 +5,15 @@
 
 use std::process::Command;
 
+/// [`print_machine`] for `cargo bench --bench BENCH -- SIZES…`, the command that reruns it.
+pub fn print_machine_for(bench: &str, sizes: &[usize]) {
+    let sizes: Vec<String> = sizes.iter().map(usize::to_string).collect();
+    print_machine(&format!(
+        "cargo bench --bench {bench} -- {}",
+        sizes.join(" ")
+    ));
+}
+
 /// The machine, the toolchain, the commit and the load, as one block to paste with the figures.
 pub fn print_machine(command: &str) {
     let cpu = std::fs::read_to_string("/proc/cpuinfo")
