@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use anyhow::Context as _;
 
+use crate::bot::budget::Budget;
 use crate::bot::connection::{self, Connection};
 use crate::bot::pacer::Pacer;
 use crate::bot::{Data, InFlight};
@@ -14,8 +15,8 @@ use crate::config::{ConfigError, Secret, Settings};
 use crate::content::model::Curriculum;
 use crate::content::source::{self, CurriculumSource};
 use crate::data_key::{self, DataKeyError};
-use crate::scheduler::{Scheduler, SchedulerHandle, SchedulerSettings, Wake};
-use crate::store::{DatabaseLock, LeaseOwner, Store, WriteWaits};
+use crate::scheduler::{LeadershipSettings, Scheduler, SchedulerHandle, SchedulerSettings, Wake};
+use crate::store::{Backend, DatabaseLock, LeaseOwner, Store, WriteWaits};
 
 /// How long shutdown waits for running interaction handlers.
 const DRAIN_LIMIT: Duration = Duration::from_secs(10);
@@ -52,11 +53,16 @@ pub async fn start(options: BotOptions) -> anyhow::Result<RunningBot> {
         .await
         .context("could not record the curriculum's 4A tags")?;
     let lease_owner = LeaseOwner::for_this_process();
-    // The lock proves every earlier process has exited: their claims are recovered at once.
-    let ended = store
-        .end_foreign_leases(&lease_owner, options.clock.now())
-        .await
-        .context("could not end the leases of earlier processes")?;
+    // On SQLite the lock proves every earlier process has exited: their claims are recovered
+    // at once. On PostgreSQL other processes may be alive: their claims wait out their leases.
+    let ended = if store.backend() == Backend::Sqlite {
+        store
+            .end_foreign_leases(&lease_owner, options.clock.now())
+            .await
+            .context("could not end the leases of earlier processes")?
+    } else {
+        0
+    };
     if ended > 0 {
         tracing::info!(
             count = ended,
@@ -67,7 +73,18 @@ pub async fn start(options: BotOptions) -> anyhow::Result<RunningBot> {
         .await
         .map_err(DataKeyError::into_anyhow)?;
     let in_flight = InFlight::default();
-    let pacer = Arc::new(Pacer::new(settings.outbound.max_requests_per_second));
+    // One process on SQLite (the file lock); on PostgreSQL one of as many as the shard ranges
+    // suggest, sharing Discord's global limit (bot::budget).
+    let exclusive = store.backend() == Backend::Sqlite;
+    let budget = if exclusive {
+        Budget::whole(settings.outbound.max_requests_per_second)
+    } else {
+        Budget::for_shards(
+            settings.outbound.max_requests_per_second,
+            settings.discord.shards,
+        )
+    };
+    let pacer = Arc::new(Pacer::sharing(budget));
     let wake = Arc::new(Wake::default());
     let cipher = Arc::new(cipher);
     let data = Data {
@@ -84,16 +101,21 @@ pub async fn start(options: BotOptions) -> anyhow::Result<RunningBot> {
     let discord =
         connection::prepare(&options.token, settings.discord.proxy_url.as_deref(), data).await?;
     let outbound = Arc::new(discord.outbound(options.curriculum.clone(), pacer, cipher));
+    let mut scheduler_settings = SchedulerSettings::new(
+        settings.schedule.grace_hours,
+        settings.privacy.reflection_retention_days,
+        settings.privacy.min_group_size,
+    );
+    scheduler_settings.leadership = LeadershipSettings {
+        exclusive,
+        lease: LeadershipSettings::lease_from_env(&std::env::vars().collect::<Vec<_>>()),
+    };
     let scheduler = Scheduler::new(
         store.clone(),
         options.clock,
         options.curriculum.clone(),
         outbound,
-        SchedulerSettings::new(
-            settings.schedule.grace_hours,
-            settings.privacy.reflection_retention_days,
-            settings.privacy.min_group_size,
-        ),
+        scheduler_settings,
         lease_owner,
     )
     .spawn(wake, &settings.database.url)?;

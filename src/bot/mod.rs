@@ -1,6 +1,7 @@
 //! Everything that knows Discord: the poise framework, commands, component routing, rendering
 //! and the outbound side. The rest of the crate never imports serenity.
 
+pub mod budget;
 mod checkin_routes;
 pub mod commands;
 pub mod components;

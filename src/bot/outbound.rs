@@ -199,6 +199,10 @@ impl Outbound for DiscordOutbound {
     async fn send_notice(&self, notice: &NoticeOut) -> Result<u64, PostError> {
         super::plan_outbound::notice(self, notice).await
     }
+
+    fn leading(&self, leading: bool) {
+        self.pacer.set_leading(leading);
+    }
 }
 
 impl DiscordOutbound {

@@ -8,13 +8,14 @@
 use std::future::Future;
 use std::num::NonZeroU32;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
 
 use governor::{DefaultDirectRateLimiter, DefaultKeyedRateLimiter, Quota, RateLimiter};
 use poise::serenity_prelude as serenity;
 use tokio::time::Instant;
 
+use super::budget::Budget;
 use crate::scheduler::PostError;
 
 /// Attempts per call: the first plus bounded retries for 429, 5xx and timeouts.
@@ -31,7 +32,9 @@ const CHANNEL_SPACING: Duration = Duration::from_millis(1250);
 const FORGET_IDLE_EVERY: u64 = 1024;
 
 pub struct Pacer {
-    global: DefaultDirectRateLimiter,
+    /// Replaced when this process's share of the budget changes ([`Pacer::set_leading`]).
+    global: RwLock<Arc<DefaultDirectRateLimiter>>,
+    budget: Budget,
     channels: DefaultKeyedRateLimiter<u64>,
     /// Set by a 429: nobody sends before then.
     paused_until: Mutex<Option<Instant>>,
@@ -39,20 +42,36 @@ pub struct Pacer {
 }
 
 impl Pacer {
+    /// The whole of `max_requests_per_second` for this process.
     pub fn new(max_requests_per_second: u32) -> Self {
-        let per_second = max_requests_per_second.clamp(1, 50);
-        let spacing = Duration::from_secs_f64(1.0 / f64::from(per_second));
+        Self::sharing(Budget::whole(max_requests_per_second))
+    }
+
+    /// A process's share when several serve the bot; it paces at the leading share until told
+    /// otherwise (a single process always leads, and a standby is told at once).
+    pub fn sharing(budget: Budget) -> Self {
         let one = NonZeroU32::MIN;
-        let global =
-            Quota::with_period(spacing).map_or(Quota::per_second(one), |q| q.allow_burst(one));
         let channel = Quota::with_period(CHANNEL_SPACING)
             .map_or(Quota::per_second(one), |q| q.allow_burst(one));
         Self {
-            global: RateLimiter::direct(global),
+            global: RwLock::new(Arc::new(global_limiter(budget.leading))),
+            budget,
             channels: RateLimiter::keyed(channel),
             paused_until: Mutex::new(None),
             channel_posts: AtomicU64::new(0),
         }
+    }
+
+    /// This process became (true) or stopped being (false) the leader: it paces its calls at
+    /// its share of the budget from now on.
+    pub fn set_leading(&self, leading: bool) {
+        let per_second = if leading {
+            self.budget.leading
+        } else {
+            self.budget.following
+        };
+        let limiter = Arc::new(global_limiter(per_second));
+        *self.global.write().unwrap_or_else(|e| e.into_inner()) = limiter;
     }
 
     async fn wait_turn(&self, channel: Option<u64>) {
@@ -70,7 +89,8 @@ impl Pacer {
             }
             self.channels.until_key_ready(&channel).await;
         }
-        self.global.until_ready().await;
+        let global = Arc::clone(&self.global.read().unwrap_or_else(|e| e.into_inner()));
+        global.until_ready().await;
     }
 
     fn pause_everyone(&self, wait: Duration) {
@@ -123,6 +143,15 @@ impl Pacer {
         }
         Err(last)
     }
+}
+
+/// One call at a time, `per_second` of them (clamped to 1..=50), no burst.
+fn global_limiter(per_second: u32) -> DefaultDirectRateLimiter {
+    let per_second = per_second.clamp(1, 50);
+    let spacing = Duration::from_secs_f64(1.0 / f64::from(per_second));
+    let one = NonZeroU32::MIN;
+    let quota = Quota::with_period(spacing).map_or(Quota::per_second(one), |q| q.allow_burst(one));
+    RateLimiter::direct(quota)
 }
 
 /// Maps serenity's error to what the caller acts on.

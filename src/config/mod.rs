@@ -397,11 +397,12 @@ fn build(values: &Values) -> Result<Settings, ConfigError> {
         ConfigError::new("discord.shards", problem, origin)
     })?;
     let database_url = text(values, "database.url").to_owned();
-    if !database_url.starts_with("sqlite:") {
+    if crate::store::Backend::of_url(&database_url).is_none() {
         return Err(ConfigError::new(
             "database.url",
             format!(
-                "'{database_url}' is not a SQLite URL (expected e.g. sqlite://data/allybot.db)"
+                "'{database_url}' is not a database URL (expected sqlite://data/allybot.db \
+                 or postgres://USER@HOST/DATABASE)"
             ),
             None,
         ));

@@ -61,9 +61,9 @@ fn each_kind_of_bad_value_names_its_key() {
             "neither",
         ),
         (
-            "[database]\nurl = \"postgres://x\"\n",
+            "[database]\nurl = \"mysql://x\"\n",
             "database.url",
-            "not a SQLite URL",
+            "not a database URL",
         ),
         (
             "[privacy]\nmin_group_size = 2\n",

@@ -15,6 +15,7 @@
 
 mod checkins;
 mod deliver;
+pub mod leadership;
 mod maintenance;
 mod notices;
 pub mod outbound;
@@ -40,6 +41,7 @@ use crate::clock::SharedClock;
 use crate::content::model::Curriculum;
 use crate::store::{LeaseOwner, Store};
 
+pub use leadership::{LeadershipSettings, LEADER_LEASE_ENV};
 pub use outbound::{
     CheckinOut, NoticeOut, NudgeOut, Outbound, PlanActionOut, PlanOut, PostError, ShareOut,
     SummaryOut,
@@ -65,6 +67,8 @@ pub struct SchedulerSettings {
     pub retention: chrono::Duration,
     /// `privacy.min_group_size`: k for organisations that have not chosen their own.
     pub min_group_size: u32,
+    /// Whether this process may be one of several, and the leader's lease.
+    pub leadership: LeadershipSettings,
 }
 
 impl SchedulerSettings {
@@ -75,6 +79,7 @@ impl SchedulerSettings {
             concurrency: 16,
             retention: chrono::Duration::days(i64::from(retention_days)),
             min_group_size,
+            leadership: LeadershipSettings::default(),
         }
     }
 }
@@ -147,14 +152,58 @@ impl<O: Outbound> Scheduler<O> {
         self,
         wake: Arc<Wake>,
         progress: watch::Sender<Progress>,
-        mut stop: watch::Receiver<bool>,
+        stop: watch::Receiver<bool>,
     ) {
         tracing::info!(lease_owner = %self.owner, "scheduler started");
-        let started = self.clock.now();
-        if let Err(failure) = supervised(self.reconcile(started)).await {
-            failure.log("start-up recovery");
+        let first = match supervised(self.take_turn(true)).await {
+            Ok(epoch) => epoch,
+            Err(failure) => {
+                failure.log("leadership");
+                0
+            }
+        };
+        let (epoch_tx, epoch) = watch::channel(first);
+        // Three parts, one task: if any panics outside its supervised steps, the task ends and
+        // `SchedulerHandle::ended` says so.
+        tokio::join!(
+            self.keep_leadership(epoch_tx, stop.clone()),
+            self.bridge_wakes(&wake, stop.clone()),
+            self.rounds(&wake, progress, stop, epoch),
+        );
+        if self.owner.leads() {
+            // A standby takes over at once instead of when the lease would have run out.
+            if let Err(e) = self.store.resign_leadership(&self.owner).await {
+                tracing::warn!(error = %e, "could not hand the scheduler's lease back");
+            }
         }
+        tracing::info!("scheduler stopped");
+    }
+
+    /// Runs rounds while this process leads; stands by otherwise.
+    async fn rounds(
+        &self,
+        wake: &Wake,
+        progress: watch::Sender<Progress>,
+        mut stop: watch::Receiver<bool>,
+        mut epoch: watch::Receiver<i64>,
+    ) {
+        let mut led_in = 0;
         'rounds: loop {
+            if *stop.borrow() {
+                break;
+            }
+            let leading = self.owner.epoch();
+            if leading == 0 {
+                tokio::select! {
+                    changed = epoch.changed() => if changed.is_err() { break },
+                    _ = stop.changed() => break,
+                }
+                continue;
+            }
+            if leading != led_in {
+                led_in = leading;
+                self.begin_leading().await;
+            }
             let serving = wake.requested();
             progress.send_modify(|p| p.started += 1);
             let now = self.clock.now();
@@ -169,20 +218,43 @@ impl<O: Outbound> Scheduler<O> {
                 p.finished += 1;
                 p.served = serving;
             });
-            let next = next.min(now + MAX_SLEEP);
+            let longest = if self.settings.leadership.exclusive {
+                MAX_SLEEP
+            } else {
+                leadership::POLL
+            };
+            let next = next.min(now + longest);
             loop {
                 tokio::select! {
                     () = self.clock.sleep_until(next) => break,
                     // A wake-up whose request this round already served is not a new request.
                     () = wake.notified() => if wake.requested() > serving { break },
+                    changed = epoch.changed() => if changed.is_err() || self.owner.epoch() != led_in { break },
                     _ = stop.changed() => break 'rounds,
                 }
             }
-            if *stop.borrow() {
-                break;
+        }
+    }
+
+    /// What a process does on becoming the leader, before its first round: on PostgreSQL, end
+    /// the scheduler's claim leases of every other owner (on SQLite `app::start` ended them all,
+    /// under the file lock); then recover what was left unfinished.
+    async fn begin_leading(&self) {
+        let now = self.clock.now();
+        if !self.settings.leadership.exclusive {
+            match self.store.end_former_leaders_leases(&self.owner, now).await {
+                Ok(0) => {}
+                Ok(count) => {
+                    tracing::info!(count, "claims of the former leader will be recovered")
+                }
+                Err(e) => {
+                    tracing::warn!(error = %e, "could not end the former leader's leases; they are recovered when they run out")
+                }
             }
         }
-        tracing::info!("scheduler stopped");
+        if let Err(failure) = supervised(self.reconcile(now)).await {
+            failure.log("start-up recovery");
+        }
     }
 }
 

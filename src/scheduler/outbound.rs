@@ -209,4 +209,8 @@ pub trait Outbound: Send + Sync + 'static {
         &self,
         notice: &NoticeOut,
     ) -> impl Future<Output = Result<u64, PostError>> + Send;
+
+    /// This process became (true) or stopped being (false) the one whose scheduler runs: its
+    /// share of the outbound budget changes. Nothing by default.
+    fn leading(&self, _leading: bool) {}
 }

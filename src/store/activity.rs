@@ -14,11 +14,11 @@ impl Store {
         since: DateTime<Utc>,
     ) -> StoreResult<Vec<DateTime<Utc>>> {
         let times: Vec<i64> = sqlx::query_scalar(
-            "SELECT created_at FROM engagements WHERE user_id = ?1 AND created_at >= ?2
-             UNION ALL SELECT answered_at FROM quiz_answers WHERE user_id = ?1 AND answered_at >= ?2
-             UNION ALL SELECT created_at FROM reflections WHERE user_id = ?1 AND created_at >= ?2
-             UNION ALL SELECT created_at FROM commitments WHERE user_id = ?1 AND created_at >= ?2
-             UNION ALL SELECT answered_at FROM checkin_answers WHERE user_id = ?1 AND answered_at >= ?2",
+            "SELECT created_at FROM engagements WHERE user_id = $1 AND created_at >= $2
+             UNION ALL SELECT answered_at FROM quiz_answers WHERE user_id = $1 AND answered_at >= $2
+             UNION ALL SELECT created_at FROM reflections WHERE user_id = $1 AND created_at >= $2
+             UNION ALL SELECT created_at FROM commitments WHERE user_id = $1 AND created_at >= $2
+             UNION ALL SELECT answered_at FROM checkin_answers WHERE user_id = $1 AND answered_at >= $2",
         )
         .bind(id_to_db(user))
         .bind(super::to_db_time(since))

@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 
 use chrono::{DateTime, NaiveDate, Utc};
 
-use super::convert::{from_db_time, id_from_db, id_to_db, parse_date, to_db_time};
+use super::convert::{flag, from_db_time, id_from_db, id_to_db, parse_date, to_db_time};
 use super::sealed::{SealResult, SealedColumn, SealedField};
 use super::{Store, StoreError, StoreResult};
 
@@ -94,7 +94,7 @@ impl Store {
         let user_db = id_to_db(user);
         let tried: Vec<String> = sqlx::query_scalar(
             "SELECT DISTINCT d.practice_date FROM engagements e JOIN deliveries d USING (delivery_id)
-             WHERE e.user_id = ?1 AND e.cohort_id = ?2",
+             WHERE e.user_id = $1 AND e.cohort_id = $2",
         )
         .bind(user_db)
         .bind(cohort)
@@ -103,14 +103,14 @@ impl Store {
         let reflections: Vec<(Option<String>, i64)> = sqlx::query_as(
             "SELECT d.practice_date, r.created_at FROM reflections r
              LEFT JOIN deliveries d ON d.delivery_id = r.delivery_id
-             WHERE r.user_id = ?1 AND r.cohort_id = ?2",
+             WHERE r.user_id = $1 AND r.cohort_id = $2",
         )
         .bind(user_db)
         .bind(cohort)
         .fetch_all(self.pool())
         .await?;
         let best_items: Vec<String> = sqlx::query_scalar(
-            "SELECT DISTINCT item_id FROM quiz_answers WHERE user_id = ?1 AND track = ?2 AND correct",
+            "SELECT DISTINCT item_id FROM quiz_answers WHERE user_id = $1 AND track = $2 AND correct",
         )
         .bind(user_db)
         .bind(track)
@@ -119,22 +119,25 @@ impl Store {
         let checked_in: i64 = sqlx::query_scalar(
             "SELECT COUNT(DISTINCT a.commitment_id) FROM checkin_answers a
              JOIN commitments c ON c.commitment_id = a.commitment_id
-             WHERE a.user_id = ?1 AND c.cohort_id = ?2 AND a.outcome <> 'note'",
+             WHERE a.user_id = $1 AND c.cohort_id = $2 AND a.outcome <> 'note'",
         )
         .bind(user_db)
         .bind(cohort)
         .fetch_one(self.pool())
         .await?;
-        let (proposed, voted, owned): (bool, bool, bool) = sqlx::query_as(
+        let (proposed, voted, owned): (i64, i64, i64) = sqlx::query_as(
             "SELECT
-               EXISTS (SELECT 1 FROM plan_proposals p JOIN plans pl USING (plan_id)
-                       WHERE pl.cohort_id = ?2 AND p.user_id = ?1 AND p.removed_at IS NULL),
-               EXISTS (SELECT 1 FROM plan_votes v JOIN plan_proposals p USING (proposal_id)
+               CAST(EXISTS (SELECT 1 FROM plan_proposals p JOIN plans pl USING (plan_id)
+                       WHERE pl.cohort_id = $2 AND p.user_id = $1 AND p.removed_at IS NULL)
+                    AS INTEGER),
+               CAST(EXISTS (SELECT 1 FROM plan_votes v JOIN plan_proposals p USING (proposal_id)
                        JOIN plans pl USING (plan_id)
-                       WHERE pl.cohort_id = ?2 AND v.user_id = ?1 AND p.removed_at IS NULL),
-               EXISTS (SELECT 1 FROM plan_owners o JOIN plan_proposals p USING (proposal_id)
+                       WHERE pl.cohort_id = $2 AND v.user_id = $1 AND p.removed_at IS NULL)
+                    AS INTEGER),
+               CAST(EXISTS (SELECT 1 FROM plan_owners o JOIN plan_proposals p USING (proposal_id)
                        JOIN plans pl USING (plan_id)
-                       WHERE pl.cohort_id = ?2 AND o.user_id = ?1 AND p.removed_at IS NULL)",
+                       WHERE pl.cohort_id = $2 AND o.user_id = $1 AND p.removed_at IS NULL)
+                    AS INTEGER)",
         )
         .bind(user_db)
         .bind(cohort)
@@ -148,9 +151,9 @@ impl Store {
                 .collect(),
             best_items: best_items.into_iter().collect(),
             commitments_checked_in: u32::try_from(checked_in).unwrap_or(0),
-            proposed,
-            voted,
-            owned,
+            proposed: flag(proposed),
+            voted: flag(voted),
+            owned: flag(owned),
         })
     }
 
@@ -166,7 +169,7 @@ impl Store {
     ) -> StoreResult<Option<i64>> {
         Ok(sqlx::query_scalar(
             "INSERT INTO completions (user_id, cohort_id, track, completed_on, completed_at)
-             VALUES (?1, ?2, ?3, ?4, ?5)
+             VALUES ($1, $2, $3, $4, $5)
              ON CONFLICT (user_id, cohort_id) DO NOTHING RETURNING completion_id",
         )
         .bind(id_to_db(user))
@@ -180,7 +183,7 @@ impl Store {
 
     pub async fn completion(&self, id: i64) -> StoreResult<Option<Completion>> {
         let row: Option<CompletionRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "{COMPLETION} WHERE completion_id = ?1"
+            "{COMPLETION} WHERE completion_id = $1"
         )))
         .bind(id)
         .fetch_optional(self.pool())
@@ -191,7 +194,7 @@ impl Store {
     /// `user`'s completion of `cohort`, if any.
     pub async fn completion_of(&self, user: u64, cohort: i64) -> StoreResult<Option<Completion>> {
         let row: Option<CompletionRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "{COMPLETION} WHERE user_id = ?1 AND cohort_id = ?2"
+            "{COMPLETION} WHERE user_id = $1 AND cohort_id = $2"
         )))
         .bind(id_to_db(user))
         .bind(cohort)
@@ -203,7 +206,7 @@ impl Store {
     /// Every completion of `user` (for the export).
     pub async fn completions_of(&self, user: u64) -> StoreResult<Vec<Completion>> {
         let rows: Vec<CompletionRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "{COMPLETION} WHERE user_id = ?1 ORDER BY completion_id"
+            "{COMPLETION} WHERE user_id = $1 ORDER BY completion_id"
         )))
         .bind(id_to_db(user))
         .fetch_all(self.pool())
@@ -229,9 +232,9 @@ impl Store {
         };
         let sealed = seal_name(&field).map_err(StoreError::Seal)?;
         let done = sqlx::query(
-            "UPDATE completions SET code = COALESCE(code, ?3), name_sealed = ?4,
-                 issued_at = COALESCE(issued_at, ?5)
-             WHERE completion_id = ?1 AND user_id = ?2",
+            "UPDATE completions SET code = COALESCE(code, $3), name_sealed = $4,
+                 issued_at = COALESCE(issued_at, $5)
+             WHERE completion_id = $1 AND user_id = $2",
         )
         .bind(id)
         .bind(id_to_db(user))
@@ -253,8 +256,8 @@ impl Store {
         now: DateTime<Utc>,
     ) -> StoreResult<bool> {
         let done = sqlx::query(
-            "UPDATE completions SET shared_at = ?3, shared_channel_id = ?4
-             WHERE completion_id = ?1 AND user_id = ?2 AND code IS NOT NULL AND shared_at IS NULL",
+            "UPDATE completions SET shared_at = $3, shared_channel_id = $4
+             WHERE completion_id = $1 AND user_id = $2 AND code IS NOT NULL AND shared_at IS NULL",
         )
         .bind(id)
         .bind(id_to_db(user))
@@ -269,9 +272,9 @@ impl Store {
     /// post failed, so the person can press Share again.
     pub async fn settle_congratulation(&self, id: i64, message: Option<u64>) -> StoreResult<()> {
         let sql = if message.is_some() {
-            "UPDATE completions SET shared_message_id = ?2 WHERE completion_id = ?1"
+            "UPDATE completions SET shared_message_id = $2 WHERE completion_id = $1"
         } else {
-            "UPDATE completions SET shared_at = NULL, shared_channel_id = NULL WHERE completion_id = ?1"
+            "UPDATE completions SET shared_at = NULL, shared_channel_id = NULL WHERE completion_id = $1"
         };
         sqlx::query(sql)
             .bind(id)
@@ -284,7 +287,7 @@ impl Store {
     /// A code's track and date, if a certificate with that (canonical) code exists.
     pub async fn verify_code(&self, code: &str) -> StoreResult<Option<Verified>> {
         let row: Option<(String, String)> =
-            sqlx::query_as("SELECT track, completed_on FROM completions WHERE code = ?1")
+            sqlx::query_as("SELECT track, completed_on FROM completions WHERE code = $1")
                 .bind(code)
                 .fetch_optional(self.pool())
                 .await?;
@@ -299,7 +302,7 @@ impl Store {
     /// How many people completed the cohort's track (a figure for the k rules).
     pub async fn completion_count(&self, cohort: i64) -> StoreResult<u32> {
         let count: i64 =
-            sqlx::query_scalar("SELECT COUNT(*) FROM completions WHERE cohort_id = ?1")
+            sqlx::query_scalar("SELECT COUNT(*) FROM completions WHERE cohort_id = $1")
                 .bind(cohort)
                 .fetch_one(self.pool())
                 .await?;
@@ -311,9 +314,9 @@ impl Store {
         // People who completed and later deleted their data stay counted (summary_departed):
         // otherwise the count would drop by exactly them.
         let count: i64 = sqlx::query_scalar(
-            "SELECT (SELECT COUNT(*) FROM completions WHERE cohort_id = ?1 AND completed_at < ?2)
-                  + (SELECT COALESCE(SUM(people), 0) FROM summary_departed
-                     WHERE cohort_id = ?1 AND figure = 'completions')",
+            "SELECT (SELECT COUNT(*) FROM completions WHERE cohort_id = $1 AND completed_at < $2)
+                  + (SELECT CAST(COALESCE(SUM(people), 0) AS BIGINT) FROM summary_departed
+                     WHERE cohort_id = $1 AND figure = 'completions')",
         )
         .bind(cohort)
         .bind(to_db_time(until))
@@ -325,7 +328,7 @@ impl Store {
     /// The cohorts `user` is a live member of.
     pub async fn live_cohorts_of(&self, user: u64) -> StoreResult<Vec<i64>> {
         Ok(sqlx::query_scalar(
-            "SELECT cohort_id FROM memberships WHERE user_id = ?1 AND left_at IS NULL",
+            "SELECT cohort_id FROM memberships WHERE user_id = $1 AND left_at IS NULL",
         )
         .bind(id_to_db(user))
         .fetch_all(self.pool())
@@ -340,8 +343,8 @@ impl Store {
         last: u32,
     ) -> StoreResult<Option<i64>> {
         Ok(sqlx::query_scalar(
-            "SELECT delivery_id FROM deliveries WHERE cohort_id = ?1 AND status = 'sent'
-               AND day_number BETWEEN ?2 AND ?3
+            "SELECT delivery_id FROM deliveries WHERE cohort_id = $1 AND status = 'sent'
+               AND day_number BETWEEN $2 AND $3
              ORDER BY day_number DESC LIMIT 1",
         )
         .bind(cohort)
@@ -355,7 +358,7 @@ impl Store {
     pub async fn congratulations_of(&self, user: u64) -> StoreResult<Vec<(u64, u64)>> {
         let rows: Vec<(i64, i64)> = sqlx::query_as(
             "SELECT shared_channel_id, shared_message_id FROM completions
-             WHERE user_id = ?1 AND shared_channel_id IS NOT NULL AND shared_message_id IS NOT NULL",
+             WHERE user_id = $1 AND shared_channel_id IS NOT NULL AND shared_message_id IS NOT NULL",
         )
         .bind(id_to_db(user))
         .fetch_all(self.pool())

@@ -169,7 +169,7 @@ impl Store {
             serde_json::to_string(new.plan).map_err(|e| StoreError::Corrupt(e.to_string()))?;
         let mut tx = self.begin_write().await?;
         let taken: Option<i64> = sqlx::query_scalar(
-            "SELECT cohort_id FROM cohorts WHERE guild_id = ?1 AND lower(name) = lower(?2) AND status = 'active'",
+            "SELECT cohort_id FROM cohorts WHERE guild_id = $1 AND lower(name) = lower($2) AND status = 'active'",
         )
         .bind(id_to_db(new.guild_id))
         .bind(new.name)
@@ -178,14 +178,14 @@ impl Store {
         if taken.is_some() {
             return Ok(CreateOutcome::NameTaken);
         }
-        sqlx::query("INSERT INTO guilds (guild_id, joined_at) VALUES (?1, ?2) ON CONFLICT (guild_id) DO NOTHING")
+        sqlx::query("INSERT INTO guilds (guild_id, joined_at) VALUES ($1, $2) ON CONFLICT (guild_id) DO NOTHING")
             .bind(id_to_db(new.guild_id))
             .bind(to_db_time(now))
             .execute(&mut *tx)
             .await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO cohorts (guild_id, name, track, track_version, plan, module_days, seed, start_date, created_by, created_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) RETURNING cohort_id",
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING cohort_id",
         )
         .bind(id_to_db(new.guild_id))
         .bind(new.name)
@@ -208,7 +208,7 @@ impl Store {
     }
 
     pub async fn cohort(&self, id: i64) -> StoreResult<Option<Cohort>> {
-        let row: Option<CohortRow> = sqlx::query_as(sql("WHERE cohort_id = ?1"))
+        let row: Option<CohortRow> = sqlx::query_as(sql("WHERE cohort_id = $1"))
             .bind(id)
             .fetch_optional(self.pool())
             .await?;
@@ -219,7 +219,7 @@ impl Store {
     pub async fn current_cohort(&self, guild: u64, user: u64) -> StoreResult<Option<Cohort>> {
         let row: Option<CohortRow> = sqlx::query_as(sql(
             "WHERE cohort_id = (SELECT cohort_id FROM memberships
-                                WHERE guild_id = ?1 AND user_id = ?2 AND left_at IS NULL)",
+                                WHERE guild_id = $1 AND user_id = $2 AND left_at IS NULL)",
         ))
         .bind(id_to_db(guild))
         .bind(id_to_db(user))
@@ -231,7 +231,7 @@ impl Store {
     /// A live cohort of `guild` by name, ignoring case.
     pub async fn cohort_named(&self, guild: u64, name: &str) -> StoreResult<Option<Cohort>> {
         let row: Option<CohortRow> = sqlx::query_as(sql(
-            "WHERE guild_id = ?1 AND lower(name) = lower(?2) AND status = 'active'",
+            "WHERE guild_id = $1 AND lower(name) = lower($2) AND status = 'active'",
         ))
         .bind(id_to_db(guild))
         .bind(name.trim())
@@ -243,7 +243,7 @@ impl Store {
     /// A guild's live cohorts, by name.
     pub async fn cohorts_in_guild(&self, guild: u64) -> StoreResult<Vec<Cohort>> {
         let rows: Vec<CohortRow> = sqlx::query_as(sql(
-            "WHERE guild_id = ?1 AND status = 'active' ORDER BY lower(name)",
+            "WHERE guild_id = $1 AND status = 'active' ORDER BY lower(name)",
         ))
         .bind(id_to_db(guild))
         .fetch_all(self.pool())
@@ -301,8 +301,8 @@ impl Store {
         now: DateTime<Utc>,
     ) -> StoreResult<()> {
         sqlx::query(
-            "UPDATE cohorts SET channel_id = ?2, channel_set_at = ?3, stopped_reason = NULL, stopped_at = NULL,
-             permission_failures = 0 WHERE cohort_id = ?1",
+            "UPDATE cohorts SET channel_id = $2, channel_set_at = $3, stopped_reason = NULL, stopped_at = NULL,
+             permission_failures = 0 WHERE cohort_id = $1",
         )
         .bind(cohort)
         .bind(id_to_db(channel))
@@ -320,7 +320,7 @@ impl Store {
         week: WorkWeek,
     ) -> StoreResult<()> {
         sqlx::query(
-            "UPDATE cohorts SET send_time = ?2, timezone = ?3, weekdays = ?4 WHERE cohort_id = ?1",
+            "UPDATE cohorts SET send_time = $2, timezone = $3, weekdays = $4 WHERE cohort_id = $1",
         )
         .bind(cohort)
         .bind(time.to_string())
@@ -333,7 +333,7 @@ impl Store {
 
     /// Stores a cohort's practice days per module (from `/cohort pace`).
     pub async fn set_pace(&self, cohort: i64, pace: &Pace) -> StoreResult<()> {
-        sqlx::query("UPDATE cohorts SET module_days = ?2 WHERE cohort_id = ?1")
+        sqlx::query("UPDATE cohorts SET module_days = $2 WHERE cohort_id = $1")
             .bind(cohort)
             .bind(pace.to_db())
             .execute(self.writer())
@@ -344,13 +344,13 @@ impl Store {
     pub async fn archive_cohort(&self, cohort: i64, now: DateTime<Utc>) -> StoreResult<()> {
         let mut tx = self.begin_write().await?;
         sqlx::query(
-            "UPDATE cohorts SET status = 'archived', archived_at = ?2 WHERE cohort_id = ?1",
+            "UPDATE cohorts SET status = 'archived', archived_at = $2 WHERE cohort_id = $1",
         )
         .bind(cohort)
         .bind(to_db_time(now))
         .execute(&mut *tx)
         .await?;
-        sqlx::query("UPDATE memberships SET left_at = ?2 WHERE cohort_id = ?1 AND left_at IS NULL")
+        sqlx::query("UPDATE memberships SET left_at = $2 WHERE cohort_id = $1 AND left_at IS NULL")
             .bind(cohort)
             .bind(to_db_time(now))
             .execute(&mut *tx)
@@ -366,7 +366,7 @@ impl Store {
         reason: &str,
         now: DateTime<Utc>,
     ) -> StoreResult<()> {
-        sqlx::query("UPDATE cohorts SET stopped_reason = ?2, stopped_at = ?3 WHERE cohort_id = ?1")
+        sqlx::query("UPDATE cohorts SET stopped_reason = $2, stopped_at = $3 WHERE cohort_id = $1")
             .bind(cohort)
             .bind(reason)
             .bind(to_db_time(now))
@@ -383,8 +383,8 @@ impl Store {
         now: DateTime<Utc>,
     ) -> StoreResult<u64> {
         let done = sqlx::query(
-            "UPDATE cohorts SET stopped_reason = ?2, stopped_at = ?3
-             WHERE guild_id = ?1 AND status = 'active' AND stopped_reason IS NULL",
+            "UPDATE cohorts SET stopped_reason = $2, stopped_at = $3
+             WHERE guild_id = $1 AND status = 'active' AND stopped_reason IS NULL",
         )
         .bind(id_to_db(guild))
         .bind(reason)
@@ -395,7 +395,7 @@ impl Store {
     }
 
     pub async fn clear_permission_failures(&self, cohort: i64) -> StoreResult<()> {
-        sqlx::query("UPDATE cohorts SET permission_failures = 0 WHERE cohort_id = ?1 AND permission_failures > 0")
+        sqlx::query("UPDATE cohorts SET permission_failures = 0 WHERE cohort_id = $1 AND permission_failures > 0")
             .bind(cohort)
             .execute(self.writer())
             .await?;
@@ -427,14 +427,14 @@ impl Store {
         cohorts: &[Cohort],
     ) -> StoreResult<HashMap<i64, PracticeCalendar>> {
         let holidays: Vec<(i64, String)> = sqlx::query_as(
-            "SELECT cohort_id, holiday_date FROM cohort_holidays WHERE ?1 IS NULL OR cohort_id = ?1",
+            "SELECT cohort_id, holiday_date FROM cohort_holidays WHERE $1 IS NULL OR cohort_id = $1",
         )
         .bind(only)
         .fetch_all(self.pool())
         .await?;
         let pauses: Vec<(i64, String, Option<String>)> = sqlx::query_as(
             "SELECT cohort_id, from_date, until_date FROM cohort_pauses
-             WHERE ?1 IS NULL OR cohort_id = ?1 ORDER BY pause_id",
+             WHERE $1 IS NULL OR cohort_id = $1 ORDER BY pause_id",
         )
         .bind(only)
         .fetch_all(self.pool())
@@ -458,7 +458,7 @@ impl Store {
 
     /// Returns false if `date` was already a holiday.
     pub async fn add_holiday(&self, cohort: i64, date: NaiveDate) -> StoreResult<bool> {
-        let done = sqlx::query("INSERT INTO cohort_holidays (cohort_id, holiday_date) VALUES (?1, ?2) ON CONFLICT DO NOTHING")
+        let done = sqlx::query("INSERT INTO cohort_holidays (cohort_id, holiday_date) VALUES ($1, $2) ON CONFLICT DO NOTHING")
             .bind(cohort)
             .bind(date.to_string())
             .execute(self.writer())
@@ -469,7 +469,7 @@ impl Store {
     /// Returns false if `date` was not a holiday.
     pub async fn remove_holiday(&self, cohort: i64, date: NaiveDate) -> StoreResult<bool> {
         let done =
-            sqlx::query("DELETE FROM cohort_holidays WHERE cohort_id = ?1 AND holiday_date = ?2")
+            sqlx::query("DELETE FROM cohort_holidays WHERE cohort_id = $1 AND holiday_date = $2")
                 .bind(cohort)
                 .bind(date.to_string())
                 .execute(self.writer())
@@ -481,7 +481,7 @@ impl Store {
     pub async fn pause_cohort(&self, cohort: i64, from: NaiveDate) -> StoreResult<bool> {
         let mut tx = self.begin_write().await?;
         let open: Option<i64> = sqlx::query_scalar(
-            "SELECT pause_id FROM cohort_pauses WHERE cohort_id = ?1 AND until_date IS NULL",
+            "SELECT pause_id FROM cohort_pauses WHERE cohort_id = $1 AND until_date IS NULL",
         )
         .bind(cohort)
         .fetch_optional(&mut *tx)
@@ -489,7 +489,7 @@ impl Store {
         if open.is_some() {
             return Ok(false);
         }
-        sqlx::query("INSERT INTO cohort_pauses (cohort_id, from_date) VALUES (?1, ?2)")
+        sqlx::query("INSERT INTO cohort_pauses (cohort_id, from_date) VALUES ($1, $2)")
             .bind(cohort)
             .bind(from.to_string())
             .execute(&mut *tx)
@@ -503,7 +503,7 @@ impl Store {
     pub async fn resume_cohort(&self, cohort: i64, until: NaiveDate) -> StoreResult<bool> {
         let mut tx = self.begin_write().await?;
         let open: Option<(i64, String)> =
-            sqlx::query_as("SELECT pause_id, from_date FROM cohort_pauses WHERE cohort_id = ?1 AND until_date IS NULL")
+            sqlx::query_as("SELECT pause_id, from_date FROM cohort_pauses WHERE cohort_id = $1 AND until_date IS NULL")
                 .bind(cohort)
                 .fetch_optional(&mut *tx)
                 .await?;
@@ -511,12 +511,12 @@ impl Store {
             return Ok(false);
         };
         if parse_date(&from).is_some_and(|from| until <= from) {
-            sqlx::query("DELETE FROM cohort_pauses WHERE pause_id = ?1")
+            sqlx::query("DELETE FROM cohort_pauses WHERE pause_id = $1")
                 .bind(pause)
                 .execute(&mut *tx)
                 .await?;
         } else {
-            sqlx::query("UPDATE cohort_pauses SET until_date = ?2 WHERE pause_id = ?1")
+            sqlx::query("UPDATE cohort_pauses SET until_date = $2 WHERE pause_id = $1")
                 .bind(pause)
                 .bind(until.to_string())
                 .execute(&mut *tx)
@@ -531,6 +531,7 @@ impl Store {
 mod tests {
     use super::*;
     use crate::domain::{FourA, Plan};
+    use crate::store::test_db::TestDb;
     use crate::store::{CreateOutcome, NewCohort};
 
     fn date(text: &str) -> NaiveDate {
@@ -558,39 +559,38 @@ mod tests {
 
     #[tokio::test]
     async fn all_calendars_at_once_match_each_cohorts_own() {
-        let dir = tempfile::tempdir().unwrap();
-        let store = Store::open(&format!("sqlite://{}", dir.path().join("t.db").display()))
-            .await
-            .unwrap();
-        store.upsert_guild(1, Utc::now()).await.unwrap();
-        let (blue, green, red) = (
-            cohort(&store, "Blue").await,
-            cohort(&store, "Green").await,
-            cohort(&store, "Red").await,
-        );
-        store
-            .add_holiday(blue.id, date("2026-11-26"))
-            .await
-            .unwrap();
-        store
-            .pause_cohort(green.id, date("2026-12-01"))
-            .await
-            .unwrap();
-
-        let cohorts = [blue.clone(), green.clone(), red.clone()];
-        let all = store.calendars(&cohorts).await.unwrap();
-
-        for one in &cohorts {
-            assert_eq!(
-                all[&one.id],
-                store.calendar(one).await.unwrap(),
-                "{}",
-                one.name
+        for db in TestDb::every("all_calendars_at_once_match_each_cohorts_own").await {
+            let store = db.open().await;
+            store.upsert_guild(1, Utc::now()).await.unwrap();
+            let (blue, green, red) = (
+                cohort(&store, "Blue").await,
+                cohort(&store, "Green").await,
+                cohort(&store, "Red").await,
             );
+            store
+                .add_holiday(blue.id, date("2026-11-26"))
+                .await
+                .unwrap();
+            store
+                .pause_cohort(green.id, date("2026-12-01"))
+                .await
+                .unwrap();
+
+            let cohorts = [blue.clone(), green.clone(), red.clone()];
+            let all = store.calendars(&cohorts).await.unwrap();
+
+            for one in &cohorts {
+                assert_eq!(
+                    all[&one.id],
+                    store.calendar(one).await.unwrap(),
+                    "{}",
+                    one.name
+                );
+            }
+            assert_eq!(all[&blue.id].holidays.len(), 1);
+            assert!(all[&blue.id].pauses.is_empty());
+            assert_eq!(all[&green.id].pauses.len(), 1);
+            assert!(all[&red.id].holidays.is_empty() && all[&red.id].pauses.is_empty());
         }
-        assert_eq!(all[&blue.id].holidays.len(), 1);
-        assert!(all[&blue.id].pauses.is_empty());
-        assert_eq!(all[&green.id].pauses.len(), 1);
-        assert!(all[&red.id].holidays.is_empty() && all[&red.id].pauses.is_empty());
     }
 }

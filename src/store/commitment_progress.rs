@@ -52,9 +52,11 @@ fn count(n: i64) -> u32 {
 impl Store {
     pub async fn commitment_progress(&self, user: u64) -> StoreResult<CommitmentProgress> {
         let (made, kept, not_applicable, open): (i64, i64, i64, i64) = sqlx::query_as(
-            "SELECT COUNT(*), COALESCE(SUM(status = 'kept'), 0), COALESCE(SUM(status = 'not_applicable'), 0),
-                    COALESCE(SUM(status = 'open'), 0)
-             FROM commitments WHERE user_id = ?1",
+            "SELECT COUNT(*),
+                    COALESCE(SUM(CASE WHEN status = 'kept' THEN 1 ELSE 0 END), 0),
+                    COALESCE(SUM(CASE WHEN status = 'not_applicable' THEN 1 ELSE 0 END), 0),
+                    COALESCE(SUM(CASE WHEN status = 'open' THEN 1 ELSE 0 END), 0)
+             FROM commitments WHERE user_id = $1",
         )
         .bind(id_to_db(user))
         .fetch_one(self.pool())
@@ -63,7 +65,7 @@ impl Store {
         let due: Vec<(String, String, String)> = sqlx::query_as(
             "SELECT c.due_date, co.send_time, co.timezone FROM commitments c
              JOIN cohorts co ON co.cohort_id = c.cohort_id
-             WHERE c.user_id = ?1 AND c.status = 'open'",
+             WHERE c.user_id = $1 AND c.status = 'open'",
         )
         .bind(id_to_db(user))
         .fetch_all(self.pool())
@@ -92,7 +94,7 @@ impl Store {
     pub async fn checkin_answers_of(&self, user: u64) -> StoreResult<Vec<CheckinAnswer>> {
         let rows: Vec<AnswerRow> = sqlx::query_as(
             "SELECT answer_id, commitment_id, round_date, outcome, new_due_date, note_sealed, answered_at
-             FROM checkin_answers WHERE user_id = ?1 ORDER BY answered_at, answer_id",
+             FROM checkin_answers WHERE user_id = $1 ORDER BY answered_at, answer_id",
         )
         .bind(id_to_db(user))
         .fetch_all(self.pool())
@@ -118,7 +120,7 @@ impl Store {
     /// Every commitment of `user`, open or closed, oldest first (text still sealed).
     pub async fn commitments_of(&self, user: u64) -> StoreResult<Vec<super::Commitment>> {
         let rows: Vec<super::commitments::CommitmentRow> = sqlx::query_as(
-            super::commitments::select("WHERE user_id = ?1 ORDER BY commitment_id"),
+            super::commitments::select("WHERE user_id = $1 ORDER BY commitment_id"),
         )
         .bind(id_to_db(user))
         .fetch_all(self.pool())

@@ -5,7 +5,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 
 use super::convert::{from_db_time, id_from_db, id_to_db, parse_date, to_db_time};
-use super::sealed::{SealResult, SealedColumn, SealedField};
+use super::sealed::{SealResult, SealedColumn, SealedField, UNSEALED};
 use super::{Store, StoreError, StoreResult};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -130,7 +130,7 @@ impl Store {
     ) -> StoreResult<CommitOutcome> {
         let mut tx = self.begin_write().await?;
         let open: i64 = sqlx::query_scalar(
-            "SELECT COUNT(*) FROM commitments WHERE user_id = ?1 AND status = 'open'",
+            "SELECT COUNT(*) FROM commitments WHERE user_id = $1 AND status = 'open'",
         )
         .bind(id_to_db(new.user_id))
         .fetch_one(&mut *tx)
@@ -141,7 +141,7 @@ impl Store {
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO commitments (user_id, guild_id, cohort_id, when_sealed, will_sealed,
                follow_up_days, due_date, status, created_at)
-             VALUES (?1, ?2, ?3, x'', x'', ?4, ?5, 'open', ?6) RETURNING commitment_id",
+             VALUES ($1, $2, $3, $7, $7, $4, $5, 'open', $6) RETURNING commitment_id",
         )
         .bind(id_to_db(new.user_id))
         .bind(id_to_db(new.guild_id))
@@ -149,6 +149,7 @@ impl Store {
         .bind(i64::from(new.follow_up_days))
         .bind(new.due_date.to_string())
         .bind(to_db_time(now))
+        .bind(UNSEALED)
         .fetch_one(&mut *tx)
         .await?;
         for column in [SealedColumn::CommitmentWhen, SealedColumn::CommitmentWill] {
@@ -168,7 +169,7 @@ impl Store {
     }
 
     pub async fn commitment(&self, id: i64) -> StoreResult<Option<Commitment>> {
-        let row: Option<CommitmentRow> = sqlx::query_as(select("WHERE commitment_id = ?1"))
+        let row: Option<CommitmentRow> = sqlx::query_as(select("WHERE commitment_id = $1"))
             .bind(id)
             .fetch_optional(self.pool())
             .await?;
@@ -178,7 +179,7 @@ impl Store {
     /// The person's open commitments, soonest check-in first.
     pub async fn open_commitments(&self, user: u64) -> StoreResult<Vec<Commitment>> {
         let rows: Vec<CommitmentRow> = sqlx::query_as(select(
-            "WHERE user_id = ?1 AND status = 'open' ORDER BY due_date, commitment_id",
+            "WHERE user_id = $1 AND status = 'open' ORDER BY due_date, commitment_id",
         ))
         .bind(id_to_db(user))
         .fetch_all(self.pool())
@@ -202,8 +203,8 @@ impl Store {
         };
         let mut tx = self.begin_write().await?;
         let round: Option<String> = sqlx::query_scalar(
-            "UPDATE commitments SET status = ?3, closed_at = ?4, waiting_since = NULL
-             WHERE commitment_id = ?1 AND user_id = ?2 AND status = 'open' RETURNING due_date",
+            "UPDATE commitments SET status = $3, closed_at = $4, waiting_since = NULL
+             WHERE commitment_id = $1 AND user_id = $2 AND status = 'open' RETURNING due_date",
         )
         .bind(id)
         .bind(id_to_db(user))
@@ -216,7 +217,7 @@ impl Store {
         };
         sqlx::query(
             "INSERT INTO checkin_answers (commitment_id, user_id, round_date, outcome, answered_at)
-             VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT DO NOTHING",
+             VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
         )
         .bind(id)
         .bind(id_to_db(user))
@@ -240,7 +241,7 @@ impl Store {
     ) -> StoreResult<bool> {
         let mut tx = self.begin_write().await?;
         let round: Option<String> = sqlx::query_scalar(
-            "SELECT due_date FROM commitments WHERE commitment_id = ?1 AND user_id = ?2 AND status = 'open'",
+            "SELECT due_date FROM commitments WHERE commitment_id = $1 AND user_id = $2 AND status = 'open'",
         )
         .bind(id)
         .bind(id_to_db(user))
@@ -250,8 +251,8 @@ impl Store {
             return Ok(false);
         };
         sqlx::query(
-            "UPDATE commitments SET due_date = ?2, prompted_for = NULL, waiting_since = NULL
-             WHERE commitment_id = ?1",
+            "UPDATE commitments SET due_date = $2, prompted_for = NULL, waiting_since = NULL
+             WHERE commitment_id = $1",
         )
         .bind(id)
         .bind(new_due.to_string())
@@ -259,7 +260,7 @@ impl Store {
         .await?;
         sqlx::query(
             "INSERT INTO checkin_answers (commitment_id, user_id, round_date, outcome, new_due_date, answered_at)
-             VALUES (?1, ?2, ?3, 'not_yet', ?4, ?5)
+             VALUES ($1, $2, $3, 'not_yet', $4, $5)
              ON CONFLICT (commitment_id, round_date, outcome)
              DO UPDATE SET new_due_date = excluded.new_due_date, answered_at = excluded.answered_at",
         )
@@ -287,8 +288,8 @@ impl Store {
         let mut tx = self.begin_write().await?;
         let answer: Option<i64> = sqlx::query_scalar(
             "INSERT INTO checkin_answers (commitment_id, user_id, round_date, outcome, note_sealed, answered_at)
-             SELECT commitment_id, user_id, due_date, 'note', x'', ?3 FROM commitments
-             WHERE commitment_id = ?1 AND user_id = ?2
+             SELECT commitment_id, user_id, due_date, 'note', $4, $3 FROM commitments
+             WHERE commitment_id = $1 AND user_id = $2
              ON CONFLICT (commitment_id, round_date, outcome)
              DO UPDATE SET answered_at = excluded.answered_at
              RETURNING answer_id",
@@ -296,6 +297,7 @@ impl Store {
         .bind(id)
         .bind(id_to_db(user))
         .bind(to_db_time(now))
+        .bind(UNSEALED)
         .fetch_optional(&mut *tx)
         .await?;
         let Some(answer) = answer else {
@@ -319,7 +321,7 @@ impl Store {
     /// returns how many.
     pub async fn purge_checkin_notes(&self, cutoff: DateTime<Utc>) -> StoreResult<u64> {
         let done =
-            sqlx::query("DELETE FROM checkin_answers WHERE outcome = 'note' AND answered_at < ?1")
+            sqlx::query("DELETE FROM checkin_answers WHERE outcome = 'note' AND answered_at < $1")
                 .bind(to_db_time(cutoff))
                 .execute(self.writer())
                 .await?;

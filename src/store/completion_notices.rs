@@ -46,7 +46,7 @@ impl Store {
         let done = sqlx::query(
             "INSERT INTO completion_notices (completion_id, user_id, status, nonce, attempts,
                                              lease_owner, lease_until, claimed_at)
-             VALUES (?1, ?2, 'sending', ?3, 1, ?4, ?5, ?6)
+             VALUES ($1, $2, 'sending', $3, 1, $4, $5, $6)
              ON CONFLICT (completion_id) DO NOTHING",
         )
         .bind(completion)
@@ -74,8 +74,8 @@ impl Store {
         now: DateTime<Utc>,
     ) -> StoreResult<Change> {
         let done = sqlx::query(concat!(
-            "UPDATE completion_notices SET status = 'sent', message_id = ?3, finished_at = ?4
-             WHERE completion_id = ?1 AND ",
+            "UPDATE completion_notices SET status = 'sent', message_id = $3, finished_at = $4
+             WHERE completion_id = $1 AND ",
             held_by!("2")
         ))
         .bind(completion)
@@ -100,8 +100,8 @@ impl Store {
             NoticeFailure::Failed => "failed",
         };
         let done = sqlx::query(concat!(
-            "UPDATE completion_notices SET status = ?3, error_code = ?4, finished_at = ?5
-             WHERE completion_id = ?1 AND ",
+            "UPDATE completion_notices SET status = $3, error_code = $4, finished_at = $5
+             WHERE completion_id = $1 AND ",
             held_by!("2")
         ))
         .bind(completion)
@@ -118,8 +118,8 @@ impl Store {
     /// twice. One conditional UPDATE: of several workers, each row is settled once.
     pub async fn settle_stale_notices(&self, now: DateTime<Utc>) -> StoreResult<u64> {
         let done = sqlx::query(
-            "UPDATE completion_notices SET status = 'unknown', finished_at = ?1, lease_until = NULL
-             WHERE status = 'sending' AND lease_until < ?1",
+            "UPDATE completion_notices SET status = 'unknown', finished_at = $1, lease_until = NULL
+             WHERE status = 'sending' AND lease_until < $1",
         )
         .bind(to_db_time(now))
         .execute(self.writer())

@@ -24,3 +24,10 @@ pub(crate) fn id_from_db(id: i64) -> u64 {
 pub(crate) fn parse_date(text: &str) -> Option<chrono::NaiveDate> {
     chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d").ok()
 }
+
+/// A boolean result, read as `CAST(… AS INTEGER)`: the one form both backends return through
+/// sqlx's `Any` driver (SQLite's BOOLEAN columns and PostgreSQL's booleans do not decode as
+/// each other's; docs/ARCHITECTURE.md, "PostgreSQL").
+pub(crate) fn flag(value: i64) -> bool {
+    value != 0
+}

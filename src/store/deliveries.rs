@@ -7,7 +7,7 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
 
-use super::convert::{from_db_time, id_from_db, id_to_db, parse_date, to_db_time};
+use super::convert::{flag, from_db_time, id_from_db, id_to_db, parse_date, to_db_time};
 use super::lease::{self, held_by, renew_sql, take_over_sql, Change, Lease, LeaseOwner};
 use super::{Store, StoreError, StoreResult};
 
@@ -86,7 +86,7 @@ struct DeliveryRow {
     prompt_id: String,
     due_at: i64,
     status: String,
-    late: bool,
+    late: i64,
     nonce: String,
     channel_id: Option<i64>,
     message_id: Option<i64>,
@@ -114,7 +114,7 @@ impl TryFrom<DeliveryRow> for Delivery {
             day_number: u32::try_from(row.day_number).unwrap_or(0),
             due_at: from_db_time(row.due_at),
             status: DeliveryStatus::parse(&row.status).ok_or_else(|| corrupt("status"))?,
-            late: row.late,
+            late: flag(row.late),
             channel_id: row.channel_id.map(id_from_db),
             message_id: row.message_id.map(id_from_db),
             attempts: u32::try_from(row.attempts).unwrap_or(0),
@@ -132,7 +132,7 @@ impl TryFrom<DeliveryRow> for Delivery {
 }
 
 const COLUMNS: &str =
-    "delivery_id, cohort_id, practice_date, day_number, prompt_id, due_at, status, late, nonce, \
+    "delivery_id, cohort_id, practice_date, day_number, prompt_id, due_at, status, CAST(late AS INTEGER) AS late, nonce, \
     channel_id, message_id, attempts, retry_at, error_code, reason, claimed_at, finished_at, \
     lease_owner, lease_until";
 
@@ -153,7 +153,7 @@ impl Store {
         Ok(sqlx::query_scalar(
             "INSERT INTO deliveries (cohort_id, practice_date, day_number, prompt_id, due_at, status, late, nonce,
                                      channel_id, attempts, claimed_at, lease_owner, lease_until)
-             VALUES (?1, ?2, ?3, ?4, ?5, 'sending', ?6, ?7, ?8, 1, ?9, ?10, ?11)
+             VALUES ($1, $2, $3, $4, $5, 'sending', $6, $7, $8, 1, $9, $10, $11)
              ON CONFLICT (cohort_id, practice_date) DO NOTHING
              RETURNING delivery_id",
         )
@@ -193,7 +193,7 @@ impl Store {
         now: DateTime<Utc>,
     ) -> StoreResult<bool> {
         let sql = take_over_sql!("deliveries", "delivery_id");
-        lease::take_over(self, sql, delivery, lease, now).await
+        lease::take_over_fenced(self, sql, delivery, lease, now).await
     }
 
     /// Records a practice day that will not be posted (too late after downtime), so status can
@@ -207,7 +207,7 @@ impl Store {
         let done = sqlx::query(
             "INSERT INTO deliveries (cohort_id, practice_date, day_number, prompt_id, due_at, status, late, nonce,
                                      channel_id, attempts, reason, claimed_at, finished_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, 'skipped', FALSE, ?6, ?7, 0, ?8, ?9, ?9)
+             VALUES ($1, $2, $3, $4, $5, 'skipped', FALSE, $6, $7, 0, $8, $9, $9)
              ON CONFLICT (cohort_id, practice_date) DO NOTHING",
         )
         .bind(claim.cohort_id)
@@ -234,9 +234,9 @@ impl Store {
         now: DateTime<Utc>,
     ) -> StoreResult<Change> {
         let done = sqlx::query(concat!(
-            "UPDATE deliveries SET status = 'sent', message_id = ?2, finished_at = ?3, retry_at = NULL,
-             error_code = NULL, reason = NULL, lease_until = NULL, channel_id = ?5
-             WHERE delivery_id = ?1 AND ",
+            "UPDATE deliveries SET status = 'sent', message_id = $2, finished_at = $3, retry_at = NULL,
+             error_code = NULL, reason = NULL, lease_until = NULL, channel_id = $5
+             WHERE delivery_id = $1 AND ",
             held_by!("4")
         ))
         .bind(delivery)
@@ -259,8 +259,8 @@ impl Store {
         now: DateTime<Utc>,
     ) -> StoreResult<Change> {
         let done = sqlx::query(concat!(
-            "UPDATE deliveries SET status = 'failed', error_code = ?2, reason = ?3, retry_at = ?4,
-             finished_at = ?5, lease_until = NULL WHERE delivery_id = ?1 AND ",
+            "UPDATE deliveries SET status = 'failed', error_code = $2, reason = $3, retry_at = $4,
+             finished_at = $5, lease_until = NULL WHERE delivery_id = $1 AND ",
             held_by!("6")
         ))
         .bind(delivery)
@@ -284,7 +284,7 @@ impl Store {
     ) -> StoreResult<Option<u32>> {
         let count: Option<i64> = sqlx::query_scalar(concat!(
             "UPDATE cohorts SET permission_failures = permission_failures + 1
-             WHERE cohort_id = (SELECT cohort_id FROM deliveries WHERE delivery_id = ?1 AND ",
+             WHERE cohort_id = (SELECT cohort_id FROM deliveries WHERE delivery_id = $1 AND ",
             held_by!("2"),
             ") RETURNING permission_failures"
         ))
@@ -306,8 +306,8 @@ impl Store {
     ) -> StoreResult<bool> {
         let done = sqlx::query(
             "UPDATE deliveries SET status = 'sending', attempts = attempts + 1, retry_at = NULL,
-             lease_owner = ?3, lease_until = ?4
-             WHERE delivery_id = ?1 AND status = 'failed' AND retry_at IS NOT NULL AND retry_at <= ?2",
+             lease_owner = $3, lease_until = $4
+             WHERE delivery_id = $1 AND status = 'failed' AND retry_at IS NOT NULL AND retry_at <= $2",
         )
         .bind(delivery)
         .bind(to_db_time(now))
@@ -331,7 +331,7 @@ impl Store {
     /// to record an outcome. Candidates for [`Store::take_over_delivery`].
     pub async fn stuck_deliveries(&self, now: DateTime<Utc>) -> StoreResult<Vec<Delivery>> {
         let rows: Vec<DeliveryRow> = sqlx::query_as(select(
-            "WHERE status = 'sending' AND lease_until < ?1 ORDER BY delivery_id",
+            "WHERE status = 'sending' AND lease_until < $1 ORDER BY delivery_id",
         ))
         .bind(to_db_time(now))
         .fetch_all(self.pool())
@@ -342,7 +342,7 @@ impl Store {
     /// Failed deliveries whose retry time has come.
     pub async fn due_retries(&self, now: DateTime<Utc>) -> StoreResult<Vec<Delivery>> {
         let rows: Vec<DeliveryRow> = sqlx::query_as(select(
-            "WHERE status = 'failed' AND retry_at IS NOT NULL AND retry_at <= ?1 ORDER BY retry_at",
+            "WHERE status = 'failed' AND retry_at IS NOT NULL AND retry_at <= $1 ORDER BY retry_at",
         ))
         .bind(to_db_time(now))
         .fetch_all(self.pool())
@@ -361,7 +361,7 @@ impl Store {
     }
 
     pub async fn delivery(&self, id: i64) -> StoreResult<Option<Delivery>> {
-        let row: Option<DeliveryRow> = sqlx::query_as(select("WHERE delivery_id = ?1"))
+        let row: Option<DeliveryRow> = sqlx::query_as(select("WHERE delivery_id = $1"))
             .bind(id)
             .fetch_optional(self.pool())
             .await?;
@@ -371,7 +371,7 @@ impl Store {
     /// A cohort's most recent deliveries, newest first.
     pub async fn recent_deliveries(&self, cohort: i64, limit: u32) -> StoreResult<Vec<Delivery>> {
         let rows: Vec<DeliveryRow> = sqlx::query_as(select(
-            "WHERE cohort_id = ?1 ORDER BY practice_date DESC LIMIT ?2",
+            "WHERE cohort_id = $1 ORDER BY practice_date DESC LIMIT $2",
         ))
         .bind(cohort)
         .bind(i64::from(limit))
@@ -383,7 +383,7 @@ impl Store {
     /// The cohort's most recent nudge that reached the channel.
     pub async fn latest_sent(&self, cohort: i64) -> StoreResult<Option<Delivery>> {
         let row: Option<DeliveryRow> = sqlx::query_as(select(
-            "WHERE cohort_id = ?1 AND status = 'sent' ORDER BY practice_date DESC LIMIT 1",
+            "WHERE cohort_id = $1 AND status = 'sent' ORDER BY practice_date DESC LIMIT 1",
         ))
         .bind(cohort)
         .fetch_optional(self.pool())

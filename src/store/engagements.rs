@@ -16,7 +16,7 @@ impl Store {
         now: DateTime<Utc>,
     ) -> StoreResult<bool> {
         let done = sqlx::query(
-            "INSERT INTO engagements (delivery_id, user_id, cohort_id, kind, created_at) VALUES (?1, ?2, ?3, 'tried', ?4)
+            "INSERT INTO engagements (delivery_id, user_id, cohort_id, kind, created_at) VALUES ($1, $2, $3, 'tried', $4)
              ON CONFLICT DO NOTHING",
         )
         .bind(delivery)
@@ -31,7 +31,7 @@ impl Store {
     /// How many people tried the nudge `delivery`.
     pub async fn tried_count(&self, delivery: i64) -> StoreResult<u32> {
         let count: i64 = sqlx::query_scalar(
-            "SELECT COUNT(*) FROM engagements WHERE delivery_id = ?1 AND kind = 'tried'",
+            "SELECT COUNT(*) FROM engagements WHERE delivery_id = $1 AND kind = 'tried'",
         )
         .bind(delivery)
         .fetch_one(self.pool())

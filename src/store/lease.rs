@@ -16,12 +16,21 @@
 //!   stale worker changes nothing and must act on nothing it learned (a dead target it saw
 //!   must not stop the cohort).
 //!
+//! - **Fencing:** the scheduler's claims (every table but reflection_shares, whose posts are
+//!   made by whichever process took the interaction) are renewed and taken over only by the
+//!   process that leads in the current epoch of `leader_leases` (`leader.rs`): the statement
+//!   checks the holder and epoch the worker believes in, in the same UPDATE. A paused former
+//!   leader therefore cannot start a post once another process leads, and its marks change
+//!   nothing once the new leader took the claim over (they check `lease_owner`).
+//!
 //! The statements are built by the macros below from literals, so every one is a
 //! `&'static str`: a new outbox table writes `take_over_sql!("summaries", "summary_id")` and
 //! gets the same rule. At start-up, a process that holds the SQLite file lock knows every other
-//! owner is dead and ends their leases at once ([`Store::end_foreign_leases`]).
+//! owner is dead and ends their leases at once ([`Store::end_foreign_leases`]); so does a
+//! process that has just become the leader on PostgreSQL (see `scheduler::leadership`).
 
 use std::fmt;
+use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
@@ -45,29 +54,65 @@ pub const LEASE: chrono::Duration = chrono::Duration::minutes(5);
 
 /// Who holds a lease: one per process, made once at start-up. The pid is for people reading
 /// logs and rows; the random part keeps a pid reused after a restart from being the same owner.
-#[derive(Clone, PartialEq, Eq, Hash)]
-pub struct LeaseOwner(Arc<str>);
+/// Clones share the epoch this process leads the scheduler in (0: it does not lead), which the
+/// leadership task keeps up to date and fenced statements bind.
+#[derive(Clone)]
+pub struct LeaseOwner {
+    name: Arc<str>,
+    epoch: Arc<AtomicI64>,
+}
 
 impl LeaseOwner {
     pub fn for_this_process() -> Self {
         let random = rand::rng().next_u32();
-        Self(format!("pid{}-{random:08x}", std::process::id()).into())
+        Self {
+            name: format!("pid{}-{random:08x}", std::process::id()).into(),
+            epoch: Arc::default(),
+        }
     }
 
     pub fn as_str(&self) -> &str {
-        &self.0
+        &self.name
+    }
+
+    /// The epoch this process leads in; 0 when it does not lead.
+    pub fn epoch(&self) -> i64 {
+        self.epoch.load(Ordering::SeqCst)
+    }
+
+    pub fn leads(&self) -> bool {
+        self.epoch() != 0
+    }
+
+    /// Set by the leadership task (0: leadership lost).
+    pub fn set_epoch(&self, epoch: i64) {
+        self.epoch.store(epoch, Ordering::SeqCst);
+    }
+}
+
+impl PartialEq for LeaseOwner {
+    fn eq(&self, other: &Self) -> bool {
+        self.name == other.name
+    }
+}
+
+impl Eq for LeaseOwner {}
+
+impl std::hash::Hash for LeaseOwner {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.name.hash(state);
     }
 }
 
 impl fmt::Display for LeaseOwner {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
+        f.write_str(&self.name)
     }
 }
 
 impl fmt::Debug for LeaseOwner {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "LeaseOwner({})", self.0)
+        write!(f, "LeaseOwner({})", self.name)
     }
 }
 
@@ -115,65 +160,118 @@ impl Change {
     }
 }
 
-/// `UPDATE <table> SET lease_owner = ?2, lease_until = ?3, attempts = attempts + 1
-/// WHERE <id> = ?1 AND status = 'sending' AND lease_until < ?4` (?4: now).
+/// The condition a fenced statement adds: the owner bound as `$<owner>` leads the scheduler in
+/// the epoch bound as `$<epoch>`. Write it as `fence!("2", "5")` inside a `concat!`.
+macro_rules! fence {
+    ($owner:literal, $epoch:literal) => {
+        concat!(
+            " AND EXISTS (SELECT 1 FROM leader_leases WHERE role = 'scheduler' AND holder = $",
+            $owner,
+            " AND epoch = $",
+            $epoch,
+            ")"
+        )
+    };
+}
+
+/// `UPDATE <table> SET lease_owner = $2, lease_until = $3, attempts = attempts + 1
+/// WHERE <id> = $1 AND status = 'sending' AND lease_until < $4` ($4: now), fenced by the
+/// epoch `$5` ([`take_over_fenced`]).
 macro_rules! take_over_sql {
     ($table:literal, $id:literal) => {
         concat!(
             "UPDATE ",
             $table,
-            " SET lease_owner = ?2, lease_until = ?3, attempts = attempts + 1 WHERE ",
+            " SET lease_owner = $2, lease_until = $3, attempts = attempts + 1 WHERE ",
             $id,
-            " = ?1 AND status = 'sending' AND lease_until < ?4"
+            " = $1 AND status = 'sending' AND lease_until < $4",
+            $crate::store::lease::fence!("2", "5")
         )
     };
 }
 
-/// `UPDATE <table> SET lease_until = ?3 WHERE <id> = ?1 AND <held by ?2>`.
+/// [`take_over_sql!`] without the fence, for claims any process may work on (shares: the
+/// process that took the interaction posts them) ([`take_over`]).
+macro_rules! take_over_unfenced_sql {
+    ($table:literal, $id:literal) => {
+        concat!(
+            "UPDATE ",
+            $table,
+            " SET lease_owner = $2, lease_until = $3, attempts = attempts + 1 WHERE ",
+            $id,
+            " = $1 AND status = 'sending' AND lease_until < $4"
+        )
+    };
+}
+
+/// `UPDATE <table> SET lease_until = $3 WHERE <id> = $1 AND <held by $2>`, fenced by the epoch
+/// `$4`.
 macro_rules! renew_sql {
     ($table:literal, $id:literal) => {
         concat!(
             "UPDATE ",
             $table,
-            " SET lease_until = ?3 WHERE ",
+            " SET lease_until = $3 WHERE ",
             $id,
-            " = ?1 AND status = 'sending' AND lease_owner = ?2"
+            " = $1 AND status = 'sending' AND lease_owner = $2",
+            $crate::store::lease::fence!("2", "4")
         )
     };
 }
 
 /// The condition every status change adds: the claim is still `sending` and held by the
-/// owner bound as `?<n>`. Write it as `held_by!("5")` inside a `concat!`.
+/// owner bound as `$<n>`. Write it as `held_by!("5")` inside a `concat!`.
 macro_rules! held_by {
     ($owner:literal) => {
-        concat!("status = 'sending' AND lease_owner = ?", $owner)
+        concat!("status = 'sending' AND lease_owner = $", $owner)
     };
 }
 
-/// Ends every lease not held by `?1` (the caller), as of `?2`.
+/// Ends every lease not held by `$1` (the caller), as of `$2`.
 macro_rules! end_foreign_sql {
     ($table:literal) => {
         concat!(
             "UPDATE ",
             $table,
-            " SET lease_until = ?2 WHERE status = 'sending' AND lease_owner IS NOT ?1 AND lease_until >= ?2"
+            " SET lease_until = $2 WHERE status = 'sending' AND lease_owner IS DISTINCT FROM $1 AND lease_until >= $2"
         )
     };
 }
 
-pub(crate) use {held_by, renew_sql, take_over_sql};
+pub(crate) use {fence, held_by, renew_sql, take_over_sql, take_over_unfenced_sql};
 
-/// Every outbox table whose claims carry a lease.
-const END_FOREIGN: [&str; 6] = [
+/// Every outbox table whose claims carry a fenced lease: the scheduler's.
+const END_FOREIGN_FENCED: [&str; 5] = [
     end_foreign_sql!("deliveries"),
     end_foreign_sql!("reminder_dms"),
-    end_foreign_sql!("reflection_shares"),
     end_foreign_sql!("summaries"),
     end_foreign_sql!("plan_posts"),
     end_foreign_sql!("completion_notices"),
 ];
+/// Shares are claimed and posted by whichever process took the interaction.
+const END_FOREIGN_SHARES: &str = end_foreign_sql!("reflection_shares");
 
-/// Runs a statement made by [`take_over_sql!`]: true for the one caller that won.
+/// Runs a statement made by [`take_over_sql!`] (or written with its parameters and
+/// `fence!("2", "5")`): true for the one caller that won, and only while it leads.
+pub(crate) async fn take_over_fenced(
+    store: &Store,
+    sql: &'static str,
+    id: i64,
+    lease: Lease<'_>,
+    now: DateTime<Utc>,
+) -> StoreResult<bool> {
+    let done = sqlx::query(sql)
+        .bind(id)
+        .bind(lease.owner.as_str())
+        .bind(lease.until_db())
+        .bind(to_db_time(now))
+        .bind(lease.owner.epoch())
+        .execute(store.writer())
+        .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Runs a statement made by [`take_over_unfenced_sql!`]: true for the one caller that won.
 pub(crate) async fn take_over(
     store: &Store,
     sql: &'static str,
@@ -202,6 +300,7 @@ pub(crate) async fn renew(
         .bind(id)
         .bind(lease.owner.as_str())
         .bind(lease.until_db())
+        .bind(lease.owner.epoch())
         .execute(store.writer())
         .await?;
     Ok(Change::from_rows(done.rows_affected()))
@@ -217,9 +316,31 @@ impl Store {
         me: &LeaseOwner,
         now: DateTime<Utc>,
     ) -> StoreResult<u64> {
+        self.end_leases_not_held_by(me, now, true).await
+    }
+
+    /// Ends, as of `now`, every lease of the scheduler's claims that `me` does not hold: for a
+    /// process that has just become the leader (the former leader's claims can no longer be
+    /// renewed, being fenced by its epoch). Share claims are left to their own leases: another
+    /// live process may be posting them.
+    pub async fn end_former_leaders_leases(
+        &self,
+        me: &LeaseOwner,
+        now: DateTime<Utc>,
+    ) -> StoreResult<u64> {
+        self.end_leases_not_held_by(me, now, false).await
+    }
+
+    async fn end_leases_not_held_by(
+        &self,
+        me: &LeaseOwner,
+        now: DateTime<Utc>,
+        shares_too: bool,
+    ) -> StoreResult<u64> {
+        let shares = shares_too.then_some(END_FOREIGN_SHARES);
         let mut tx = self.begin_write().await?;
         let mut ended = 0;
-        for sql in END_FOREIGN {
+        for sql in END_FOREIGN_FENCED.into_iter().chain(shares) {
             ended += sqlx::query(sql)
                 .bind(me.as_str())
                 .bind(to_db_time(now) - 1)
@@ -240,7 +361,7 @@ impl Store {
                UNION ALL SELECT MIN(lease_until) FROM reflection_shares WHERE status = 'sending'
                UNION ALL SELECT MIN(lease_until) FROM summaries WHERE status = 'sending'
                UNION ALL SELECT MIN(lease_until) FROM plan_posts WHERE status = 'sending'
-               UNION ALL SELECT MIN(lease_until) FROM completion_notices WHERE status = 'sending')",
+               UNION ALL SELECT MIN(lease_until) FROM completion_notices WHERE status = 'sending') AS leases",
         )
         .fetch_one(self.pool())
         .await?;

@@ -35,13 +35,18 @@ pub enum LockError {
 /// The exclusive right to write a database, until dropped.
 #[derive(Debug)]
 pub struct DatabaseLock {
-    /// `None` for an in-memory database, which no other process can reach anyway.
+    /// `None` for an in-memory database, which no other process can reach anyway, and for
+    /// PostgreSQL.
     held: Option<(File, PathBuf)>,
 }
 
 impl DatabaseLock {
-    /// Locks the database at `url`, or says who holds it.
+    /// Locks the database at `url`, or says who holds it. A PostgreSQL database is shared by
+    /// design (several processes coordinate through leases in it), so there is nothing to lock.
     pub fn acquire(url: &str) -> Result<Self, LockError> {
+        if super::Backend::of_url(url) == Some(super::Backend::Postgres) {
+            return Ok(Self { held: None });
+        }
         let options =
             SqliteConnectOptions::from_str(url).map_err(|e| LockError::Url(e.to_string()))?;
         let database = options.get_filename();

@@ -28,7 +28,7 @@ impl Store {
     /// The person's live cohort in this guild, if any.
     pub async fn membership(&self, guild: u64, user: u64) -> StoreResult<Option<Membership>> {
         let row: Option<(i64, i64)> = sqlx::query_as(
-            "SELECT cohort_id, joined_at FROM memberships WHERE guild_id = ?1 AND user_id = ?2 AND left_at IS NULL",
+            "SELECT cohort_id, joined_at FROM memberships WHERE guild_id = $1 AND user_id = $2 AND left_at IS NULL",
         )
         .bind(id_to_db(guild))
         .bind(id_to_db(user))
@@ -49,7 +49,7 @@ impl Store {
     ) -> StoreResult<JoinOutcome> {
         let mut tx = self.begin_write().await?;
         let current: Option<i64> = sqlx::query_scalar(
-            "SELECT cohort_id FROM memberships WHERE guild_id = ?1 AND user_id = ?2 AND left_at IS NULL",
+            "SELECT cohort_id FROM memberships WHERE guild_id = $1 AND user_id = $2 AND left_at IS NULL",
         )
         .bind(id_to_db(guild))
         .bind(id_to_db(user))
@@ -78,7 +78,7 @@ impl Store {
         now: DateTime<Utc>,
     ) -> StoreResult<()> {
         let mut tx = self.begin_write().await?;
-        sqlx::query("UPDATE memberships SET left_at = ?3 WHERE guild_id = ?1 AND user_id = ?2 AND left_at IS NULL")
+        sqlx::query("UPDATE memberships SET left_at = $3 WHERE guild_id = $1 AND user_id = $2 AND left_at IS NULL")
             .bind(id_to_db(guild))
             .bind(id_to_db(user))
             .bind(to_db_time(now))
@@ -97,7 +97,7 @@ impl Store {
         now: DateTime<Utc>,
     ) -> StoreResult<Option<i64>> {
         Ok(sqlx::query_scalar(
-            "UPDATE memberships SET left_at = ?3 WHERE guild_id = ?1 AND user_id = ?2 AND left_at IS NULL
+            "UPDATE memberships SET left_at = $3 WHERE guild_id = $1 AND user_id = $2 AND left_at IS NULL
              RETURNING cohort_id",
         )
         .bind(id_to_db(guild))
@@ -109,7 +109,7 @@ impl Store {
 
     pub async fn member_count(&self, cohort: i64) -> StoreResult<u32> {
         let count: i64 = sqlx::query_scalar(
-            "SELECT COUNT(*) FROM memberships WHERE cohort_id = ?1 AND left_at IS NULL",
+            "SELECT COUNT(*) FROM memberships WHERE cohort_id = $1 AND left_at IS NULL",
         )
         .bind(cohort)
         .fetch_one(self.pool())
@@ -121,7 +121,7 @@ impl Store {
     pub async fn member_counts(&self, guild: u64) -> StoreResult<HashMap<i64, u32>> {
         let rows: Vec<(i64, i64)> = sqlx::query_as(
             "SELECT cohort_id, COUNT(*) FROM memberships
-             WHERE guild_id = ?1 AND left_at IS NULL GROUP BY cohort_id",
+             WHERE guild_id = $1 AND left_at IS NULL GROUP BY cohort_id",
         )
         .bind(id_to_db(guild))
         .fetch_all(self.pool())
@@ -134,7 +134,7 @@ impl Store {
 
     pub async fn is_member(&self, cohort: i64, user: u64) -> StoreResult<bool> {
         let found: Option<i64> = sqlx::query_scalar(
-            "SELECT membership_id FROM memberships WHERE cohort_id = ?1 AND user_id = ?2 AND left_at IS NULL",
+            "SELECT membership_id FROM memberships WHERE cohort_id = $1 AND user_id = $2 AND left_at IS NULL",
         )
         .bind(cohort)
         .bind(id_to_db(user))
@@ -145,14 +145,14 @@ impl Store {
 }
 
 async fn insert_membership(
-    tx: &mut sqlx::Transaction<'static, sqlx::Sqlite>,
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
     guild: u64,
     cohort: i64,
     user: u64,
     now: DateTime<Utc>,
 ) -> StoreResult<()> {
     sqlx::query(
-        "INSERT INTO memberships (cohort_id, guild_id, user_id, joined_at) VALUES (?1, ?2, ?3, ?4)",
+        "INSERT INTO memberships (cohort_id, guild_id, user_id, joined_at) VALUES ($1, $2, $3, $4)",
     )
     .bind(cohort)
     .bind(id_to_db(guild))

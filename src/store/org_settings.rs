@@ -82,7 +82,7 @@ const SELECT: &str =
 impl Store {
     pub async fn org_settings(&self, guild: u64) -> StoreResult<OrgSettings> {
         let row: Option<Row> =
-            sqlx::query_as(sqlx::AssertSqlSafe(format!("{SELECT} WHERE guild_id = ?1")))
+            sqlx::query_as(sqlx::AssertSqlSafe(format!("{SELECT} WHERE guild_id = $1")))
                 .bind(id_to_db(guild))
                 .fetch_optional(self.pool())
                 .await?;
@@ -103,8 +103,8 @@ impl Store {
         now: DateTime<Utc>,
     ) -> StoreResult<()> {
         sqlx::query(
-            "INSERT INTO org_settings (guild_id, summary_channel_id, schedule_set_at, updated_at) VALUES (?1, ?2, ?3, ?3)
-             ON CONFLICT (guild_id) DO UPDATE SET summary_channel_id = ?2, summary_stopped = NULL, updated_at = ?3",
+            "INSERT INTO org_settings (guild_id, summary_channel_id, schedule_set_at, updated_at) VALUES ($1, $2, $3, $3)
+             ON CONFLICT (guild_id) DO UPDATE SET summary_channel_id = $2, summary_stopped = NULL, updated_at = $3",
         )
         .bind(id_to_db(guild))
         .bind(id_to_db(channel))
@@ -123,7 +123,7 @@ impl Store {
     ) -> StoreResult<OrgSettings> {
         let mut tx = self.begin_write().await?;
         sqlx::query(
-            "INSERT INTO org_settings (guild_id, schedule_set_at, updated_at) VALUES (?1, ?2, ?2)
+            "INSERT INTO org_settings (guild_id, schedule_set_at, updated_at) VALUES ($1, $2, $2)
              ON CONFLICT (guild_id) DO NOTHING",
         )
         .bind(id_to_db(guild))
@@ -133,12 +133,12 @@ impl Store {
         let slot_changed = change.summary_day.is_some() || change.summary_time.is_some();
         sqlx::query(
             "UPDATE org_settings SET
-                 min_group_size = COALESCE(?2, min_group_size),
-                 summary_day = COALESCE(?3, summary_day),
-                 summary_time = COALESCE(?4, summary_time),
-                 schedule_set_at = CASE WHEN ?5 THEN ?6 ELSE schedule_set_at END,
-                 updated_at = ?6
-             WHERE guild_id = ?1",
+                 min_group_size = COALESCE($2, min_group_size),
+                 summary_day = COALESCE($3, summary_day),
+                 summary_time = COALESCE($4, summary_time),
+                 schedule_set_at = CASE WHEN $5 THEN $6 ELSE schedule_set_at END,
+                 updated_at = $6
+             WHERE guild_id = $1",
         )
         .bind(id_to_db(guild))
         .bind(change.min_group_size.map(i64::from))
@@ -159,7 +159,7 @@ impl Store {
     /// Records that the summary channel cannot be used (deleted, access lost) until an admin
     /// picks one again.
     pub async fn stop_summaries(&self, guild: u64, reason: &str) -> StoreResult<()> {
-        sqlx::query("UPDATE org_settings SET summary_stopped = ?2 WHERE guild_id = ?1")
+        sqlx::query("UPDATE org_settings SET summary_stopped = $2 WHERE guild_id = $1")
             .bind(id_to_db(guild))
             .bind(reason)
             .execute(self.writer())

@@ -4,7 +4,7 @@
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 
-use super::convert::{id_to_db, to_db_time};
+use super::convert::{flag, id_to_db, to_db_time};
 use super::{Store, StoreError, StoreResult};
 use crate::domain::{QuietHours, SendTime};
 
@@ -34,7 +34,8 @@ impl ParticipantSettings {
 }
 
 /// The stored columns, as read back.
-pub(crate) type SettingsColumns = (Option<String>, Option<bool>, Option<String>, Option<String>);
+/// `reminders_on` is read as `CAST(reminders_on AS INTEGER)` (see `convert::flag`).
+pub(crate) type SettingsColumns = (Option<String>, Option<i64>, Option<String>, Option<String>);
 
 /// Reads settings columns; a row that does not exist reads as the defaults.
 pub(crate) fn settings_from_columns(
@@ -55,7 +56,7 @@ pub(crate) fn settings_from_columns(
     };
     Ok(ParticipantSettings {
         timezone,
-        reminders_on: on.unwrap_or(true),
+        reminders_on: on.is_none_or(flag),
         quiet,
     })
 }
@@ -63,7 +64,7 @@ pub(crate) fn settings_from_columns(
 impl Store {
     pub async fn participant_settings(&self, user: u64) -> StoreResult<ParticipantSettings> {
         let row: Option<SettingsColumns> = sqlx::query_as(
-            "SELECT timezone, reminders_on, quiet_start, quiet_end FROM participant_settings WHERE user_id = ?1",
+            "SELECT timezone, CAST(reminders_on AS INTEGER), quiet_start, quiet_end FROM participant_settings WHERE user_id = $1",
         )
         .bind(id_to_db(user))
         .fetch_optional(self.pool())
@@ -82,7 +83,7 @@ impl Store {
     ) -> StoreResult<()> {
         sqlx::query(
             "INSERT INTO participant_settings (user_id, timezone, reminders_on, quiet_start, quiet_end, updated_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+             VALUES ($1, $2, $3, $4, $5, $6)
              ON CONFLICT (user_id) DO UPDATE SET timezone = excluded.timezone,
                reminders_on = excluded.reminders_on, quiet_start = excluded.quiet_start,
                quiet_end = excluded.quiet_end, updated_at = excluded.updated_at",

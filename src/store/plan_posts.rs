@@ -73,7 +73,7 @@ impl Store {
         let done = sqlx::query(
             "INSERT INTO plan_posts (plan_id, status, channel_id, nonce, attempts, lease_owner,
                                      lease_until, claimed_at)
-             VALUES (?1, 'sending', ?2, ?3, 1, ?4, ?5, ?6)
+             VALUES ($1, 'sending', $2, $3, 1, $4, $5, $6)
              ON CONFLICT (plan_id) DO NOTHING",
         )
         .bind(plan)
@@ -89,7 +89,7 @@ impl Store {
 
     pub async fn plan_post(&self, plan: i64) -> StoreResult<Option<PlanPost>> {
         let row: Option<Row> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "{SELECT} WHERE p.plan_id = ?1"
+            "{SELECT} WHERE p.plan_id = $1"
         )))
         .bind(plan)
         .fetch_optional(self.pool())
@@ -112,9 +112,9 @@ impl Store {
         now: DateTime<Utc>,
     ) -> StoreResult<Change> {
         let done = sqlx::query(concat!(
-            "UPDATE plan_posts SET status = 'sent', message_id = ?3, shown_version = ?4,
-                 finished_at = ?5, retry_at = NULL, error_code = NULL, reason = NULL
-             WHERE plan_id = ?1 AND ",
+            "UPDATE plan_posts SET status = 'sent', message_id = $3, shown_version = $4,
+                 finished_at = $5, retry_at = NULL, error_code = NULL, reason = NULL
+             WHERE plan_id = $1 AND ",
             held_by!("2")
         ))
         .bind(plan)
@@ -138,9 +138,9 @@ impl Store {
         now: DateTime<Utc>,
     ) -> StoreResult<Change> {
         let done = sqlx::query(concat!(
-            "UPDATE plan_posts SET status = 'failed', error_code = ?3, reason = ?4, retry_at = ?5,
-                 finished_at = ?6
-             WHERE plan_id = ?1 AND ",
+            "UPDATE plan_posts SET status = 'failed', error_code = $3, reason = $4, retry_at = $5,
+                 finished_at = $6
+             WHERE plan_id = $1 AND ",
             held_by!("2")
         ))
         .bind(plan)
@@ -162,20 +162,23 @@ impl Store {
         lease: Lease<'_>,
         now: DateTime<Utc>,
     ) -> StoreResult<bool> {
-        // lease::take_over_sql! with one more way in: a failed post whose retry time has come.
-        const TAKE_OVER: &str = "UPDATE plan_posts SET status = 'sending', lease_owner = ?2,
-                 lease_until = ?3, attempts = attempts + 1, retry_at = NULL
-             WHERE plan_id = ?1 AND (
-                 (status = 'sending' AND lease_until < ?4)
-                 OR (status = 'failed' AND retry_at IS NOT NULL AND retry_at <= ?4))";
-        lease::take_over(self, TAKE_OVER, plan, lease, now).await
+        // lease::take_over_sql! (fenced) with one more way in: a failed post whose retry time has come.
+        const TAKE_OVER: &str = concat!(
+            "UPDATE plan_posts SET status = 'sending', lease_owner = $2,
+                 lease_until = $3, attempts = attempts + 1, retry_at = NULL
+             WHERE plan_id = $1 AND (
+                 (status = 'sending' AND lease_until < $4)
+                 OR (status = 'failed' AND retry_at IS NOT NULL AND retry_at <= $4))",
+            lease::fence!("2", "5")
+        );
+        lease::take_over_fenced(self, TAKE_OVER, plan, lease, now).await
     }
 
     /// Plan posts someone should take over.
     pub async fn plan_posts_to_take_over(&self, now: DateTime<Utc>) -> StoreResult<Vec<PlanPost>> {
         let rows: Vec<Row> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "{SELECT} WHERE (p.status = 'sending' AND p.lease_until < ?1)
-                OR (p.status = 'failed' AND p.retry_at IS NOT NULL AND p.retry_at <= ?1)
+            "{SELECT} WHERE (p.status = 'sending' AND p.lease_until < $1)
+                OR (p.status = 'failed' AND p.retry_at IS NOT NULL AND p.retry_at <= $1)
              ORDER BY p.plan_id"
         )))
         .bind(to_db_time(now))
@@ -197,7 +200,7 @@ impl Store {
     /// The message now shows `version` (never moves back).
     pub async fn mark_plan_shown(&self, plan: i64, version: i64) -> StoreResult<()> {
         sqlx::query(
-            "UPDATE plan_posts SET shown_version = ?2 WHERE plan_id = ?1 AND shown_version < ?2",
+            "UPDATE plan_posts SET shown_version = $2 WHERE plan_id = $1 AND shown_version < $2",
         )
         .bind(plan)
         .bind(version)

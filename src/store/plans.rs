@@ -6,7 +6,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 
 use super::convert::{from_db_time, id_from_db, id_to_db, parse_date, to_db_time};
-use super::sealed::{SealResult, SealedColumn, SealedField, PLAN_OWNER};
+use super::sealed::{SealResult, SealedColumn, SealedField, PLAN_OWNER, UNSEALED};
 use super::{Store, StoreError, StoreResult};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -198,7 +198,7 @@ impl Store {
         now: DateTime<Utc>,
     ) -> StoreResult<(StoredPlan, bool)> {
         let opened = sqlx::query(
-            "INSERT INTO plans (cohort_id, state, opened_at) VALUES (?1, 'open', ?2)
+            "INSERT INTO plans (cohort_id, state, opened_at) VALUES ($1, 'open', $2)
              ON CONFLICT (cohort_id) DO NOTHING",
         )
         .bind(cohort)
@@ -216,7 +216,7 @@ impl Store {
 
     pub async fn plan_of(&self, cohort: i64) -> StoreResult<Option<StoredPlan>> {
         let row: Option<PlanRow> =
-            sqlx::query_as(sqlx::AssertSqlSafe(format!("{PLAN} WHERE cohort_id = ?1")))
+            sqlx::query_as(sqlx::AssertSqlSafe(format!("{PLAN} WHERE cohort_id = $1")))
                 .bind(cohort)
                 .fetch_optional(self.pool())
                 .await?;
@@ -225,7 +225,7 @@ impl Store {
 
     pub async fn plan(&self, id: i64) -> StoreResult<Option<StoredPlan>> {
         let row: Option<PlanRow> =
-            sqlx::query_as(sqlx::AssertSqlSafe(format!("{PLAN} WHERE plan_id = ?1")))
+            sqlx::query_as(sqlx::AssertSqlSafe(format!("{PLAN} WHERE plan_id = $1")))
                 .bind(id)
                 .fetch_optional(self.pool())
                 .await?;
@@ -242,7 +242,7 @@ impl Store {
     ) -> StoreResult<Option<Proposal>> {
         let mut tx = self.begin_write().await?;
         let open: Option<i64> =
-            sqlx::query_scalar("SELECT plan_id FROM plans WHERE plan_id = ?1 AND state = 'open'")
+            sqlx::query_scalar("SELECT plan_id FROM plans WHERE plan_id = $1 AND state = 'open'")
                 .bind(new.plan_id)
                 .fetch_optional(&mut *tx)
                 .await?;
@@ -251,14 +251,15 @@ impl Store {
         }
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO plan_proposals (plan_id, number, user_id, sealed_text, target_date, created_at)
-             VALUES (?1, (SELECT COALESCE(MAX(number), 0) + 1 FROM plan_proposals WHERE plan_id = ?1),
-                     ?2, x'', ?3, ?4)
+             VALUES ($1, (SELECT COALESCE(MAX(number), 0) + 1 FROM plan_proposals WHERE plan_id = $1),
+                     $2, $5, $3, $4)
              RETURNING proposal_id",
         )
         .bind(new.plan_id)
         .bind(id_to_db(new.user_id))
         .bind(new.target_date.to_string())
         .bind(to_db_time(now))
+        .bind(UNSEALED)
         .fetch_one(&mut *tx)
         .await?;
         let mut fields = vec![SealedField {
@@ -281,7 +282,7 @@ impl Store {
                 .await?;
         }
         let row: ProposalRow = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "{PROPOSAL} WHERE proposal_id = ?1"
+            "{PROPOSAL} WHERE proposal_id = $1"
         )))
         .bind(id)
         .fetch_one(&mut *tx)
@@ -292,7 +293,7 @@ impl Store {
 
     pub async fn proposal(&self, id: i64) -> StoreResult<Option<Proposal>> {
         let row: Option<ProposalRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "{PROPOSAL} WHERE proposal_id = ?1"
+            "{PROPOSAL} WHERE proposal_id = $1"
         )))
         .bind(id)
         .fetch_optional(self.pool())
@@ -302,7 +303,7 @@ impl Store {
 
     pub async fn proposal_numbered(&self, plan: i64, number: u32) -> StoreResult<Option<Proposal>> {
         let row: Option<ProposalRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "{PROPOSAL} WHERE plan_id = ?1 AND number = ?2"
+            "{PROPOSAL} WHERE plan_id = $1 AND number = $2"
         )))
         .bind(plan)
         .bind(i64::from(number))
@@ -314,7 +315,7 @@ impl Store {
     /// Every proposal of a plan, removed ones included, by number.
     pub async fn proposals(&self, plan: i64) -> StoreResult<Vec<Proposal>> {
         let rows: Vec<ProposalRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "{PROPOSAL} WHERE plan_id = ?1 ORDER BY number"
+            "{PROPOSAL} WHERE plan_id = $1 ORDER BY number"
         )))
         .bind(plan)
         .fetch_all(self.pool())
@@ -325,7 +326,7 @@ impl Store {
     /// The proposals `user` made (the export; the delete's edits of named posts).
     pub async fn proposals_by(&self, user: u64) -> StoreResult<Vec<Proposal>> {
         let rows: Vec<ProposalRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "{PROPOSAL} WHERE user_id = ?1 ORDER BY proposal_id"
+            "{PROPOSAL} WHERE user_id = $1 ORDER BY proposal_id"
         )))
         .bind(id_to_db(user))
         .fetch_all(self.pool())
@@ -335,7 +336,7 @@ impl Store {
 
     pub async fn set_proposal_post(&self, id: i64, channel: u64, message: u64) -> StoreResult<()> {
         sqlx::query(
-            "UPDATE plan_proposals SET channel_id = ?2, message_id = ?3 WHERE proposal_id = ?1",
+            "UPDATE plan_proposals SET channel_id = $2, message_id = $3 WHERE proposal_id = $1",
         )
         .bind(id)
         .bind(id_to_db(channel))
@@ -350,7 +351,7 @@ impl Store {
     pub async fn remove_proposal(&self, id: i64, now: DateTime<Utc>) -> StoreResult<bool> {
         let mut tx = self.begin_write().await?;
         let done = sqlx::query(
-            "UPDATE plan_proposals SET removed_at = ?2, rank = NULL WHERE proposal_id = ?1 AND removed_at IS NULL",
+            "UPDATE plan_proposals SET removed_at = $2, rank = NULL WHERE proposal_id = $1 AND removed_at IS NULL",
         )
         .bind(id)
         .bind(to_db_time(now))
@@ -373,7 +374,7 @@ impl Store {
     ) -> StoreResult<VoteOutcome> {
         let mut tx = self.begin_write().await?;
         let before: Option<String> = sqlx::query_scalar(
-            "SELECT choice FROM plan_votes WHERE proposal_id = ?1 AND user_id = ?2",
+            "SELECT choice FROM plan_votes WHERE proposal_id = $1 AND user_id = $2",
         )
         .bind(proposal)
         .bind(id_to_db(user))
@@ -385,7 +386,7 @@ impl Store {
             Some(_) => VoteOutcome::Changed,
         };
         sqlx::query(
-            "INSERT INTO plan_votes (proposal_id, user_id, choice, voted_at) VALUES (?1, ?2, ?3, ?4)
+            "INSERT INTO plan_votes (proposal_id, user_id, choice, voted_at) VALUES ($1, $2, $3, $4)
              ON CONFLICT (proposal_id, user_id) DO UPDATE SET choice = excluded.choice, voted_at = excluded.voted_at",
         )
         .bind(proposal)
@@ -400,8 +401,9 @@ impl Store {
 
     pub async fn tally(&self, proposal: i64) -> StoreResult<Tally> {
         let (support, not_now): (i64, i64) = sqlx::query_as(
-            "SELECT COALESCE(SUM(choice = 'support'), 0), COALESCE(SUM(choice = 'not_now'), 0)
-             FROM plan_votes WHERE proposal_id = ?1",
+            "SELECT COALESCE(SUM(CASE WHEN choice = 'support' THEN 1 ELSE 0 END), 0),
+                    COALESCE(SUM(CASE WHEN choice = 'not_now' THEN 1 ELSE 0 END), 0)
+             FROM plan_votes WHERE proposal_id = $1",
         )
         .bind(proposal)
         .fetch_one(self.pool())
@@ -418,7 +420,7 @@ impl Store {
             "SELECT p.number, c.name, v.choice FROM plan_votes v
              JOIN plan_proposals p USING (proposal_id) JOIN plans pl USING (plan_id)
              JOIN cohorts c ON c.cohort_id = pl.cohort_id
-             WHERE v.user_id = ?1 ORDER BY v.voted_at",
+             WHERE v.user_id = $1 ORDER BY v.voted_at",
         )
         .bind(id_to_db(user))
         .fetch_all(self.pool())
@@ -440,7 +442,7 @@ impl Store {
     ) -> StoreResult<Option<i64>> {
         let mut tx = self.begin_write().await?;
         let id: Option<i64> = sqlx::query_scalar(
-            "INSERT INTO plan_owners (proposal_id, user_id, volunteered_at) VALUES (?1, ?2, ?3)
+            "INSERT INTO plan_owners (proposal_id, user_id, volunteered_at) VALUES ($1, $2, $3)
              ON CONFLICT (proposal_id, user_id) DO NOTHING RETURNING owner_id",
         )
         .bind(proposal)
@@ -471,7 +473,7 @@ impl Store {
     pub async fn owners(&self, proposal: i64) -> StoreResult<Vec<Owner>> {
         let rows: Vec<OwnerRow> = sqlx::query_as(
             "SELECT owner_id, proposal_id, user_id, name_sealed, commitment_id FROM plan_owners
-             WHERE proposal_id = ?1 ORDER BY owner_id",
+             WHERE proposal_id = $1 ORDER BY owner_id",
         )
         .bind(proposal)
         .fetch_all(self.pool())
@@ -494,7 +496,7 @@ impl Store {
             "SELECT p.number, c.name, o.owner_id, o.proposal_id, o.name_sealed, o.commitment_id
              FROM plan_owners o JOIN plan_proposals p USING (proposal_id) JOIN plans pl USING (plan_id)
              JOIN cohorts c ON c.cohort_id = pl.cohort_id
-             WHERE o.user_id = ?1 ORDER BY o.owner_id",
+             WHERE o.user_id = $1 ORDER BY o.owner_id",
         )
         .bind(id_to_db(user))
         .fetch_all(self.pool())
@@ -518,7 +520,7 @@ impl Store {
     }
 
     pub async fn set_owner_commitment(&self, owner: i64, commitment: i64) -> StoreResult<()> {
-        sqlx::query("UPDATE plan_owners SET commitment_id = ?2 WHERE owner_id = ?1")
+        sqlx::query("UPDATE plan_owners SET commitment_id = $2 WHERE owner_id = $1")
             .bind(owner)
             .bind(commitment)
             .execute(self.writer())
@@ -529,7 +531,7 @@ impl Store {
     /// The proposal whose owner's check-in is the commitment `commitment`, if any.
     pub async fn proposal_of_commitment(&self, commitment: i64) -> StoreResult<Option<i64>> {
         Ok(
-            sqlx::query_scalar("SELECT proposal_id FROM plan_owners WHERE commitment_id = ?1")
+            sqlx::query_scalar("SELECT proposal_id FROM plan_owners WHERE commitment_id = $1")
                 .bind(commitment)
                 .fetch_optional(self.pool())
                 .await?,
@@ -547,8 +549,8 @@ impl Store {
     ) -> StoreResult<Option<Vec<i64>>> {
         let mut tx = self.begin_write().await?;
         let done = sqlx::query(
-            "UPDATE plans SET state = 'published', published_at = ?2, version = version + 1
-             WHERE plan_id = ?1 AND state = 'open'",
+            "UPDATE plans SET state = 'published', published_at = $2, version = version + 1
+             WHERE plan_id = $1 AND state = 'open'",
         )
         .bind(plan)
         .bind(to_db_time(now))
@@ -560,18 +562,19 @@ impl Store {
         let ranked: Vec<i64> = sqlx::query_scalar(
             "SELECT p.proposal_id FROM plan_proposals p
              LEFT JOIN plan_votes v USING (proposal_id)
-             WHERE p.plan_id = ?1 AND p.removed_at IS NULL
+             WHERE p.plan_id = $1 AND p.removed_at IS NULL
              GROUP BY p.proposal_id
-             HAVING COALESCE(SUM(v.choice = 'support'), 0) > 0
-             ORDER BY SUM(v.choice = 'support') DESC, SUM(v.choice = 'not_now') ASC, p.number ASC
-             LIMIT ?2",
+             HAVING COALESCE(SUM(CASE WHEN v.choice = 'support' THEN 1 ELSE 0 END), 0) > 0
+             ORDER BY SUM(CASE WHEN v.choice = 'support' THEN 1 ELSE 0 END) DESC,
+                      SUM(CASE WHEN v.choice = 'not_now' THEN 1 ELSE 0 END) ASC, p.number ASC
+             LIMIT $2",
         )
         .bind(plan)
         .bind(i64::from(max))
         .fetch_all(&mut *tx)
         .await?;
         for (index, id) in ranked.iter().enumerate() {
-            sqlx::query("UPDATE plan_proposals SET rank = ?2 WHERE proposal_id = ?1")
+            sqlx::query("UPDATE plan_proposals SET rank = $2 WHERE proposal_id = $1")
                 .bind(id)
                 .bind(i64::try_from(index + 1).unwrap_or(i64::MAX))
                 .execute(&mut *tx)
@@ -589,7 +592,7 @@ impl Store {
         now: DateTime<Utc>,
     ) -> StoreResult<()> {
         let mut tx = self.begin_write().await?;
-        sqlx::query("UPDATE plan_proposals SET status = ?2, status_at = ?3 WHERE proposal_id = ?1")
+        sqlx::query("UPDATE plan_proposals SET status = $2, status_at = $3 WHERE proposal_id = $1")
             .bind(proposal)
             .bind(status.as_str())
             .bind(to_db_time(now))
@@ -605,9 +608,11 @@ impl Store {
     pub async fn action_counts(&self, cohort: i64) -> StoreResult<Vec<(ActionStatus, u32, u32)>> {
         let rows: Vec<(String, i64, i64)> = sqlx::query_as(
             "SELECT p.status, COUNT(*),
-                    SUM(NOT EXISTS (SELECT 1 FROM plan_owners o WHERE o.proposal_id = p.proposal_id))
+                    SUM(CASE WHEN NOT EXISTS (SELECT 1 FROM plan_owners o
+                                              WHERE o.proposal_id = p.proposal_id)
+                        THEN 1 ELSE 0 END)
              FROM plan_proposals p JOIN plans pl USING (plan_id)
-             WHERE pl.cohort_id = ?1 AND pl.state = 'published' AND p.rank IS NOT NULL
+             WHERE pl.cohort_id = $1 AND pl.state = 'published' AND p.rank IS NOT NULL
              GROUP BY p.status",
         )
         .bind(cohort)
@@ -628,12 +633,12 @@ impl Store {
 
 /// The plan of `proposal` shows something new: its message is edited after.
 async fn bump_version_of_proposal(
-    tx: &mut sqlx::Transaction<'static, sqlx::Sqlite>,
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
     proposal: i64,
 ) -> StoreResult<()> {
     sqlx::query(
         "UPDATE plans SET version = version + 1
-         WHERE plan_id = (SELECT plan_id FROM plan_proposals WHERE proposal_id = ?1)",
+         WHERE plan_id = (SELECT plan_id FROM plan_proposals WHERE proposal_id = $1)",
     )
     .bind(proposal)
     .execute(&mut **tx)

@@ -4,9 +4,9 @@
 
 use serde_json::{json, Value};
 
-use super::convert::{from_db_time, id_to_db};
+use super::convert::{flag, from_db_time, id_to_db};
 use super::quizzes::parse_order;
-use super::{Store, StoreResult};
+use super::{Backend, Store, StoreResult};
 
 /// (table, column) pairs whose rows belong to the person in that column.
 const PERSONAL_ROWS: &[(&str, &str)] = &[
@@ -49,10 +49,10 @@ const MENTIONS: &[(&str, &str, &str)] = &[
 /// looking for one), and the names they gave their proposals go.
 const UNLINK: &[&str] = &[
     "UPDATE plans SET version = version + 1 WHERE plan_id IN (
-       SELECT plan_id FROM plan_proposals WHERE user_id = ?1 AND name_sealed IS NOT NULL
+       SELECT plan_id FROM plan_proposals WHERE user_id = $1 AND name_sealed IS NOT NULL
        UNION SELECT p.plan_id FROM plan_owners o JOIN plan_proposals p USING (proposal_id)
-             WHERE o.user_id = ?1)",
-    "UPDATE plan_proposals SET name_sealed = NULL WHERE user_id = ?1",
+             WHERE o.user_id = $1)",
+    "UPDATE plan_proposals SET name_sealed = NULL WHERE user_id = $1",
 ];
 
 /// A person's rows for an export, table by table, as JSON objects. Sealed texts are not here:
@@ -71,7 +71,7 @@ impl Store {
         rows.tables
             .push(("engagements".into(), self.export_engagements(user).await?));
         let consent: Option<i64> =
-            sqlx::query_scalar("SELECT consented_at FROM reflection_consents WHERE user_id = ?1")
+            sqlx::query_scalar("SELECT consented_at FROM reflection_consents WHERE user_id = $1")
                 .bind(id_to_db(user))
                 .fetch_optional(self.pool())
                 .await?;
@@ -100,7 +100,7 @@ impl Store {
     async fn export_memberships(&self, user: u64) -> StoreResult<Vec<Value>> {
         let rows: Vec<(String, i64, i64, Option<i64>)> = sqlx::query_as(
             "SELECT c.name, m.guild_id, m.joined_at, m.left_at FROM memberships m JOIN cohorts c USING (cohort_id)
-             WHERE m.user_id = ?1 ORDER BY m.membership_id",
+             WHERE m.user_id = $1 ORDER BY m.membership_id",
         )
         .bind(id_to_db(user))
         .fetch_all(self.pool())
@@ -115,10 +115,10 @@ impl Store {
     }
 
     async fn export_quiz_answers(&self, user: u64) -> StoreResult<Vec<Value>> {
-        type Row = (String, String, i64, i64, bool, Option<i64>, String, i64);
+        type Row = (String, String, i64, i64, i64, Option<i64>, String, i64);
         let rows: Vec<Row> = sqlx::query_as(
-            "SELECT track, item_id, module, choice, correct, confidence, practice_date, answered_at
-             FROM quiz_answers WHERE user_id = ?1 ORDER BY answered_at",
+            "SELECT track, item_id, module, choice, CAST(correct AS INTEGER), confidence, practice_date, answered_at
+             FROM quiz_answers WHERE user_id = $1 ORDER BY answered_at",
         )
         .bind(id_to_db(user))
         .fetch_all(self.pool())
@@ -127,7 +127,7 @@ impl Store {
             .into_iter()
             .map(|(track, item, module, choice, correct, confidence, date, at)| {
                 json!({"track": track, "item": item, "module": module, "chosen_option": choice + 1,
-                       "best_answer": correct, "confidence": confidence, "practice_date": date,
+                       "best_answer": flag(correct), "confidence": confidence, "practice_date": date,
                        "answered_at": from_db_time(at)})
             })
             .collect())
@@ -135,7 +135,7 @@ impl Store {
 
     async fn export_quiz_reviews(&self, user: u64) -> StoreResult<Vec<Value>> {
         let rows: Vec<(String, String, i64, i64, Option<String>)> = sqlx::query_as(
-            "SELECT track, item_id, module, step, due_date FROM quiz_reviews WHERE user_id = ?1 ORDER BY item_id",
+            "SELECT track, item_id, module, step, due_date FROM quiz_reviews WHERE user_id = $1 ORDER BY item_id",
         )
         .bind(id_to_db(user))
         .fetch_all(self.pool())
@@ -160,14 +160,14 @@ impl Store {
             Option<String>,
             Option<i64>,
             Option<String>,
-            Option<bool>,
+            Option<i64>,
         );
         // One row per question (a question-less attempt still has one, with NULLs).
         let rows: Vec<Row> = sqlx::query_as(
             "SELECT a.attempt_id, a.track, a.module, a.source, a.started_at, a.finished_at,
-                    q.item_id, q.module, q.option_order, q.review
+                    q.item_id, q.module, q.option_order, CAST(q.review AS INTEGER)
              FROM quiz_attempts a LEFT JOIN quiz_questions q USING (attempt_id)
-             WHERE a.user_id = ?1 ORDER BY a.attempt_id, q.position",
+             WHERE a.user_id = $1 ORDER BY a.attempt_id, q.position",
         )
         .bind(id_to_db(user))
         .fetch_all(self.pool())
@@ -195,7 +195,7 @@ impl Store {
                 if let Some(questions) = value["questions"].as_array_mut() {
                     questions.push(
                         json!({"item": item, "module": module, "options_shown": shown,
-                                          "spaced_review": review.unwrap_or(false)}),
+                                          "spaced_review": review.is_some_and(flag)}),
                     );
                 }
             }
@@ -206,7 +206,7 @@ impl Store {
     /// The check-in DMs the bot tried to send: the day, and whether it arrived.
     async fn export_reminder_dms(&self, user: u64) -> StoreResult<Vec<Value>> {
         let rows: Vec<(String, String, i64)> = sqlx::query_as(
-            "SELECT local_date, status, claimed_at FROM reminder_dms WHERE user_id = ?1 ORDER BY reminder_id",
+            "SELECT local_date, status, claimed_at FROM reminder_dms WHERE user_id = $1 ORDER BY reminder_id",
         )
         .bind(id_to_db(user))
         .fetch_all(self.pool())
@@ -222,7 +222,7 @@ impl Store {
     async fn export_summary_baselines(&self, user: u64) -> StoreResult<Vec<Value>> {
         let cohorts: Vec<String> = sqlx::query_scalar(
             "SELECT c.name FROM summary_baselines b JOIN cohorts c USING (cohort_id)
-             WHERE b.user_id = ?1 ORDER BY c.cohort_id",
+             WHERE b.user_id = $1 ORDER BY c.cohort_id",
         )
         .bind(id_to_db(user))
         .fetch_all(self.pool())
@@ -237,7 +237,7 @@ impl Store {
         let rows: Vec<(String, String, i64, String, i64)> = sqlx::query_as(
             "SELECT c.name, d.practice_date, d.day_number, e.kind, e.created_at
              FROM engagements e JOIN deliveries d USING (delivery_id) JOIN cohorts c ON c.cohort_id = e.cohort_id
-             WHERE e.user_id = ?1 ORDER BY e.created_at",
+             WHERE e.user_id = $1 ORDER BY e.created_at",
         )
         .bind(id_to_db(user))
         .fetch_all(self.pool())
@@ -265,7 +265,7 @@ impl Store {
         }
         for (table, column) in PERSONAL_ROWS {
             // Table and column names come from the constant list above, never from input.
-            let sql = sqlx::AssertSqlSafe(format!("DELETE FROM {table} WHERE {column} = ?1"));
+            let sql = sqlx::AssertSqlSafe(format!("DELETE FROM {table} WHERE {column} = $1"));
             removed += sqlx::query(sql)
                 .bind(id_to_db(user))
                 .execute(&mut *tx)
@@ -274,7 +274,7 @@ impl Store {
         }
         for (table, column, blank) in MENTIONS {
             let sql = sqlx::AssertSqlSafe(format!(
-                "UPDATE {table} SET {column} = {blank} WHERE {column} = ?1"
+                "UPDATE {table} SET {column} = {blank} WHERE {column} = $1"
             ));
             sqlx::query(sql)
                 .bind(id_to_db(user))
@@ -288,24 +288,27 @@ impl Store {
     /// How many rows in the whole database hold `value` in an integer column (for the test that
     /// proves a delete was complete).
     pub async fn rows_mentioning(&self, value: u64) -> StoreResult<Vec<(String, String, i64)>> {
-        let tables: Vec<String> = sqlx::query_scalar(
-            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite%' AND name NOT LIKE '\\_%' ESCAPE '\\'",
-        )
-        .fetch_all(self.pool())
-        .await?;
+        let (columns_sql, integer) = match self.backend() {
+            Backend::Sqlite => ("SELECT name, type FROM pragma_table_info($1)", "INTEGER"),
+            Backend::Postgres => (
+                "SELECT CAST(column_name AS TEXT), CAST(data_type AS TEXT)
+                 FROM information_schema.columns
+                 WHERE table_schema = current_schema() AND table_name = $1",
+                "bigint",
+            ),
+        };
         let mut found = Vec::new();
-        for table in tables {
-            let columns: Vec<(String, String)> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-                "SELECT name, type FROM pragma_table_info('{table}')"
-            )))
-            .fetch_all(self.pool())
-            .await?;
+        for table in self.table_names().await? {
+            let columns: Vec<(String, String)> = sqlx::query_as(columns_sql)
+                .bind(&table)
+                .fetch_all(self.pool())
+                .await?;
             for (column, kind) in columns
                 .into_iter()
-                .filter(|(_, kind)| kind.eq_ignore_ascii_case("INTEGER"))
+                .filter(|(_, kind)| kind.eq_ignore_ascii_case(integer))
             {
                 let sql = sqlx::AssertSqlSafe(format!(
-                    "SELECT COUNT(*) FROM {table} WHERE {column} = ?1"
+                    "SELECT COUNT(*) FROM {table} WHERE {column} = $1"
                 ));
                 let count: i64 = sqlx::query_scalar(sql)
                     .bind(id_to_db(value))

@@ -4,7 +4,7 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 
-use super::convert::{from_db_time, id_to_db, parse_date, to_db_time};
+use super::convert::{flag, from_db_time, id_to_db, parse_date, to_db_time};
 use super::quizzes::{small, QuizAttempt, QuizQuestion};
 use super::{Store, StoreError, StoreResult};
 use crate::domain::spacing::Review;
@@ -50,9 +50,9 @@ pub enum Rated {
     Unanswered,
 }
 
-type AnswerRow = (i64, String, i64, i64, bool, Option<i64>, i64, String, i64);
+type AnswerRow = (i64, String, i64, i64, i64, Option<i64>, i64, String, i64);
 
-const ANSWER_COLUMNS: &str = "position, item_id, module, choice, correct, confidence, prior_step, practice_date, answered_at";
+const ANSWER_COLUMNS: &str = "position, item_id, module, choice, CAST(correct AS INTEGER), confidence, prior_step, practice_date, answered_at";
 
 fn answer_from(row: AnswerRow) -> StoreResult<QuizAnswer> {
     let (position, item_id, module, choice, correct, confidence, prior, date, at) = row;
@@ -60,7 +60,7 @@ fn answer_from(row: AnswerRow) -> StoreResult<QuizAnswer> {
         position: small(position),
         module: small(module),
         choice: usize::try_from(choice).unwrap_or(usize::MAX),
-        correct,
+        correct: flag(correct),
         confidence: confidence.map(small),
         prior_step: small(prior),
         practice_date: parse_date(&date)
@@ -87,7 +87,7 @@ impl Store {
     /// The answers of an attempt, in question order.
     pub async fn quiz_answers(&self, attempt: i64) -> StoreResult<Vec<QuizAnswer>> {
         let rows: Vec<AnswerRow> =
-            sqlx::query_as(answer_sql("WHERE attempt_id = ?1 ORDER BY position"))
+            sqlx::query_as(answer_sql("WHERE attempt_id = $1 ORDER BY position"))
                 .bind(attempt)
                 .fetch_all(self.pool())
                 .await?;
@@ -111,10 +111,10 @@ impl Store {
         // has n answers; an earlier position is a second click (no row either way).
         let inserted: Option<AnswerRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
             "INSERT INTO quiz_answers (attempt_id, position, user_id, cohort_id, track, item_id, module, choice, correct, prior_step, practice_date, answered_at)
-             SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9,
-                    COALESCE((SELECT step FROM quiz_reviews WHERE user_id = ?3 AND track = ?5 AND item_id = ?6), 0),
-                    ?10, ?11
-             WHERE (SELECT COUNT(*) FROM quiz_answers WHERE attempt_id = ?1) = ?2
+             SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9,
+                    COALESCE((SELECT step FROM quiz_reviews WHERE user_id = $3 AND track = $5 AND item_id = $6), 0),
+                    $10, $11
+             WHERE (SELECT COUNT(*) FROM quiz_answers WHERE attempt_id = $1) = $2
              ON CONFLICT DO NOTHING RETURNING {ANSWER_COLUMNS}"
         )))
         .bind(attempt.id)
@@ -133,7 +133,7 @@ impl Store {
         let Some(row) = inserted else {
             // A second click gets the first answer, which stands; otherwise it is out of order.
             let row: Option<AnswerRow> =
-                sqlx::query_as(answer_sql("WHERE attempt_id = ?1 AND position = ?2"))
+                sqlx::query_as(answer_sql("WHERE attempt_id = $1 AND position = $2"))
                     .bind(attempt.id)
                     .bind(i64::from(question.position))
                     .fetch_optional(&mut *tx)
@@ -148,7 +148,7 @@ impl Store {
         let (step, due) = review_to_db(&review(prior));
         sqlx::query(
             "INSERT INTO quiz_reviews (user_id, track, item_id, module, step, due_date, attempt_id, position, updated_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
              ON CONFLICT (user_id, track, item_id) DO UPDATE SET module = excluded.module, step = excluded.step,
                due_date = excluded.due_date, attempt_id = excluded.attempt_id, position = excluded.position,
                updated_at = excluded.updated_at",
@@ -181,8 +181,8 @@ impl Store {
     ) -> StoreResult<Rated> {
         let mut tx = self.begin_write().await?;
         let rated = sqlx::query(
-            "UPDATE quiz_answers SET confidence = ?3, rated_at = ?4
-             WHERE attempt_id = ?1 AND position = ?2 AND confidence IS NULL",
+            "UPDATE quiz_answers SET confidence = $3, rated_at = $4
+             WHERE attempt_id = $1 AND position = $2 AND confidence IS NULL",
         )
         .bind(attempt.id)
         .bind(i64::from(position))
@@ -191,7 +191,7 @@ impl Store {
         .execute(&mut *tx)
         .await?;
         let row: Option<AnswerRow> =
-            sqlx::query_as(answer_sql("WHERE attempt_id = ?1 AND position = ?2"))
+            sqlx::query_as(answer_sql("WHERE attempt_id = $1 AND position = $2"))
                 .bind(attempt.id)
                 .bind(i64::from(position))
                 .fetch_optional(&mut *tx)
@@ -204,8 +204,8 @@ impl Store {
         }
         let (step, due) = review_to_db(&review(&answer));
         sqlx::query(
-            "UPDATE quiz_reviews SET step = ?6, due_date = ?7, updated_at = ?8
-             WHERE user_id = ?1 AND track = ?2 AND item_id = ?3 AND attempt_id = ?4 AND position = ?5",
+            "UPDATE quiz_reviews SET step = $6, due_date = $7, updated_at = $8
+             WHERE user_id = $1 AND track = $2 AND item_id = $3 AND attempt_id = $4 AND position = $5",
         )
         .bind(id_to_db(attempt.user_id))
         .bind(&attempt.track)

@@ -7,8 +7,9 @@
 //! it, and a fresh read cannot be stale.
 
 use super::cohorts::{lay_holiday, lay_pause, qualified_columns, Cohort, CohortRow};
+use super::convert::flag;
 use super::quizzes::{attempt_from, question_from, QuizAttempt, QuizQuestion};
-use super::{Store, StoreError, StoreResult};
+use super::{Backend, Store, StoreError, StoreResult};
 use crate::domain::PracticeCalendar;
 
 /// A stored attempt with what a click on one of its buttons needs.
@@ -37,14 +38,34 @@ struct ClickRow {
     question_item: Option<String>,
     question_module: Option<i64>,
     question_order: Option<String>,
-    question_review: Option<bool>,
+    question_review: Option<i64>,
     /// JSON: `["2026-12-24", …]`.
     holidays: String,
     /// JSON: `[["from", "until" or null], …]`, in the order they were added.
     pauses: String,
 }
 
-fn click_sql() -> sqlx::AssertSqlSafe<String> {
+/// The calendar's two lists as JSON text, in each backend's spelling (an empty list is `[]`).
+fn calendar_lists(backend: Backend) -> (&'static str, &'static str) {
+    match backend {
+        Backend::Sqlite => (
+            "(SELECT json_group_array(holiday_date) FROM cohort_holidays
+              WHERE cohort_id = a.cohort_id)",
+            "(SELECT json_group_array(json_array(from_date, until_date) ORDER BY pause_id)
+              FROM cohort_pauses WHERE cohort_id = a.cohort_id)",
+        ),
+        Backend::Postgres => (
+            "(SELECT COALESCE(CAST(json_agg(holiday_date) AS TEXT), '[]') FROM cohort_holidays
+              WHERE cohort_id = a.cohort_id)",
+            "(SELECT COALESCE(CAST(json_agg(json_build_array(from_date, until_date)
+                                             ORDER BY pause_id) AS TEXT), '[]')
+              FROM cohort_pauses WHERE cohort_id = a.cohort_id)",
+        ),
+    }
+}
+
+fn click_sql(backend: Backend) -> sqlx::AssertSqlSafe<String> {
+    let (holidays, pauses) = calendar_lists(backend);
     // Only constant column lists are joined here; values are bound.
     sqlx::AssertSqlSafe(format!(
         "SELECT a.attempt_id AS attempt_id, a.user_id AS attempt_user, a.guild_id AS attempt_guild,
@@ -52,16 +73,13 @@ fn click_sql() -> sqlx::AssertSqlSafe<String> {
                 a.question_count AS question_count, a.started_at AS started_at,
                 a.finished_at AS finished_at,
                 q.item_id AS question_item, q.module AS question_module,
-                q.option_order AS question_order, q.review AS question_review,
-                (SELECT json_group_array(holiday_date) FROM cohort_holidays
-                 WHERE cohort_id = a.cohort_id) AS holidays,
-                (SELECT json_group_array(json_array(from_date, until_date) ORDER BY pause_id)
-                 FROM cohort_pauses WHERE cohort_id = a.cohort_id) AS pauses,
-                {}
+                q.option_order AS question_order,
+                CAST(q.review AS INTEGER) AS question_review,
+                {holidays} AS holidays, {pauses} AS pauses, {}
          FROM quiz_attempts a
          JOIN cohorts c ON c.cohort_id = a.cohort_id
-         LEFT JOIN quiz_questions q ON q.attempt_id = a.attempt_id AND q.position = ?2
-         WHERE a.attempt_id = ?1",
+         LEFT JOIN quiz_questions q ON q.attempt_id = a.attempt_id AND q.position = $2
+         WHERE a.attempt_id = $1",
         qualified_columns("c")
     ))
 }
@@ -74,7 +92,7 @@ impl Store {
         attempt: i64,
         position: Option<u8>,
     ) -> StoreResult<Option<QuizClick>> {
-        let row: Option<ClickRow> = sqlx::query_as(click_sql())
+        let row: Option<ClickRow> = sqlx::query_as(click_sql(self.backend()))
             .bind(attempt)
             .bind(position.map(i64::from))
             .fetch_optional(self.pool())
@@ -107,7 +125,7 @@ fn click_from(row: ClickRow, position: Option<u8>) -> StoreResult<QuizClick> {
             item,
             row.question_module.unwrap_or_default(),
             &order,
-            row.question_review.unwrap_or_default(),
+            row.question_review.is_some_and(flag),
         )?),
         _ => None,
     };

@@ -47,7 +47,7 @@ impl Store {
         track: &str,
     ) -> StoreResult<HashMap<String, Review>> {
         let rows: Vec<(String, i64, Option<String>)> = sqlx::query_as(
-            "SELECT item_id, step, due_date FROM quiz_reviews WHERE user_id = ?1 AND track = ?2",
+            "SELECT item_id, step, due_date FROM quiz_reviews WHERE user_id = $1 AND track = $2",
         )
         .bind(id_to_db(user))
         .bind(track)
@@ -69,13 +69,13 @@ impl Store {
     /// Quizzes taken and accuracy per module, for /progress.
     pub async fn quiz_progress(&self, user: u64) -> StoreResult<QuizProgress> {
         let taken: i64 = sqlx::query_scalar(
-            "SELECT COUNT(DISTINCT attempt_id) FROM quiz_answers WHERE user_id = ?1",
+            "SELECT COUNT(DISTINCT attempt_id) FROM quiz_answers WHERE user_id = $1",
         )
         .bind(id_to_db(user))
         .fetch_one(self.pool())
         .await?;
         let rows: Vec<(String, i64, i64, i64)> = sqlx::query_as(
-            "SELECT track, module, COUNT(*), SUM(correct) FROM quiz_answers WHERE user_id = ?1
+            "SELECT track, module, COUNT(*), SUM(CASE WHEN correct THEN 1 ELSE 0 END) FROM quiz_answers WHERE user_id = $1
              GROUP BY track, module ORDER BY track, module",
         )
         .bind(id_to_db(user))
@@ -99,7 +99,7 @@ impl Store {
     pub async fn quiz_due_next(&self, user: u64, limit: u32) -> StoreResult<Vec<DueReview>> {
         let rows: Vec<(String, String, i64, String)> = sqlx::query_as(
             "SELECT track, item_id, module, due_date FROM quiz_reviews
-             WHERE user_id = ?1 AND step > 0 ORDER BY due_date, module, item_id LIMIT ?2",
+             WHERE user_id = $1 AND step > 0 ORDER BY due_date, module, item_id LIMIT $2",
         )
         .bind(id_to_db(user))
         .bind(i64::from(limit))

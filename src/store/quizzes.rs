@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, Utc};
 
-use super::convert::{from_db_time, id_from_db, id_to_db, to_db_time};
+use super::convert::{flag, from_db_time, id_from_db, id_to_db, to_db_time};
 use super::{Store, StoreError, StoreResult};
 
 /// Where a quiz was started from.
@@ -117,7 +117,7 @@ impl Store {
         let mut tx = self.begin_write().await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO quiz_attempts (user_id, guild_id, cohort_id, track, module, question_count, seed, source, started_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) RETURNING attempt_id",
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING attempt_id",
         )
         .bind(id_to_db(quiz.user_id))
         .bind(id_to_db(quiz.guild_id))
@@ -134,7 +134,7 @@ impl Store {
             let order: Vec<String> = question.order.iter().map(usize::to_string).collect();
             sqlx::query(
                 "INSERT INTO quiz_questions (attempt_id, position, item_id, module, option_order, review)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                 VALUES ($1, $2, $3, $4, $5, $6)",
             )
             .bind(id)
             .bind(i64::from(question.position))
@@ -152,7 +152,7 @@ impl Store {
     pub async fn quiz_attempt(&self, id: i64) -> StoreResult<Option<QuizAttempt>> {
         let row: Option<AttemptRow> = sqlx::query_as(
             "SELECT attempt_id, user_id, guild_id, cohort_id, track, module, question_count, started_at, finished_at
-             FROM quiz_attempts WHERE attempt_id = ?1",
+             FROM quiz_attempts WHERE attempt_id = $1",
         )
         .bind(id)
         .fetch_optional(self.pool())
@@ -163,7 +163,7 @@ impl Store {
     /// How many quizzes `user` has started (to seed the next one).
     pub async fn quizzes_started(&self, user: u64) -> StoreResult<u32> {
         let count: i64 =
-            sqlx::query_scalar("SELECT COUNT(*) FROM quiz_attempts WHERE user_id = ?1")
+            sqlx::query_scalar("SELECT COUNT(*) FROM quiz_attempts WHERE user_id = $1")
                 .bind(id_to_db(user))
                 .fetch_one(self.pool())
                 .await?;
@@ -175,22 +175,22 @@ impl Store {
         attempt: i64,
         position: u8,
     ) -> StoreResult<Option<QuizQuestion>> {
-        let row: Option<(String, i64, String, bool)> = sqlx::query_as(
-            "SELECT item_id, module, option_order, review FROM quiz_questions WHERE attempt_id = ?1 AND position = ?2",
+        let row: Option<(String, i64, String, i64)> = sqlx::query_as(
+            "SELECT item_id, module, option_order, CAST(review AS INTEGER) FROM quiz_questions WHERE attempt_id = $1 AND position = $2",
         )
         .bind(attempt)
         .bind(i64::from(position))
         .fetch_optional(self.pool())
         .await?;
         row.map(|(item_id, module, order, review)| {
-            question_from(attempt, position, item_id, module, &order, review)
+            question_from(attempt, position, item_id, module, &order, flag(review))
         })
         .transpose()
     }
 
     /// Marks the attempt finished (the first time only).
     pub async fn finish_quiz(&self, attempt: i64, now: DateTime<Utc>) -> StoreResult<()> {
-        sqlx::query("UPDATE quiz_attempts SET finished_at = ?2 WHERE attempt_id = ?1 AND finished_at IS NULL")
+        sqlx::query("UPDATE quiz_attempts SET finished_at = $2 WHERE attempt_id = $1 AND finished_at IS NULL")
             .bind(attempt)
             .bind(to_db_time(now))
             .execute(self.writer())

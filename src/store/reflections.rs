@@ -4,7 +4,7 @@
 use chrono::{DateTime, Utc};
 
 use super::convert::{from_db_time, id_from_db, id_to_db, to_db_time};
-use super::sealed::{SealResult, SealedColumn, SealedField};
+use super::sealed::{SealResult, SealedColumn, SealedField, UNSEALED};
 use super::{Store, StoreError, StoreResult};
 
 #[derive(Debug, Clone, PartialEq)]
@@ -60,7 +60,7 @@ const COLUMNS: &str = "SELECT r.reflection_id, r.user_id, r.cohort_id, r.questio
 impl Store {
     pub async fn has_reflection_consent(&self, user: u64) -> StoreResult<bool> {
         let found: Option<i64> =
-            sqlx::query_scalar("SELECT consented_at FROM reflection_consents WHERE user_id = ?1")
+            sqlx::query_scalar("SELECT consented_at FROM reflection_consents WHERE user_id = $1")
                 .bind(id_to_db(user))
                 .fetch_optional(self.pool())
                 .await?;
@@ -72,7 +72,7 @@ impl Store {
         user: u64,
         now: DateTime<Utc>,
     ) -> StoreResult<()> {
-        sqlx::query("INSERT INTO reflection_consents (user_id, consented_at) VALUES (?1, ?2) ON CONFLICT DO NOTHING")
+        sqlx::query("INSERT INTO reflection_consents (user_id, consented_at) VALUES ($1, $2) ON CONFLICT DO NOTHING")
             .bind(id_to_db(user))
             .bind(to_db_time(now))
             .execute(self.writer())
@@ -90,13 +90,14 @@ impl Store {
         let mut tx = self.begin_write().await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO reflections (user_id, cohort_id, delivery_id, question, sealed_text, created_at)
-             VALUES (?1, ?2, ?3, ?4, x'', ?5) RETURNING reflection_id",
+             VALUES ($1, $2, $3, $4, $6, $5) RETURNING reflection_id",
         )
         .bind(id_to_db(new.user_id))
         .bind(new.cohort_id)
         .bind(new.delivery_id)
         .bind(new.question)
         .bind(to_db_time(now))
+        .bind(UNSEALED)
         .fetch_one(&mut *tx)
         .await?;
         let field = SealedField {
@@ -121,7 +122,7 @@ impl Store {
         id: i64,
     ) -> StoreResult<Option<StoredReflection>> {
         let row: Option<ReflectionRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "{COLUMNS} WHERE r.reflection_id = ?1 AND r.user_id = ?2"
+            "{COLUMNS} WHERE r.reflection_id = $1 AND r.user_id = $2"
         )))
         .bind(id)
         .bind(id_to_db(user))
@@ -133,7 +134,7 @@ impl Store {
     /// A person's reflections, oldest first.
     pub async fn reflections_of(&self, user: u64) -> StoreResult<Vec<StoredReflection>> {
         let rows: Vec<ReflectionRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "{COLUMNS} WHERE r.user_id = ?1 ORDER BY r.reflection_id"
+            "{COLUMNS} WHERE r.user_id = $1 ORDER BY r.reflection_id"
         )))
         .bind(id_to_db(user))
         .fetch_all(self.pool())
@@ -151,11 +152,13 @@ impl Store {
         keep: &[i64],
     ) -> StoreResult<u64> {
         let keep = serde_json::to_string(keep).unwrap_or_else(|_| "[]".to_owned());
-        let done = sqlx::query(
-            "DELETE FROM reflections WHERE created_at < ?1
-             AND reflection_id NOT IN (SELECT value FROM json_each(?2))
+        // Only the constant subquery is joined here; values are bound.
+        let done = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "DELETE FROM reflections WHERE created_at < $1
+             AND reflection_id NOT IN ({})
              AND reflection_id NOT IN (SELECT reflection_id FROM reflection_shares WHERE status = 'sending')",
-        )
+            self.backend().json_integers("$2")
+        )))
         .bind(to_db_time(cutoff))
         .bind(keep)
         .execute(self.writer())

@@ -55,7 +55,7 @@ type PendingRow = (
     String,
     String,
     Option<String>,
-    Option<bool>,
+    Option<i64>,
     Option<String>,
     Option<String>,
 );
@@ -65,11 +65,11 @@ impl Store {
     pub async fn pending_checkins(&self, due_by: NaiveDate) -> StoreResult<Vec<PendingCheckin>> {
         let rows: Vec<PendingRow> = sqlx::query_as(
             "SELECT c.commitment_id, c.user_id, c.due_date, co.send_time, co.timezone,
-                    s.timezone, s.reminders_on, s.quiet_start, s.quiet_end
+                    s.timezone, CAST(s.reminders_on AS INTEGER), s.quiet_start, s.quiet_end
              FROM commitments c
              JOIN cohorts co ON co.cohort_id = c.cohort_id
              LEFT JOIN participant_settings s ON s.user_id = c.user_id
-             WHERE c.status = 'open' AND c.due_date <= ?1
+             WHERE c.status = 'open' AND c.due_date <= $1
                AND (c.prompted_for IS NULL OR c.prompted_for <> c.due_date)
              ORDER BY c.user_id, c.due_date, c.commitment_id",
         )
@@ -104,7 +104,7 @@ impl Store {
     /// Local dates since `since` on which the person was (or may have been) sent a reminder.
     pub async fn reminder_dates(&self, user: u64, since: NaiveDate) -> StoreResult<Vec<NaiveDate>> {
         let dates: Vec<String> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
-            "SELECT local_date FROM reminder_dms WHERE user_id = ?1 AND local_date >= ?2 AND {COUNTED}"
+            "SELECT local_date FROM reminder_dms WHERE user_id = $1 AND local_date >= $2 AND {COUNTED}"
         )))
         .bind(id_to_db(user))
         .bind(since.to_string())
@@ -123,7 +123,7 @@ impl Store {
     ) -> StoreResult<Option<i64>> {
         let mut tx = self.begin_write().await?;
         let in_window: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
-            "SELECT COUNT(*) FROM reminder_dms WHERE user_id = ?1 AND local_date BETWEEN ?2 AND ?3 AND {COUNTED}"
+            "SELECT COUNT(*) FROM reminder_dms WHERE user_id = $1 AND local_date BETWEEN $2 AND $3 AND {COUNTED}"
         )))
         .bind(id_to_db(claim.user_id))
         .bind(claim.window_start.to_string())
@@ -135,7 +135,7 @@ impl Store {
         }
         let reminder: Option<i64> = sqlx::query_scalar(
             "INSERT INTO reminder_dms (user_id, local_date, status, nonce, claimed_at, lease_owner, lease_until)
-             VALUES (?1, ?2, 'sending', ?3, ?4, ?5, ?6) ON CONFLICT DO NOTHING RETURNING reminder_id",
+             VALUES ($1, $2, 'sending', $3, $4, $5, $6) ON CONFLICT DO NOTHING RETURNING reminder_id",
         )
         .bind(id_to_db(claim.user_id))
         .bind(claim.local_date.to_string())
@@ -151,8 +151,8 @@ impl Store {
         let mut carried = 0;
         for (id, due) in claim.items {
             carried += sqlx::query(
-                "UPDATE commitments SET prompted_for = due_date, reminder_id = ?3, waiting_since = NULL
-                 WHERE commitment_id = ?1 AND due_date = ?2 AND user_id = ?4 AND status = 'open'
+                "UPDATE commitments SET prompted_for = due_date, reminder_id = $3, waiting_since = NULL
+                 WHERE commitment_id = $1 AND due_date = $2 AND user_id = $4 AND status = 'open'
                    AND (prompted_for IS NULL OR prompted_for <> due_date)",
             )
             .bind(id)
@@ -173,7 +173,7 @@ impl Store {
     /// The open commitments a claimed reminder carries.
     pub async fn reminder_items(&self, reminder: i64) -> StoreResult<Vec<Commitment>> {
         let rows: Vec<CommitmentRow> = sqlx::query_as(select(
-            "WHERE reminder_id = ?1 AND status = 'open' ORDER BY due_date, commitment_id",
+            "WHERE reminder_id = $1 AND status = 'open' ORDER BY due_date, commitment_id",
         ))
         .bind(reminder)
         .fetch_all(self.pool())
@@ -202,8 +202,8 @@ impl Store {
         now: DateTime<Utc>,
     ) -> StoreResult<Change> {
         let done = sqlx::query(concat!(
-            "UPDATE reminder_dms SET status = 'sent', message_id = ?2, finished_at = ?3, lease_until = NULL
-             WHERE reminder_id = ?1 AND ",
+            "UPDATE reminder_dms SET status = 'sent', message_id = $2, finished_at = $3, lease_until = NULL
+             WHERE reminder_id = $1 AND ",
             held_by!("4")
         ))
         .bind(reminder)
@@ -231,8 +231,8 @@ impl Store {
         };
         let mut tx = self.begin_write().await?;
         let done = sqlx::query(concat!(
-            "UPDATE reminder_dms SET status = ?2, error_code = ?3, finished_at = ?4, lease_until = NULL
-             WHERE reminder_id = ?1 AND ",
+            "UPDATE reminder_dms SET status = $2, error_code = $3, finished_at = $4, lease_until = NULL
+             WHERE reminder_id = $1 AND ",
             held_by!("5")
         ))
         .bind(reminder)
@@ -246,7 +246,7 @@ impl Store {
             return Ok(Change::Stale);
         }
         sqlx::query(
-            "UPDATE commitments SET waiting_since = ?2 WHERE reminder_id = ?1 AND status = 'open'",
+            "UPDATE commitments SET waiting_since = $2 WHERE reminder_id = $1 AND status = 'open'",
         )
         .bind(reminder)
         .bind(to_db_time(now))
@@ -266,8 +266,8 @@ impl Store {
         let mut parked = 0;
         for (id, due) in items {
             parked += sqlx::query(
-                "UPDATE commitments SET prompted_for = due_date, waiting_since = ?3
-                 WHERE commitment_id = ?1 AND due_date = ?2 AND status = 'open'
+                "UPDATE commitments SET prompted_for = due_date, waiting_since = $3
+                 WHERE commitment_id = $1 AND due_date = $2 AND status = 'open'
                    AND (prompted_for IS NULL OR prompted_for <> due_date)",
             )
             .bind(id)
@@ -287,16 +287,16 @@ impl Store {
     pub async fn settle_stale_reminders(&self, now: DateTime<Utc>) -> StoreResult<u64> {
         let mut tx = self.begin_write().await?;
         sqlx::query(
-            "UPDATE commitments SET waiting_since = ?2 WHERE status = 'open' AND reminder_id IN
-               (SELECT reminder_id FROM reminder_dms WHERE status = 'sending' AND lease_until < ?1)",
+            "UPDATE commitments SET waiting_since = $2 WHERE status = 'open' AND reminder_id IN
+               (SELECT reminder_id FROM reminder_dms WHERE status = 'sending' AND lease_until < $1)",
         )
         .bind(to_db_time(now))
         .bind(to_db_time(now))
         .execute(&mut *tx)
         .await?;
         let settled = sqlx::query(
-            "UPDATE reminder_dms SET status = 'unknown', finished_at = ?2, lease_until = NULL
-             WHERE status = 'sending' AND lease_until < ?1",
+            "UPDATE reminder_dms SET status = 'unknown', finished_at = $2, lease_until = NULL
+             WHERE status = 'sending' AND lease_until < $1",
         )
         .bind(to_db_time(now))
         .bind(to_db_time(now))

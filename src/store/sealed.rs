@@ -13,7 +13,7 @@
 use chrono::{DateTime, Utc};
 
 use super::convert::{id_from_db, to_db_time};
-use super::{Store, StoreError, StoreResult};
+use super::{Backend, Store, StoreError, StoreResult};
 
 /// What a sealing function returns: the sealed bytes, or why it could not seal.
 pub type SealResult = Result<Vec<u8>, Box<dyn std::error::Error + Send + Sync>>;
@@ -109,32 +109,32 @@ impl SealedColumn {
         }
     }
 
-    /// Replaces one value: ?1 the row id, ?2 the sealed bytes.
+    /// Replaces one value: $1 the row id, $2 the sealed bytes.
     pub(crate) fn update_one(self) -> &'static str {
         match self {
             SealedColumn::ReflectionText => {
-                "UPDATE reflections SET sealed_text = ?2 WHERE reflection_id = ?1"
+                "UPDATE reflections SET sealed_text = $2 WHERE reflection_id = $1"
             }
             SealedColumn::CommitmentWhen => {
-                "UPDATE commitments SET when_sealed = ?2 WHERE commitment_id = ?1"
+                "UPDATE commitments SET when_sealed = $2 WHERE commitment_id = $1"
             }
             SealedColumn::CommitmentWill => {
-                "UPDATE commitments SET will_sealed = ?2 WHERE commitment_id = ?1"
+                "UPDATE commitments SET will_sealed = $2 WHERE commitment_id = $1"
             }
             SealedColumn::CheckinNote => {
-                "UPDATE checkin_answers SET note_sealed = ?2 WHERE answer_id = ?1"
+                "UPDATE checkin_answers SET note_sealed = $2 WHERE answer_id = $1"
             }
             SealedColumn::ProposalText => {
-                "UPDATE plan_proposals SET sealed_text = ?2 WHERE proposal_id = ?1"
+                "UPDATE plan_proposals SET sealed_text = $2 WHERE proposal_id = $1"
             }
             SealedColumn::ProposalName => {
-                "UPDATE plan_proposals SET name_sealed = ?2 WHERE proposal_id = ?1"
+                "UPDATE plan_proposals SET name_sealed = $2 WHERE proposal_id = $1"
             }
             SealedColumn::OwnerName => {
-                "UPDATE plan_owners SET name_sealed = ?2 WHERE owner_id = ?1"
+                "UPDATE plan_owners SET name_sealed = $2 WHERE owner_id = $1"
             }
             SealedColumn::CertificateName => {
-                "UPDATE completions SET name_sealed = ?2 WHERE completion_id = ?1"
+                "UPDATE completions SET name_sealed = $2 WHERE completion_id = $1"
             }
         }
     }
@@ -231,7 +231,7 @@ impl Store {
                 changed += 1;
             }
         }
-        sqlx::query("UPDATE data_key SET key_id = ?1, format = ?2, changed_at = ?3 WHERE id = 1")
+        sqlx::query("UPDATE data_key SET key_id = $1, format = $2, changed_at = $3 WHERE id = 1")
             .bind(key_id)
             .bind(i64::from(CURRENT_FORMAT))
             .bind(to_db_time(now))
@@ -245,7 +245,11 @@ impl Store {
     /// synchronous=NORMAL a commit in WAL mode reaches the disk only at the next checkpoint, so
     /// a power cut could lose a re-seal after the caller moved key files on. False if another
     /// connection kept the checkpoint from finishing.
+    /// PostgreSQL's commits are durable when they return (`synchronous_commit`): always true.
     pub async fn write_through(&self) -> StoreResult<bool> {
+        if self.backend() == Backend::Postgres {
+            return Ok(true);
+        }
         let (busy, _, _): (i64, i64, i64) = sqlx::query_as("PRAGMA wal_checkpoint(FULL)")
             .fetch_one(self.pool())
             .await?;
@@ -255,15 +259,21 @@ impl Store {
     /// Whether any column holds a sealed text.
     pub async fn has_sealed_texts(&self) -> StoreResult<bool> {
         let found: i64 = sqlx::query_scalar(
-            "SELECT EXISTS (SELECT 1 FROM reflections)
+            "SELECT CAST(EXISTS (SELECT 1 FROM reflections)
                  OR EXISTS (SELECT 1 FROM commitments)
-                 OR EXISTS (SELECT 1 FROM checkin_answers WHERE note_sealed IS NOT NULL)",
+                 OR EXISTS (SELECT 1 FROM checkin_answers WHERE note_sealed IS NOT NULL)
+                 AS INTEGER)",
         )
         .fetch_one(self.pool())
         .await?;
         Ok(found != 0)
     }
 }
+
+/// What a sealed column holds between its row's insert and the sealing of its text, in the same
+/// transaction (the seal's associated data names the row id, known only after the insert).
+/// Bound, not written as a literal: SQLite's `x''` is a bit string on PostgreSQL.
+pub(crate) const UNSEALED: &[u8] = &[];
 
 /// Why a value could not be sealed or re-sealed.
 pub type SealError = Box<dyn std::error::Error + Send + Sync>;

@@ -6,7 +6,7 @@
 use chrono::{DateTime, Utc};
 
 use super::convert::{from_db_time, id_from_db, id_to_db, to_db_time};
-use super::lease::{self, held_by, take_over_sql, Change, Lease, LeaseOwner};
+use super::lease::{self, held_by, take_over_unfenced_sql, Change, Lease, LeaseOwner};
 use super::{Store, StoreResult};
 
 /// A reflection's anonymous copy in a cohort channel.
@@ -79,8 +79,8 @@ impl Store {
         let done = sqlx::query(
             "INSERT INTO reflection_shares (reflection_id, user_id, channel_id, nonce, status, attempts,
                                             lease_owner, lease_until, claimed_at)
-             SELECT reflection_id, user_id, ?3, ?4, 'sending', 1, ?5, ?6, ?7 FROM reflections
-             WHERE reflection_id = ?1 AND user_id = ?2
+             SELECT reflection_id, user_id, $3, $4, 'sending', 1, $5, $6, $7 FROM reflections
+             WHERE reflection_id = $1 AND user_id = $2
              ON CONFLICT (reflection_id) DO NOTHING",
         )
         .bind(reflection)
@@ -104,8 +104,8 @@ impl Store {
         now: DateTime<Utc>,
     ) -> StoreResult<ShareRecord> {
         let done = sqlx::query(concat!(
-            "UPDATE reflection_shares SET status = 'sent', message_id = ?2, finished_at = ?3, lease_until = NULL
-             WHERE reflection_id = ?1 AND ",
+            "UPDATE reflection_shares SET status = 'sent', message_id = $2, finished_at = $3, lease_until = NULL
+             WHERE reflection_id = $1 AND ",
             held_by!("4")
         ))
         .bind(reflection)
@@ -118,7 +118,7 @@ impl Store {
             return Ok(ShareRecord::Recorded);
         }
         let exists: Option<i64> =
-            sqlx::query_scalar("SELECT reflection_id FROM reflections WHERE reflection_id = ?1")
+            sqlx::query_scalar("SELECT reflection_id FROM reflections WHERE reflection_id = $1")
                 .bind(reflection)
                 .fetch_optional(self.pool())
                 .await?;
@@ -132,7 +132,7 @@ impl Store {
     /// claim: the reflection is unshared, and its author may try again.
     pub async fn abandon_share(&self, reflection: i64, owner: &LeaseOwner) -> StoreResult<Change> {
         let done = sqlx::query(concat!(
-            "DELETE FROM reflection_shares WHERE reflection_id = ?1 AND ",
+            "DELETE FROM reflection_shares WHERE reflection_id = $1 AND ",
             held_by!("2")
         ))
         .bind(reflection)
@@ -152,7 +152,7 @@ impl Store {
         now: DateTime<Utc>,
     ) -> StoreResult<Change> {
         let done = sqlx::query(concat!(
-            "UPDATE reflection_shares SET lease_until = ?3 WHERE reflection_id = ?1 AND ",
+            "UPDATE reflection_shares SET lease_until = $3 WHERE reflection_id = $1 AND ",
             held_by!("2")
         ))
         .bind(reflection)
@@ -170,14 +170,14 @@ impl Store {
         lease: Lease<'_>,
         now: DateTime<Utc>,
     ) -> StoreResult<bool> {
-        let sql = take_over_sql!("reflection_shares", "reflection_id");
+        let sql = take_over_unfenced_sql!("reflection_shares", "reflection_id");
         lease::take_over(self, sql, reflection, lease, now).await
     }
 
     /// Share claims whose lease ran out before `now` (their holder crashed mid-post).
     pub async fn stuck_shares(&self, now: DateTime<Utc>) -> StoreResult<Vec<PendingShare>> {
         let rows: Vec<PendingRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "{PENDING} AND s.lease_until < ?1 ORDER BY s.reflection_id"
+            "{PENDING} AND s.lease_until < $1 ORDER BY s.reflection_id"
         )))
         .bind(to_db_time(now))
         .fetch_all(self.pool())
@@ -188,7 +188,7 @@ impl Store {
     /// `user`'s shares still being posted (or left so by a crash).
     pub async fn pending_shares_of(&self, user: u64) -> StoreResult<Vec<PendingShare>> {
         let rows: Vec<PendingRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "{PENDING} AND s.user_id = ?1 ORDER BY s.reflection_id"
+            "{PENDING} AND s.user_id = $1 ORDER BY s.reflection_id"
         )))
         .bind(id_to_db(user))
         .fetch_all(self.pool())
@@ -207,10 +207,11 @@ impl Store {
         }
         let ids: Vec<i64> = candidates.iter().map(|m| id_to_db(*m)).collect();
         let ids = serde_json::to_string(&ids).unwrap_or_else(|_| "[]".to_owned());
-        let recorded: Vec<i64> = sqlx::query_scalar(
-            "SELECT message_id FROM reflection_shares
-             WHERE message_id IN (SELECT value FROM json_each(?1))",
-        )
+        // Only the constant subquery is joined here; values are bound.
+        let recorded: Vec<i64> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+            "SELECT message_id FROM reflection_shares WHERE message_id IN ({})",
+            self.backend().json_integers("$1")
+        )))
         .bind(ids)
         .fetch_all(self.pool())
         .await?;
@@ -222,12 +223,12 @@ impl Store {
 
     /// The anonymous posts of `user`'s reflections.
     pub async fn shared_posts_of(&self, user: u64) -> StoreResult<Vec<SharedPost>> {
-        self.shared_posts("s.user_id = ?1", id_to_db(user)).await
+        self.shared_posts("s.user_id = $1", id_to_db(user)).await
     }
 
     /// The anonymous posts of reflections written before `cutoff`.
     pub async fn shared_posts_before(&self, cutoff: DateTime<Utc>) -> StoreResult<Vec<SharedPost>> {
-        self.shared_posts("r.created_at < ?1", to_db_time(cutoff))
+        self.shared_posts("r.created_at < $1", to_db_time(cutoff))
             .await
     }
 

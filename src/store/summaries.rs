@@ -9,7 +9,7 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
 
-use super::convert::{from_db_time, id_from_db, id_to_db, parse_date, to_db_time};
+use super::convert::{flag, from_db_time, id_from_db, id_to_db, parse_date, to_db_time};
 use super::lease::{self, held_by, Change, Lease, LeaseOwner};
 use super::{Store, StoreError, StoreResult};
 
@@ -75,7 +75,7 @@ struct Row {
     week_of: String,
     due_at: i64,
     status: String,
-    late: bool,
+    late: i64,
     nonce: String,
     channel_id: Option<i64>,
     message_id: Option<i64>,
@@ -100,7 +100,7 @@ impl TryFrom<Row> for StoredSummary {
             week_of: parse_date(&row.week_of).ok_or_else(|| corrupt("week_of"))?,
             due_at: from_db_time(row.due_at),
             status: SummaryStatus::parse(&row.status).ok_or_else(|| corrupt("status"))?,
-            late: row.late,
+            late: flag(row.late),
             channel_id: row.channel_id.map(id_from_db),
             message_id: row.message_id.map(id_from_db),
             attempts: u32::try_from(row.attempts).unwrap_or(0),
@@ -117,7 +117,7 @@ impl TryFrom<Row> for StoredSummary {
 
 macro_rules! summary_columns {
     () => {
-        "summary_id, cohort_id, week_of, due_at, status, late, nonce, channel_id, message_id, \
+        "summary_id, cohort_id, week_of, due_at, status, CAST(late AS INTEGER) AS late, nonce, channel_id, message_id, \
          attempts, retry_at, error_code, reason, figures, claimed_at, finished_at"
     };
 }
@@ -144,7 +144,7 @@ impl Store {
         let id: Option<i64> = sqlx::query_scalar(
             "INSERT INTO summaries (cohort_id, week_of, due_at, status, late, nonce, channel_id, attempts,
                                     figures, claimed_at, lease_owner, lease_until)
-             VALUES (?1, ?2, ?3, 'sending', ?4, ?5, ?6, 1, ?7, ?8, ?9, ?10)
+             VALUES ($1, $2, $3, 'sending', $4, $5, $6, 1, $7, $8, $9, $10)
              ON CONFLICT (cohort_id, week_of) DO NOTHING
              RETURNING summary_id",
         )
@@ -181,7 +181,7 @@ impl Store {
         let done = sqlx::query(
             "INSERT INTO summaries (cohort_id, week_of, due_at, status, late, nonce, channel_id, attempts,
                                     reason, figures, claimed_at, finished_at)
-             VALUES (?1, ?2, ?3, 'skipped', FALSE, ?4, ?5, 0, ?6, ?7, ?8, ?8)
+             VALUES ($1, $2, $3, 'skipped', FALSE, $4, $5, 0, $6, $7, $8, $8)
              ON CONFLICT (cohort_id, week_of) DO NOTHING",
         )
         .bind(claim.cohort_id)
@@ -207,9 +207,9 @@ impl Store {
         now: DateTime<Utc>,
     ) -> StoreResult<Change> {
         let done = sqlx::query(concat!(
-            "UPDATE summaries SET status = 'sent', message_id = ?3, finished_at = ?4, retry_at = NULL,
+            "UPDATE summaries SET status = 'sent', message_id = $3, finished_at = $4, retry_at = NULL,
                  error_code = NULL, reason = NULL
-             WHERE summary_id = ?1 AND ",
+             WHERE summary_id = $1 AND ",
             held_by!("2")
         ))
         .bind(summary)
@@ -233,9 +233,9 @@ impl Store {
     ) -> StoreResult<Change> {
         let (code, reason) = failure;
         let done = sqlx::query(concat!(
-            "UPDATE summaries SET status = 'failed', error_code = ?3, reason = ?4, retry_at = ?5,
-                 finished_at = ?6
-             WHERE summary_id = ?1 AND ",
+            "UPDATE summaries SET status = 'failed', error_code = $3, reason = $4, retry_at = $5,
+                 finished_at = $6
+             WHERE summary_id = $1 AND ",
             held_by!("2")
         ))
         .bind(summary)
@@ -258,8 +258,8 @@ impl Store {
         now: DateTime<Utc>,
     ) -> StoreResult<bool> {
         let done = sqlx::query(
-            "UPDATE summaries SET retry_at = NULL, reason = ?2, finished_at = ?3
-             WHERE summary_id = ?1 AND status = 'failed' AND retry_at IS NOT NULL",
+            "UPDATE summaries SET retry_at = NULL, reason = $2, finished_at = $3
+             WHERE summary_id = $1 AND status = 'failed' AND retry_at IS NOT NULL",
         )
         .bind(summary)
         .bind(reason)
@@ -279,13 +279,16 @@ impl Store {
         lease: Lease<'_>,
         now: DateTime<Utc>,
     ) -> StoreResult<bool> {
-        // lease::take_over_sql! with one more way in: a failed week whose retry time has come.
-        const TAKE_OVER: &str = "UPDATE summaries SET status = 'sending', lease_owner = ?2,
-                 lease_until = ?3, attempts = attempts + 1, retry_at = NULL
-             WHERE summary_id = ?1 AND (
-                 (status = 'sending' AND lease_until < ?4)
-                 OR (status = 'failed' AND retry_at IS NOT NULL AND retry_at <= ?4))";
-        lease::take_over(self, TAKE_OVER, summary, lease, now).await
+        // lease::take_over_sql! (fenced) with one more way in: a failed week whose retry time has come.
+        const TAKE_OVER: &str = concat!(
+            "UPDATE summaries SET status = 'sending', lease_owner = $2,
+                 lease_until = $3, attempts = attempts + 1, retry_at = NULL
+             WHERE summary_id = $1 AND (
+                 (status = 'sending' AND lease_until < $4)
+                 OR (status = 'failed' AND retry_at IS NOT NULL AND retry_at <= $4))",
+            lease::fence!("2", "5")
+        );
+        lease::take_over_fenced(self, TAKE_OVER, summary, lease, now).await
     }
 
     /// Weeks someone should take over: claims whose lease ran out, and failed weeks whose retry
@@ -297,11 +300,11 @@ impl Store {
         let rows: Vec<Row> = sqlx::query_as(concat!(
             "SELECT * FROM (SELECT ",
             summary_columns!(),
-            " FROM summaries WHERE status = 'sending' AND lease_until < ?1
+            " FROM summaries WHERE status = 'sending' AND lease_until < $1
              UNION ALL SELECT ",
             summary_columns!(),
-            " FROM summaries WHERE status = 'failed' AND retry_at <= ?1)
-             ORDER BY summary_id"
+            " FROM summaries WHERE status = 'failed' AND retry_at <= $1)
+             AS due ORDER BY summary_id"
         ))
         .bind(to_db_time(now))
         .fetch_all(self.pool())
@@ -314,7 +317,7 @@ impl Store {
         let next: Option<i64> = sqlx::query_scalar(
             "SELECT MIN(at) FROM (
                SELECT MIN(retry_at) AS at FROM summaries WHERE status = 'failed'
-               UNION ALL SELECT MIN(lease_until) FROM summaries WHERE status = 'sending')",
+               UNION ALL SELECT MIN(lease_until) FROM summaries WHERE status = 'sending') AS due",
         )
         .fetch_one(self.pool())
         .await?;
@@ -330,7 +333,7 @@ impl Store {
     ) -> StoreResult<Option<u32>> {
         let count: Option<i64> = sqlx::query_scalar(concat!(
             "UPDATE summaries SET permission_failures = permission_failures + 1
-             WHERE summary_id = ?1 AND ",
+             WHERE summary_id = $1 AND ",
             held_by!("2"),
             " RETURNING permission_failures"
         ))
@@ -353,7 +356,7 @@ impl Store {
     }
 
     pub async fn summary(&self, id: i64) -> StoreResult<Option<StoredSummary>> {
-        let row: Option<Row> = sqlx::query_as(select("WHERE summary_id = ?1"))
+        let row: Option<Row> = sqlx::query_as(select("WHERE summary_id = $1"))
             .bind(id)
             .fetch_optional(self.pool())
             .await?;
@@ -367,7 +370,7 @@ impl Store {
         limit: u32,
     ) -> StoreResult<Vec<StoredSummary>> {
         let rows: Vec<Row> = sqlx::query_as(select(
-            "WHERE cohort_id = ?1 ORDER BY week_of DESC LIMIT ?2",
+            "WHERE cohort_id = $1 ORDER BY week_of DESC LIMIT $2",
         ))
         .bind(cohort)
         .bind(i64::from(limit))
@@ -383,7 +386,7 @@ impl Store {
         week_of: NaiveDate,
     ) -> StoreResult<Vec<StoredSummary>> {
         let rows: Vec<Row> = sqlx::query_as(select(
-            "WHERE cohort_id = ?1 AND week_of < ?2 ORDER BY week_of",
+            "WHERE cohort_id = $1 AND week_of < $2 ORDER BY week_of",
         ))
         .bind(cohort)
         .bind(week_of.to_string())

@@ -11,7 +11,7 @@ impl Store {
     /// needs no protecting: with fewer than k people counted, nothing is shown at all.)
     pub async fn summary_baseline(&self, cohort: i64) -> StoreResult<Option<Counted>> {
         let rows: Vec<i64> =
-            sqlx::query_scalar("SELECT user_id FROM summary_baselines WHERE cohort_id = ?1")
+            sqlx::query_scalar("SELECT user_id FROM summary_baselines WHERE cohort_id = $1")
                 .bind(cohort)
                 .fetch_all(self.pool())
                 .await?;
@@ -20,16 +20,16 @@ impl Store {
 
     /// Replaces the cohort's baseline with `members`, inside the caller's transaction.
     pub(crate) async fn replace_summary_baseline(
-        tx: &mut sqlx::SqliteConnection,
+        tx: &mut sqlx::AnyConnection,
         cohort: i64,
         members: &[u64],
     ) -> StoreResult<()> {
-        sqlx::query("DELETE FROM summary_baselines WHERE cohort_id = ?1")
+        sqlx::query("DELETE FROM summary_baselines WHERE cohort_id = $1")
             .bind(cohort)
             .execute(&mut *tx)
             .await?;
         for member in members {
-            sqlx::query("INSERT INTO summary_baselines (cohort_id, user_id) VALUES (?1, ?2)")
+            sqlx::query("INSERT INTO summary_baselines (cohort_id, user_id) VALUES ($1, $2)")
                 .bind(cohort)
                 .bind(id_to_db(*member))
                 .execute(&mut *tx)

@@ -75,31 +75,31 @@ pub struct CountWindow {
     pub slots_from: DateTime<Utc>,
 }
 
-/// The people counted: `counted`, members of ?1 at ?2 (the week's); `ever`, everyone who was
-/// a member of ?1 before ?2 (to date). Every query below starts with them.
+/// The people counted: `counted`, members of $1 at $2 (the week's); `ever`, everyone who was
+/// a member of $1 before $2 (to date). Every query below starts with them.
 macro_rules! counted {
     () => {
         "WITH counted AS (SELECT DISTINCT user_id FROM memberships
-             WHERE cohort_id = ?1 AND joined_at < ?2 AND (left_at IS NULL OR left_at >= ?2)),
-         ever AS (SELECT DISTINCT user_id FROM memberships WHERE cohort_id = ?1 AND joined_at < ?2) "
+             WHERE cohort_id = $1 AND joined_at < $2 AND (left_at IS NULL OR left_at >= $2)),
+         ever AS (SELECT DISTINCT user_id FROM memberships WHERE cohort_id = $1 AND joined_at < $2) "
     };
 }
 
-/// Every kind of activity of cohort ?1 before ?2 as (person, instant).
+/// Every kind of activity of cohort $1 before $2 as (person, instant).
 macro_rules! activity {
     () => {
         "activity (user_id, at) AS (
-             SELECT user_id, created_at FROM engagements WHERE cohort_id = ?1 AND created_at < ?2
-             UNION ALL SELECT user_id, answered_at FROM quiz_answers WHERE cohort_id = ?1 AND answered_at < ?2
-             UNION ALL SELECT user_id, created_at FROM reflections WHERE cohort_id = ?1 AND created_at < ?2
-             UNION ALL SELECT user_id, created_at FROM commitments WHERE cohort_id = ?1 AND created_at < ?2
+             SELECT user_id, created_at FROM engagements WHERE cohort_id = $1 AND created_at < $2
+             UNION ALL SELECT user_id, answered_at FROM quiz_answers WHERE cohort_id = $1 AND answered_at < $2
+             UNION ALL SELECT user_id, created_at FROM reflections WHERE cohort_id = $1 AND created_at < $2
+             UNION ALL SELECT user_id, created_at FROM commitments WHERE cohort_id = $1 AND created_at < $2
              UNION ALL SELECT a.user_id, a.answered_at FROM checkin_answers a
                  JOIN commitments c ON c.commitment_id = a.commitment_id
-                 WHERE c.cohort_id = ?1 AND a.answered_at < ?2) "
+                 WHERE c.cohort_id = $1 AND a.answered_at < $2) "
     };
 }
 
-/// Count, people, and the same two for the week (from ?3, current members only), of rows whose
+/// Count, people, and the same two for the week (from $3, current members only), of rows whose
 /// time column is `$at`. The rows are those of `ever` (to date).
 macro_rules! both_windows {
     ($at:literal, $user:literal) => {
@@ -127,9 +127,9 @@ macro_rules! row_tally {
             both_windows!($at, "user_id"),
             " FROM ",
             $table,
-            " WHERE cohort_id = ?1 AND ",
+            " WHERE cohort_id = $1 AND ",
             $at,
-            " < ?2 AND user_id IN (SELECT user_id FROM ever)"
+            " < $2 AND user_id IN (SELECT user_id FROM ever)"
         )
     };
 }
@@ -139,7 +139,7 @@ macro_rules! this_week {
     ($at:literal, $user:literal) => {
         concat!(
             $at,
-            " >= ?3 AND ",
+            " >= $3 AND ",
             $user,
             " IN (SELECT user_id FROM counted)"
         )
@@ -224,7 +224,7 @@ impl Store {
             ", tried AS (SELECT e.user_id, e.created_at, COALESCE(t.four_a, '') AS four_a
                  FROM engagements e JOIN deliveries d ON d.delivery_id = e.delivery_id
                  LEFT JOIN prompt_tags t ON t.prompt_id = d.prompt_id
-                 WHERE e.cohort_id = ?1 AND e.created_at < ?2 AND e.kind = 'tried'
+                 WHERE e.cohort_id = $1 AND e.created_at < $2 AND e.kind = 'tried'
                    AND e.user_id IN (SELECT user_id FROM ever))
              SELECT '*', ",
             both_windows!("created_at", "user_id"),
@@ -255,7 +255,7 @@ impl Store {
         let rows: Vec<ModuleRow> = sqlx::query_as(concat!(
             counted!(),
             ", answers AS (SELECT module, user_id, answered_at, correct FROM quiz_answers
-                 WHERE cohort_id = ?1 AND answered_at < ?2 AND user_id IN (SELECT user_id FROM ever))
+                 WHERE cohort_id = $1 AND answered_at < $2 AND user_id IN (SELECT user_id FROM ever))
              SELECT -1, ",
             both_windows!("answered_at", "user_id"),
             ", SUM(CASE WHEN correct THEN 1 ELSE 0 END),
@@ -313,7 +313,7 @@ impl Store {
             "SELECT a.outcome, ",
             both_windows!("a.answered_at", "a.user_id"),
             " FROM checkin_answers a JOIN commitments c ON c.commitment_id = a.commitment_id
-             WHERE c.cohort_id = ?1 AND a.answered_at < ?2
+             WHERE c.cohort_id = $1 AND a.answered_at < $2
                AND a.outcome IN ('tried', 'not_yet', 'not_applicable')
                AND a.user_id IN (SELECT user_id FROM ever)
              GROUP BY a.outcome"
@@ -357,7 +357,7 @@ impl Store {
         let rows: Vec<(String, i64)> = sqlx::query_as(
             "SELECT COALESCE(t.four_a, ''), COUNT(*) FROM deliveries d
              LEFT JOIN prompt_tags t ON t.prompt_id = d.prompt_id
-             WHERE d.cohort_id = ?1 AND d.status = 'sent' AND d.due_at >= ?3 AND d.due_at < ?2
+             WHERE d.cohort_id = $1 AND d.status = 'sent' AND d.due_at >= $3 AND d.due_at < $2
              GROUP BY 1",
         )
         .bind(w.cohort)
@@ -380,7 +380,7 @@ impl Store {
             ", ",
             activity!(),
             "SELECT user_id, at / 900 AS slot FROM activity
-             WHERE at >= ?3 AND user_id IN (SELECT user_id FROM counted)
+             WHERE at >= $3 AND user_id IN (SELECT user_id FROM counted)
              GROUP BY user_id, slot"
         ))
         .bind(w.cohort)
@@ -399,8 +399,8 @@ impl Store {
         let mut tx = self.begin_write().await?;
         for (prompt, tag) in tags {
             sqlx::query(
-                "INSERT INTO prompt_tags (prompt_id, four_a) VALUES (?1, ?2)
-                 ON CONFLICT (prompt_id) DO UPDATE SET four_a = ?2",
+                "INSERT INTO prompt_tags (prompt_id, four_a) VALUES ($1, $2)
+                 ON CONFLICT (prompt_id) DO UPDATE SET four_a = $2",
             )
             .bind(prompt)
             .bind(tag.key())

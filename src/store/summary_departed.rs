@@ -8,7 +8,7 @@
 
 use std::collections::BTreeMap;
 
-use sqlx::SqliteConnection;
+use sqlx::AnyConnection;
 
 use super::convert::id_to_db;
 use super::summary_counts::{CohortTallies, ModuleTally, Tally};
@@ -21,9 +21,9 @@ type Counts = BTreeMap<String, u64>;
 impl Store {
     /// Adds `user`'s activity in each of their cohorts to that cohort's departed counts, in the
     /// caller's transaction (the one that then deletes the rows).
-    pub(crate) async fn fold_departed(tx: &mut SqliteConnection, user: u64) -> StoreResult<()> {
+    pub(crate) async fn fold_departed(tx: &mut AnyConnection, user: u64) -> StoreResult<()> {
         let cohorts: Vec<i64> =
-            sqlx::query_scalar("SELECT DISTINCT cohort_id FROM memberships WHERE user_id = ?1")
+            sqlx::query_scalar("SELECT DISTINCT cohort_id FROM memberships WHERE user_id = $1")
                 .bind(id_to_db(user))
                 .fetch_all(&mut *tx)
                 .await?;
@@ -31,9 +31,10 @@ impl Store {
             let counts = Self::counts_of(tx, cohort, user).await?;
             for (figure, count) in counts.iter().filter(|(_, count)| **count > 0) {
                 sqlx::query(
-                    "INSERT INTO summary_departed (cohort_id, figure, count, people) VALUES (?1, ?2, ?3, 1)
+                    "INSERT INTO summary_departed (cohort_id, figure, count, people) VALUES ($1, $2, $3, 1)
                      ON CONFLICT (cohort_id, figure)
-                     DO UPDATE SET count = count + excluded.count, people = people + 1",
+                     DO UPDATE SET count = summary_departed.count + excluded.count,
+                       people = summary_departed.people + 1",
                 )
                 .bind(cohort)
                 .bind(figure)
@@ -46,7 +47,7 @@ impl Store {
     }
 
     /// Everything `user` did in `cohort`, by figure name.
-    async fn counts_of(tx: &mut SqliteConnection, cohort: i64, user: u64) -> StoreResult<Counts> {
+    async fn counts_of(tx: &mut AnyConnection, cohort: i64, user: u64) -> StoreResult<Counts> {
         let user = id_to_db(user);
         let mut counts = Counts::new();
         let mut add = |figure: String, count: i64| {
@@ -56,7 +57,7 @@ impl Store {
             "SELECT COALESCE(t.four_a, ''), COUNT(*) FROM engagements e
              JOIN deliveries d ON d.delivery_id = e.delivery_id
              LEFT JOIN prompt_tags t ON t.prompt_id = d.prompt_id
-             WHERE e.cohort_id = ?1 AND e.user_id = ?2 AND e.kind = 'tried' GROUP BY 1",
+             WHERE e.cohort_id = $1 AND e.user_id = $2 AND e.kind = 'tried' GROUP BY 1",
         )
         .bind(cohort)
         .bind(user)
@@ -70,7 +71,7 @@ impl Store {
         }
         let answers: Vec<(i64, i64, i64)> = sqlx::query_as(
             "SELECT module, COUNT(*), SUM(CASE WHEN correct THEN 1 ELSE 0 END) FROM quiz_answers
-             WHERE cohort_id = ?1 AND user_id = ?2 GROUP BY module",
+             WHERE cohort_id = $1 AND user_id = $2 GROUP BY module",
         )
         .bind(cohort)
         .bind(user)
@@ -85,19 +86,19 @@ impl Store {
         for (figure, sql) in [
             (
                 "quizzes",
-                "SELECT COUNT(*) FROM quiz_attempts WHERE cohort_id = ?1 AND user_id = ?2",
+                "SELECT COUNT(*) FROM quiz_attempts WHERE cohort_id = $1 AND user_id = $2",
             ),
             (
                 "commitments",
-                "SELECT COUNT(*) FROM commitments WHERE cohort_id = ?1 AND user_id = ?2",
+                "SELECT COUNT(*) FROM commitments WHERE cohort_id = $1 AND user_id = $2",
             ),
             (
                 "reflections",
-                "SELECT COUNT(*) FROM reflections WHERE cohort_id = ?1 AND user_id = ?2",
+                "SELECT COUNT(*) FROM reflections WHERE cohort_id = $1 AND user_id = $2",
             ),
             (
                 "completions",
-                "SELECT COUNT(*) FROM completions WHERE cohort_id = ?1 AND user_id = ?2",
+                "SELECT COUNT(*) FROM completions WHERE cohort_id = $1 AND user_id = $2",
             ),
         ] {
             let count: i64 = sqlx::query_scalar(sql)
@@ -110,7 +111,7 @@ impl Store {
         let checkins: Vec<(String, i64)> = sqlx::query_as(
             "SELECT a.outcome, COUNT(*) FROM checkin_answers a
              JOIN commitments c ON c.commitment_id = a.commitment_id
-             WHERE c.cohort_id = ?1 AND a.user_id = ?2
+             WHERE c.cohort_id = $1 AND a.user_id = $2
                AND a.outcome IN ('tried', 'not_yet', 'not_applicable')
              GROUP BY a.outcome",
         )
@@ -134,7 +135,7 @@ impl Store {
         out: &mut CohortTallies,
     ) -> StoreResult<()> {
         let rows: Vec<(String, i64, i64)> = sqlx::query_as(
-            "SELECT figure, count, people FROM summary_departed WHERE cohort_id = ?1",
+            "SELECT figure, count, people FROM summary_departed WHERE cohort_id = $1",
         )
         .bind(cohort)
         .fetch_all(self.pool())

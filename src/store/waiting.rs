@@ -4,7 +4,7 @@
 use chrono::{DateTime, Utc};
 
 use super::commitments::{rows_to_commitments, select, CommitmentRow};
-use super::convert::{id_to_db, to_db_time};
+use super::convert::{flag, id_to_db, to_db_time};
 use super::{Commitment, Store, StoreResult};
 
 impl Store {
@@ -14,26 +14,26 @@ impl Store {
         // Every command asks, and almost always nothing waits: a read answers that without
         // queueing for the write lock (under load, that queue cost each command tens of ms).
         // A check-in that starts waiting just after this read is shown at the next command.
-        let any: bool = sqlx::query_scalar(
-            "SELECT EXISTS (SELECT 1 FROM commitments
-             WHERE user_id = ?1 AND status = 'open' AND waiting_since IS NOT NULL)",
+        let any: i64 = sqlx::query_scalar(
+            "SELECT CAST(EXISTS (SELECT 1 FROM commitments
+             WHERE user_id = $1 AND status = 'open' AND waiting_since IS NOT NULL) AS INTEGER)",
         )
         .bind(id_to_db(user))
         .fetch_one(self.pool())
         .await?;
-        if !any {
+        if !flag(any) {
             return Ok(Vec::new());
         }
         let mut tx = self.begin_write().await?;
         let rows: Vec<CommitmentRow> = sqlx::query_as(select(
-            "WHERE user_id = ?1 AND status = 'open' AND waiting_since IS NOT NULL
+            "WHERE user_id = $1 AND status = 'open' AND waiting_since IS NOT NULL
              ORDER BY due_date, commitment_id",
         ))
         .bind(id_to_db(user))
         .fetch_all(&mut *tx)
         .await?;
         sqlx::query(
-            "UPDATE commitments SET waiting_since = NULL WHERE user_id = ?1 AND waiting_since IS NOT NULL",
+            "UPDATE commitments SET waiting_since = NULL WHERE user_id = $1 AND waiting_since IS NOT NULL",
         )
         .bind(id_to_db(user))
         .execute(&mut *tx)
@@ -52,7 +52,7 @@ impl Store {
         let mut tx = self.begin_write().await?;
         for id in ids {
             sqlx::query(
-                "UPDATE commitments SET waiting_since = ?3 WHERE commitment_id = ?1 AND user_id = ?2 AND status = 'open'",
+                "UPDATE commitments SET waiting_since = $3 WHERE commitment_id = $1 AND user_id = $2 AND status = 'open'",
             )
             .bind(id)
             .bind(id_to_db(user))
@@ -69,7 +69,7 @@ impl Store {
         let mut tx = self.begin_write().await?;
         for id in ids {
             sqlx::query(
-                "UPDATE commitments SET waiting_since = NULL WHERE commitment_id = ?1 AND user_id = ?2",
+                "UPDATE commitments SET waiting_since = NULL WHERE commitment_id = $1 AND user_id = $2",
             )
             .bind(id)
             .bind(id_to_db(user))

@@ -10,6 +10,7 @@ use std::time::Duration;
 
 use allybot::clock::Clock;
 use allybot::domain::cert_code::CertCode;
+use allybot::scheduler::leadership::LEADER_LEASE;
 use allybot::sim::{Fault, FaultKind, Gate, SimMessage};
 use allybot::store::{Lease, LeaseOwner};
 use axum::http::Method;
@@ -195,10 +196,7 @@ async fn six_people_through_a_shortened_track_to_certificates_and_a_published_pl
     );
     let cli = allybot()
         .args(["verify", &code])
-        .env(
-            "ALLYBOT__DATABASE__URL",
-            format!("sqlite://{}", w.harness.db_path().display()),
-        )
+        .env("ALLYBOT__DATABASE__URL", w.harness.database_url())
         .env("ALLYBOT__CONTENT__DIR", "tests/fixtures/cert-track")
         .output()
         .unwrap();
@@ -214,10 +212,7 @@ async fn six_people_through_a_shortened_track_to_certificates_and_a_published_pl
     );
     let cli = allybot()
         .args(["verify", &unknown])
-        .env(
-            "ALLYBOT__DATABASE__URL",
-            format!("sqlite://{}", w.harness.db_path().display()),
-        )
+        .env("ALLYBOT__DATABASE__URL", w.harness.database_url())
         .output()
         .unwrap();
     assert_eq!(cli.status.code(), Some(1));
@@ -358,8 +353,18 @@ async fn six_people_through_a_shortened_track_to_certificates_and_a_published_pl
         .unwrap()
         .unwrap();
     let plan = store.plan_of(cohort.id).await.unwrap().unwrap();
+    // The other worker is another process: it may take the scheduler's claims over only once
+    // it leads (they are fenced by the leader's epoch), which it can once the bot's lease ran
+    // out.
     let standby = LeaseOwner::for_this_process();
     let after = w.harness.clock.now() + chrono::Duration::minutes(6);
+    let lease = chrono::Duration::from_std(LEADER_LEASE).unwrap();
+    let epoch = store
+        .claim_leadership(&standby, after, lease)
+        .await
+        .unwrap()
+        .expect("the bot's lease has run out by then");
+    standby.set_epoch(epoch);
     assert!(store
         .take_over_plan_post(plan.id, Lease::from(&standby, after), after)
         .await
@@ -369,6 +374,8 @@ async fn six_people_through_a_shortened_track_to_certificates_and_a_published_pl
         .sim
         .wait_for_channel_messages(w.summaries, 1, WAIT)
         .await;
+    // The other process goes away, handing the lease back; the bot restarts.
+    assert!(store.resign_leadership(&standby).await.unwrap());
     w.harness.restart().await;
     w.harness.bot().scheduler().settle().await;
     let again = w

@@ -1,6 +1,7 @@
 //! A fresh world per test: the simulator, a guild with an owner and a #general channel, a
-//! temporary folder with the SQLite file, a settable clock, and the real bot started through
-//! `app::start` (the code path of `allybot run`).
+//! temporary folder with the SQLite file (or, with `ALLYBOT_TEST_BACKEND=postgres`, a fresh
+//! PostgreSQL schema), a settable clock, and the real bot started through `app::start` (the
+//! code path of `allybot run`).
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -9,6 +10,7 @@ use allybot::app::{self, BotOptions, RunningBot};
 use allybot::clock::{Clock, ManualClock};
 use allybot::config::{self, CommandScope, Secret, Settings};
 use allybot::sim::{Actor, Reply, SimOptions, Simulator};
+use allybot::store::test_db::{TestDb, BACKEND_VARIABLE};
 use chrono::{DateTime, Utc};
 
 pub const READY: Duration = Duration::from_secs(30);
@@ -33,6 +35,8 @@ pub struct Harness {
     pub owner: u64,
     pub general: u64,
     bot: Option<RunningBot>,
+    /// The PostgreSQL schema the bot runs on, when the run asked for PostgreSQL.
+    postgres: Option<TestDb>,
     /// Changes to the default settings this test runs with.
     tweak: fn(&mut Settings),
 }
@@ -75,6 +79,7 @@ impl Harness {
             owner,
             general,
             bot: None,
+            postgres: TestDb::postgres_if_asked("e2e").await,
             tweak: |_| {},
         }
     }
@@ -83,7 +88,7 @@ impl Harness {
     /// simulator and this test's folder.
     pub fn settings(&self) -> Settings {
         let mut settings = config::load(None, &[]).expect("config/default.toml loads");
-        settings.database.url = format!("sqlite://{}", self.db_path().display());
+        settings.database.url = self.database_url();
         settings.discord.proxy_url = Some(self.sim.base_url());
         settings.discord.command_scope = CommandScope::Guild(self.guild);
         settings.privacy.data_key_file = self.dir.path().join("allybot.key");
@@ -91,8 +96,26 @@ impl Harness {
         settings
     }
 
+    /// The SQLite file (when the bot runs on SQLite).
     pub fn db_path(&self) -> std::path::PathBuf {
         self.dir.path().join("allybot.db")
+    }
+
+    /// A pool of its own on the bot's database, for a test that plays a crash by changing rows
+    /// underneath the bot (SQL in `$N` form, portable to both backends).
+    pub async fn raw_database(&self) -> sqlx::AnyPool {
+        sqlx::any::install_default_drivers();
+        sqlx::AnyPool::connect(&self.database_url())
+            .await
+            .expect("the test database opens")
+    }
+
+    /// The database the bot runs on: this test's SQLite file or PostgreSQL schema.
+    pub fn database_url(&self) -> String {
+        match &self.postgres {
+            Some(schema) => schema.url().to_owned(),
+            None => format!("sqlite://{}", self.db_path().display()),
+        }
     }
 
     fn options(&self) -> BotOptions {
@@ -172,6 +195,16 @@ impl Harness {
             .await
             .unwrap_or_else(|e| panic!("/{command}: {e}"))
     }
+}
+
+/// True (and says so) when this run is on PostgreSQL, for a test about the SQLite file itself
+/// (its lock, its pages, its upgrade from an older file) that has no PostgreSQL counterpart.
+pub fn skipped_on_postgres(test: &str) -> bool {
+    let on_postgres = std::env::var(BACKEND_VARIABLE).is_ok_and(|backend| backend == "postgres");
+    if on_postgres {
+        println!("{test}: skipped: about the SQLite file, and this run is on PostgreSQL");
+    }
+    on_postgres
 }
 
 /// The real `allybot` binary, run from the repository root with a clean environment: no token

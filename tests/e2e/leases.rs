@@ -1,6 +1,7 @@
 //! Leases on claims: two workers racing for one stuck claim (exactly one wins, on a real SQLite
-//! file through two separate pools, as two processes would), a stale worker that changes
-//! nothing, and a stale dead-target result that does not stop the cohort.
+//! file through two separate pools, as two processes would; one that does not lead cannot take
+//! it at all), a stale worker that changes nothing, and a stale dead-target result that does
+//! not stop the cohort.
 
 use std::time::Duration;
 
@@ -15,6 +16,17 @@ use chrono::{DateTime, NaiveDate, Utc};
 
 use crate::cohorts::with_cohort;
 use crate::harness::at;
+
+/// `owner` leads the scheduler as of `now` (the lease was free or had run out): only the
+/// leader's workers may renew or take over the scheduler's claims.
+async fn lead(store: &Store, owner: &LeaseOwner, now: DateTime<Utc>) {
+    let epoch = store
+        .claim_leadership(owner, now, chrono::Duration::seconds(30))
+        .await
+        .unwrap()
+        .expect("the scheduler's lease is free");
+    owner.set_epoch(epoch);
+}
 
 /// A fresh database file with one cohort; returns its folder (kept alive), URL and cohort id.
 async fn database() -> (tempfile::TempDir, String, i64) {
@@ -83,12 +95,12 @@ async fn two_workers_racing_to_take_over_a_stuck_claim_exactly_one_wins_each_tim
         Store::open(&url).await.unwrap(),
     );
     let crashed = LeaseOwner::for_this_process();
-    let (first, second) = (
-        LeaseOwner::for_this_process(),
-        LeaseOwner::for_this_process(),
-    );
+    // Two workers of the leader, one per pool; and a process that does not lead.
+    let leader = LeaseOwner::for_this_process();
+    let outsider = LeaseOwner::for_this_process();
     let claimed_at = at("2026-11-23T09:00:00Z");
     let later: DateTime<Utc> = claimed_at + LEASE + chrono::Duration::seconds(1);
+    lead(&one, &leader, claimed_at).await;
 
     for day in 0..20 {
         let date = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap() + chrono::Duration::days(day);
@@ -103,22 +115,27 @@ async fn two_workers_racing_to_take_over_a_stuck_claim_exactly_one_wins_each_tim
             .unwrap()
             .expect("claimed");
         assert!(
-            !one.take_over_delivery(id, Lease::from(&first, claimed_at), claimed_at)
+            !one.take_over_delivery(id, Lease::from(&leader, claimed_at), claimed_at)
                 .await
                 .unwrap(),
             "a live lease is not taken over"
         );
+        assert!(
+            !two.take_over_delivery(id, Lease::from(&outsider, later), later)
+                .await
+                .unwrap(),
+            "a process that does not lead cannot take a claim over"
+        );
 
         let (won_first, won_second) = tokio::join!(
-            one.take_over_delivery(id, Lease::from(&first, later), later),
-            two.take_over_delivery(id, Lease::from(&second, later), later),
+            one.take_over_delivery(id, Lease::from(&leader, later), later),
+            two.take_over_delivery(id, Lease::from(&leader, later), later),
         );
         let (won_first, won_second) = (won_first.unwrap(), won_second.unwrap());
 
         assert!(won_first ^ won_second, "day {day}: exactly one winner");
         let row = one.delivery(id).await.unwrap().unwrap();
-        let winner = if won_first { &first } else { &second };
-        assert_eq!(row.lease_owner.as_deref(), Some(winner.as_str()));
+        assert_eq!(row.lease_owner.as_deref(), Some(leader.as_str()));
         assert_eq!(row.attempts, 2, "one take-over, counted once");
         assert_eq!(row.status, DeliveryStatus::Sending);
     }
@@ -144,6 +161,7 @@ async fn a_stale_worker_changes_nothing_and_the_holder_finishes() {
         .unwrap()
         .unwrap();
     let later = claimed_at + LEASE + chrono::Duration::seconds(1);
+    lead(&store, &holder, later).await;
     assert!(store
         .take_over_delivery(id, Lease::from(&holder, later), later)
         .await
@@ -223,6 +241,8 @@ async fn a_dead_channel_seen_by_a_worker_that_lost_its_claim_does_not_stop_the_c
         let delivery = store.unfinished_deliveries().await.unwrap().remove(0);
         let standby = LeaseOwner::for_this_process();
         let after_lease = delivery.lease_until.unwrap() + chrono::Duration::seconds(1);
+        // It leads by then: the bot's lease on the scheduler ran out during the pause too.
+        lead(store, &standby, after_lease).await;
         assert!(store
             .take_over_delivery(delivery.id, Lease::from(&standby, after_lease), after_lease)
             .await

@@ -30,6 +30,7 @@ mod recovery;
 mod redaction;
 mod reflections;
 mod reminders;
+mod scale_out;
 mod shards;
 mod share_posts;
 mod share_search;

@@ -31,9 +31,7 @@ fn posts_to(harness: &Harness, channel: u64) -> usize {
 /// mark would leave it: held by a process that is gone, under a lease of five minutes from the
 /// claim.
 async fn as_if_unconfirmed(harness: &Harness) {
-    let db = sqlx::SqlitePool::connect(&format!("sqlite://{}", harness.db_path().display()))
-        .await
-        .unwrap();
+    let db = harness.raw_database().await;
     sqlx::query(
         "UPDATE deliveries SET status = 'sending', message_id = NULL, finished_at = NULL,
          lease_owner = 'a-process-that-crashed', lease_until = claimed_at + 300",

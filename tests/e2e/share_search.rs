@@ -134,10 +134,8 @@ async fn an_identical_post_older_than_the_claim_is_not_taken() {
     // An hour earlier, someone shared the same words; that share was given up since (its
     // record gone, its post left in the channel).
     let old = share(&harness, first, channel, SAME_WORDS).await;
-    let db = sqlx::SqlitePool::connect(&format!("sqlite://{}", harness.db_path().display()))
-        .await
-        .unwrap();
-    sqlx::query("DELETE FROM reflection_shares WHERE user_id = ?1")
+    let db = harness.raw_database().await;
+    sqlx::query("DELETE FROM reflection_shares WHERE user_id = $1")
         .bind(i64::try_from(first).unwrap())
         .execute(&db)
         .await

@@ -13,9 +13,7 @@ use crate::harness::{at, Harness};
 use crate::reflections::{in_channel, member_with_a_nudge, shared_post, SECRET_TEXT};
 
 async fn raw(harness: &Harness, sql: &str) {
-    let db = sqlx::SqlitePool::connect(&format!("sqlite://{}", harness.db_path().display()))
-        .await
-        .unwrap();
+    let db = harness.raw_database().await;
     sqlx::query(sqlx::AssertSqlSafe(sql.to_owned()))
         .execute(&db)
         .await

@@ -7,9 +7,10 @@ use sqlx::postgres::{PgPool, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqlitePool, SqlitePoolOptions};
 
 use super::transaction::Tx;
-use super::url::{redacted, Backend};
+use super::url::redacted;
 use super::CopyError;
 use crate::store::schema::{describe_postgres, describe_sqlite, Schema};
+use crate::store::Backend;
 use crate::store::{DatabaseLock, LockError, Store};
 
 pub enum Endpoint {
@@ -27,7 +28,7 @@ impl Endpoint {
     /// The database to copy from. A SQLite file must exist already (a mistyped path would
     /// otherwise be created, empty).
     pub async fn open_source(url: &str) -> Result<Self, CopyError> {
-        match Backend::of(url) {
+        match Backend::of_url(url) {
             Some(Backend::Sqlite) => {
                 let lock = lock(url, "--from")?;
                 let options = SqliteConnectOptions::from_str(url)?.create_if_missing(false);
@@ -53,14 +54,19 @@ impl Endpoint {
     /// The database to copy into; a SQLite file (and its folder) is created if missing, with
     /// the options the bot opens it with.
     pub async fn open_target(url: &str) -> Result<Self, CopyError> {
-        match Backend::of(url) {
+        match Backend::of_url(url) {
             Some(Backend::Sqlite) => {
                 let lock = lock(url, "--to")?;
-                let store = Store::open_without_migrating(url).await?;
-                Ok(Endpoint::Sqlite {
-                    pool: store.pool().clone(),
-                    _lock: lock,
-                })
+                // Created (folder, file, WAL) as the bot creates it, then opened natively.
+                Store::open_without_migrating(url).await?.close().await;
+                let options = SqliteConnectOptions::from_str(url)?
+                    .foreign_keys(true)
+                    .busy_timeout(std::time::Duration::from_millis(2500));
+                let pool = SqlitePoolOptions::new()
+                    .max_connections(1)
+                    .connect_with(options)
+                    .await?;
+                Ok(Endpoint::Sqlite { pool, _lock: lock })
             }
             Some(Backend::Postgres) => {
                 let pool = postgres(url).await?;

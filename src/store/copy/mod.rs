@@ -25,7 +25,8 @@ mod transaction;
 mod url;
 mod value;
 
-pub use url::{redacted, Backend};
+pub use crate::store::Backend;
+pub use url::redacted;
 
 use checks::{
     check_source_version, compare_counts, fresh_rows, prepare_target, refuse_unless_empty,

@@ -1,30 +1,4 @@
-//! Which backend a URL names, and how a URL is shown: never with its password.
-
-/// The two databases allybot can store into.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Backend {
-    Sqlite,
-    Postgres,
-}
-
-impl Backend {
-    /// The backend of `url` by its scheme, or `None` for anything else.
-    pub fn of(url: &str) -> Option<Self> {
-        let scheme = url.split_once(':')?.0.to_ascii_lowercase();
-        match scheme.as_str() {
-            "sqlite" => Some(Backend::Sqlite),
-            "postgres" | "postgresql" => Some(Backend::Postgres),
-            _ => None,
-        }
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            Backend::Sqlite => "SQLite",
-            Backend::Postgres => "PostgreSQL",
-        }
-    }
-}
+//! How a URL is shown: never with its password.
 
 /// `url` with any password replaced by `***`, for output and error messages.
 pub fn redacted(url: &str) -> String {
@@ -47,13 +21,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn schemes_are_recognised_and_passwords_never_shown() {
-        assert_eq!(Backend::of("sqlite://data/a.db"), Some(Backend::Sqlite));
-        assert_eq!(Backend::of("sqlite::memory:"), Some(Backend::Sqlite));
-        assert_eq!(Backend::of("PostgreSQL://h/db"), Some(Backend::Postgres));
-        assert_eq!(Backend::of("mysql://h/db"), None);
-        assert_eq!(Backend::of("data/a.db"), None);
-
+    fn passwords_are_never_shown() {
         assert_eq!(
             redacted("postgres://bot:s3cr:et@db.example:5432/allybot?options=-csearch_path%3Dx"),
             "postgres://bot:***@db.example:5432/allybot?options=-csearch_path%3Dx"

@@ -1,6 +1,5 @@
-//! PostgreSQL, in preparation (issue 14; docs/ARCHITECTURE.md, "PostgreSQL (in progress)"):
-//! its migrations and a fresh schema per test. The bot does not run on PostgreSQL yet; nothing
-//! outside tests uses this module.
+//! What is PostgreSQL's alone (docs/ARCHITECTURE.md, "PostgreSQL"): its migrations, and a
+//! fresh schema per test.
 
 #[cfg(test)]
 mod any_facts;

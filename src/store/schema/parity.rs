@@ -8,11 +8,11 @@ use crate::store::Store;
 
 async fn sqlite_schema() -> Schema {
     let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(&format!("sqlite://{}", dir.path().join("t.db").display()))
-        .await
-        .unwrap();
-    let schema = describe_sqlite(store.pool()).await.unwrap();
-    store.close().await;
+    let url = format!("sqlite://{}", dir.path().join("t.db").display());
+    Store::open(&url).await.unwrap().close().await;
+    let pool = sqlx::SqlitePool::connect(&url).await.unwrap();
+    let schema = describe_sqlite(&pool).await.unwrap();
+    pool.close().await;
     schema
 }
 

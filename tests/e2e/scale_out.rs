@@ -1,0 +1,307 @@
+//! Several processes on one PostgreSQL schema (issue 14): two real `allybot run` children on
+//! the two shards of two, one elected leader running the scheduler, the other a warm standby.
+//! Interactions in guilds on both shards are answered; a 200-cohort fan-out posts each nudge
+//! once with no 429 (the simulator enforces one 50/s budget for the bot across connections);
+//! the leader is killed (SIGKILL) mid-fan-out and the standby takes over once the leader's
+//! lease has run out, recovering the claims in flight: nothing posted twice, nothing missed.
+//! Runs only when `ALLYBOT_TEST_PG_URL` names a server.
+
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use allybot::cli::CLOCK_START_ENV;
+use allybot::domain::{SendTime, WorkWeek};
+use allybot::scheduler::LEADER_LEASE_ENV;
+use allybot::sim::{Actor, SimOptions, Simulator};
+use allybot::store::test_db::TestDb;
+use allybot::store::{CreateOutcome, NewCohort, Store};
+use allybot::{app, config, data_key};
+use chrono::{DateTime, NaiveDate, Utc};
+
+use crate::harness::{allybot, at, READY};
+
+const COHORTS: usize = 200;
+/// Four organisations, two on each shard.
+const GUILDS: usize = 4;
+/// The leader's lease in the children: the standby takes over within about this long.
+const LEASE_SECONDS: u64 = 3;
+/// Start-up, 200 posts at the leader's 40 a second, a takeover and the rest: generous.
+const FAN_OUT: Duration = Duration::from_secs(120);
+
+struct Seeded {
+    /// (guild, its shard, its #general) of each organisation.
+    guilds: Vec<(u64, u32, u64)>,
+    channels: Vec<u64>,
+    member: u64,
+}
+
+/// The cohorts, written through the store before the bot starts (as `benches/fanout` does),
+/// all due at 09:00 UTC on Monday 23 November 2026, with the data key made.
+async fn seed(sim: &Simulator, url: &str, key: &Path) -> Seeded {
+    let settings = config::load(None, &[]).unwrap();
+    let curriculum = app::load_curriculum(&settings).unwrap();
+    let track = curriculum.track("accomplice").unwrap();
+    let store = Store::open(url).await.unwrap();
+    let set_at = at("2026-11-23T08:00:00Z");
+    data_key::prepare(&store, key, set_at).await.unwrap();
+    let member = sim.add_user("Ade");
+    let mut guilds = Vec::new();
+    for g in 0..GUILDS {
+        let owner = sim.add_user(&format!("owner {g}"));
+        let shard = (g % 2) as u32;
+        let guild = sim.add_guild_on_shard(&format!("Org {g}"), owner, shard, 2);
+        sim.add_member(guild, member, &[]);
+        let general = sim.add_text_channel(guild, "general");
+        guilds.push((guild, shard, general));
+    }
+    let mut channels = Vec::new();
+    for i in 0..COHORTS {
+        let (guild, _, _) = guilds[i % GUILDS];
+        let channel = sim.add_text_channel(guild, &format!("cohort-{i}"));
+        let (plan, pace) = track.new_cohort_plan(i as u64);
+        let new = NewCohort {
+            guild_id: guild,
+            name: &format!("Cohort {i}"),
+            track: &track.id,
+            track_version: &track.version,
+            plan: &plan,
+            pace: &pace,
+            seed: i as u64,
+            start: NaiveDate::from_ymd_opt(2026, 11, 23).unwrap(),
+            created_by: 1,
+        };
+        let CreateOutcome::Created(cohort) = store.create_cohort(new, set_at).await.unwrap() else {
+            panic!("cohort {i} created");
+        };
+        store
+            .set_schedule(
+                cohort.id,
+                SendTime::parse("09:00").unwrap(),
+                chrono_tz::UTC,
+                WorkWeek::MON_FRI,
+            )
+            .await
+            .unwrap();
+        store.set_channel(cohort.id, channel, set_at).await.unwrap();
+        channels.push(channel);
+    }
+    store.close().await;
+    Seeded {
+        guilds,
+        channels,
+        member,
+    }
+}
+
+/// One bot process on `shards`, its clock at `clock` when it starts, its log in `dir/<name>`.
+fn spawn(
+    sim: &Simulator,
+    dir: &Path,
+    name: &str,
+    url: &str,
+    shards: &str,
+    clock: DateTime<Utc>,
+) -> Running {
+    let mut command = allybot();
+    command
+        .arg("run")
+        .env("DISCORD_TOKEN", "scale-out")
+        .env("ALLYBOT__DISCORD__PROXY_URL", sim.base_url())
+        .env("ALLYBOT__DISCORD__COMMAND_SCOPE", "global")
+        .env("ALLYBOT__DISCORD__SHARDS", shards)
+        .env("ALLYBOT__DATABASE__URL", url)
+        .env(
+            "ALLYBOT__PRIVACY__DATA_KEY_FILE",
+            dir.join("key").display().to_string(),
+        )
+        .env("ALLYBOT__LOG__FILTER", "info")
+        .env("NO_COLOR", "1")
+        .env(CLOCK_START_ENV, clock.to_rfc3339())
+        .env(LEADER_LEASE_ENV, LEASE_SECONDS.to_string());
+    let log = std::fs::File::create(dir.join(name)).unwrap();
+    let child = command
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(log)
+        .spawn()
+        .unwrap();
+    Running(Some(child))
+}
+
+/// Kills the child if the test ends (or fails) before it does.
+struct Running(Option<Child>);
+
+impl Running {
+    fn pid(&self) -> u32 {
+        self.0.as_ref().map_or(0, Child::id)
+    }
+
+    fn signal(&mut self, signal: &str) -> std::process::ExitStatus {
+        let mut child = self.0.take().expect("running");
+        Command::new("kill")
+            .args([signal, &child.id().to_string()])
+            .status()
+            .unwrap();
+        child.wait().unwrap()
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        if let Some(mut child) = self.0.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}
+
+async fn wait_for_log(dir: &Path, name: &str, text: &str, within: Duration) -> bool {
+    let deadline = Instant::now() + within;
+    while Instant::now() < deadline {
+        if std::fs::read_to_string(dir.join(name)).is_ok_and(|log| log.contains(text)) {
+            return true;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    false
+}
+
+fn nudges_posted(sim: &Simulator, channels: &[u64]) -> usize {
+    channels
+        .iter()
+        .map(|channel| sim.channel_messages(*channel).len())
+        .sum()
+}
+
+async fn wait_for_nudges(sim: &Simulator, channels: &[u64], count: usize, within: Duration) {
+    let deadline = Instant::now() + within;
+    while nudges_posted(sim, channels) < count && Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+async fn about_is_answered(sim: &Simulator, actor: Actor) {
+    let reply = sim
+        .slash(actor, "about", &[])
+        .unwrap_or_else(|e| panic!("/about: {e}"))
+        .reply()
+        .await
+        .unwrap_or_else(|e| panic!("/about in {:?}: {e}", actor.guild));
+    assert!(reply.message().text().contains("How to begin"));
+}
+
+#[tokio::test]
+async fn two_processes_on_one_postgres_schema_share_the_work_and_a_killed_leader_is_replaced() {
+    let Some(db) = TestDb::postgres("scale_out").await else {
+        return;
+    };
+    let sim = Simulator::start(SimOptions {
+        recommended_shards: 2,
+        ..SimOptions::default()
+    })
+    .await
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let world = seed(&sim, db.url(), &dir.path().join("key")).await;
+
+    // Shard 0's process first: it registers the commands and, first to ask, leads.
+    let clock_start = at("2026-11-23T08:59:40Z");
+    let started = Instant::now();
+    let mut leader = spawn(&sim, dir.path(), "a.log", db.url(), "0-0/2", clock_start);
+    assert!(
+        wait_for_log(
+            dir.path(),
+            "a.log",
+            "this process leads the scheduler",
+            READY
+        )
+        .await,
+        "the first process leads"
+    );
+    assert!(sim.wait_until_ready(READY).await, "commands registered");
+    // The standby's clock starts where the leader's is now, so the two agree on time.
+    let standby_clock =
+        clock_start + chrono::Duration::from_std(started.elapsed()).unwrap_or_default();
+    let _standby = spawn(&sim, dir.path(), "b.log", db.url(), "1-1/2", standby_clock);
+    assert!(
+        wait_for_log(dir.path(), "b.log", "this one stands by", READY).await,
+        "the second process stands by: {}",
+        std::fs::read_to_string(dir.path().join("b.log")).unwrap_or_default()
+    );
+    assert!(
+        sim.wait_for_shards(READY, |sessions| sessions.len() == 2
+            && sessions.iter().all(|s| s.connected))
+            .await,
+        "both shards connected: {:?}",
+        sim.shard_sessions()
+    );
+
+    // Interactions are answered by whichever process holds the guild's shard.
+    for (guild, shard, general) in &world.guilds {
+        let actor = Actor {
+            user: world.member,
+            guild: Some(*guild),
+            channel: *general,
+        };
+        about_is_answered(&sim, actor).await;
+        assert_eq!(allybot::sim::shard_of(*guild, 2), *shard);
+    }
+
+    // The fan-out starts at 09:00 by the leader's clock; the leader dies part way through.
+    wait_for_nudges(&sim, &world.channels, 40, FAN_OUT).await;
+    let posted_before_kill = nudges_posted(&sim, &world.channels);
+    assert!(
+        (1..COHORTS).contains(&posted_before_kill),
+        "killed mid-fan-out: {posted_before_kill} posted"
+    );
+    let killed_pid = leader.pid();
+    leader.signal("-KILL");
+    let killed_at = Instant::now();
+
+    assert!(
+        wait_for_log(
+            dir.path(),
+            "b.log",
+            "this process leads the scheduler",
+            FAN_OUT
+        )
+        .await,
+        "the standby takes over: {}",
+        std::fs::read_to_string(dir.path().join("b.log")).unwrap_or_default()
+    );
+    let takeover = killed_at.elapsed();
+    assert!(
+        takeover >= Duration::from_secs(LEASE_SECONDS - 1),
+        "not before the lease ran out ({takeover:?})"
+    );
+    // Done when every Monday nudge is recorded as sent: only a claim still unfinished could
+    // be posted again.
+    sqlx::any::install_default_drivers();
+    let database = sqlx::AnyPool::connect(db.url()).await.unwrap();
+    let deadline = Instant::now() + FAN_OUT;
+    let sent = loop {
+        let sent: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM deliveries WHERE practice_date = '2026-11-23' AND status = 'sent'",
+        )
+        .fetch_one(&database)
+        .await
+        .unwrap();
+        if sent == COHORTS as i64 || Instant::now() > deadline {
+            break sent;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    database.close().await;
+    assert_eq!(sent, COHORTS as i64, "every Monday nudge recorded as sent");
+
+    for (i, channel) in world.channels.iter().enumerate() {
+        assert_eq!(
+            sim.channel_messages(*channel).len(),
+            1,
+            "cohort {i}: one nudge (leader pid {killed_pid} killed after {posted_before_kill})"
+        );
+    }
+    let throttled = sim.requests_matching(|r| r.status == 429);
+    assert!(throttled.is_empty(), "no 429s: {throttled:?}");
+}
