@@ -76,11 +76,12 @@ impl<O: Outbound> Scheduler<O> {
             self.outbound.leading(epoch != 0);
             if epoch != 0 {
                 tracing::info!(epoch, "this process leads the scheduler");
-            } else if first {
-                tracing::info!("another process leads the scheduler; this one stands by");
             } else {
                 tracing::warn!(epoch = before, "this process no longer leads the scheduler");
             }
+        } else if first && epoch == 0 {
+            self.outbound.leading(false);
+            tracing::info!("another process leads the scheduler; this one stands by");
         }
         Ok(epoch)
     }

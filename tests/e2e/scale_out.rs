@@ -275,6 +275,21 @@ async fn two_processes_on_one_postgres_schema_share_the_work_and_a_killed_leader
         takeover >= Duration::from_secs(LEASE_SECONDS - 1),
         "not before the lease ran out ({takeover:?})"
     );
+    // The leader had claimed the whole round before it died: its claims are recovered at
+    // once, not after their own five-minute leases.
+    assert!(
+        wait_for_log(
+            dir.path(),
+            "b.log",
+            "claims of the former leader will be recovered",
+            READY
+        )
+        .await,
+        "the standby recovers the claims in flight"
+    );
+    println!(
+        "leader killed after {posted_before_kill} of {COHORTS} nudges; standby led {takeover:?} later"
+    );
     // Done when every Monday nudge is recorded as sent: only a claim still unfinished could
     // be posted again.
     sqlx::any::install_default_drivers();
