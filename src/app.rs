@@ -16,6 +16,7 @@ use crate::content::model::Curriculum;
 use crate::content::source::{self, CurriculumSource};
 use crate::data_key::{self, DataKeyError};
 use crate::scheduler::{LeadershipSettings, Scheduler, SchedulerHandle, SchedulerSettings, Wake};
+use crate::store::copy::redacted;
 use crate::store::{Backend, DatabaseLock, LeaseOwner, Store, WriteWaits};
 
 /// How long shutdown waits for running interaction handlers.
@@ -45,9 +46,12 @@ pub async fn start(options: BotOptions) -> anyhow::Result<RunningBot> {
     let settings = Arc::new(options.settings);
     // Before anything else: a second process on this database stops here.
     let lock = DatabaseLock::acquire(&settings.database.url)?;
-    let store = Store::open(&settings.database.url)
-        .await
-        .with_context(|| format!("could not open the database at {}", settings.database.url))?;
+    let store = Store::open(&settings.database.url).await.with_context(|| {
+        format!(
+            "could not open the database at {}",
+            redacted(&settings.database.url)
+        )
+    })?;
     store
         .sync_prompt_tags(&prompt_tags(&options.curriculum))
         .await
@@ -118,7 +122,7 @@ pub async fn start(options: BotOptions) -> anyhow::Result<RunningBot> {
         scheduler_settings,
         lease_owner,
     )
-    .spawn(wake, &settings.database.url)?;
+    .spawn(wake, &redacted(&settings.database.url))?;
     let discord = discord.start(settings.discord.shards);
     tracing::info!("bot started");
     Ok(RunningBot {

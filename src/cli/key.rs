@@ -21,9 +21,11 @@ pub async fn execute(
 
 async fn rotate(settings: &Settings, clock: SharedClock) -> Result<(), Failure> {
     let _lock = DatabaseLock::acquire(&settings.database.url).map_err(anyhow::Error::from)?;
-    let store = Store::open(&settings.database.url)
+    let store = Store::open_without_migrating(&settings.database.url)
         .await
         .map_err(anyhow::Error::from)?;
+    super::exclusive::refuse_under_a_running_bot(&store, clock.now()).await?;
+    store.migrate().await.map_err(anyhow::Error::from)?;
     let rotated = data_key::rotate(&store, &settings.privacy.data_key_file, clock.now()).await;
     store.close().await;
     let rotation = rotated.map_err(|e| Failure::classify(DataKeyError::into_anyhow(e)))?;

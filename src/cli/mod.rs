@@ -5,6 +5,7 @@
 
 mod content;
 mod copy_data;
+mod exclusive;
 mod key;
 mod run;
 mod verify;
@@ -173,7 +174,7 @@ pub async fn execute(
         Command::Demo { days, out } => crate::demo::run(settings, days, &out)
             .await
             .map_err(Failure::Other),
-        Command::Migrate => migrate(&settings).await,
+        Command::Migrate => migrate(&settings, clock_from_env(&env)?).await,
         Command::Content { action } => content::execute(&settings, action),
         Command::Key { action } => key::execute(&settings, clock_from_env(&env)?, action).await,
         Command::Verify { code } => verify::verify(&settings, &code).await,
@@ -181,18 +182,19 @@ pub async fn execute(
     }
 }
 
-async fn migrate(settings: &Settings) -> Result<(), Failure> {
+async fn migrate(settings: &Settings, clock: SharedClock) -> Result<(), Failure> {
     // Never under a running bot: an upgrade stops the old process first.
     let _lock =
         crate::store::DatabaseLock::acquire(&settings.database.url).map_err(anyhow::Error::from)?;
     let store = crate::store::Store::open_without_migrating(&settings.database.url)
         .await
         .map_err(anyhow::Error::from)?;
+    exclusive::refuse_under_a_running_bot(&store, clock.now()).await?;
     let applied = store.migrate().await.map_err(anyhow::Error::from)?;
     store.close().await;
     println!(
         "allybot: database at {} is up to date ({} applied)",
-        settings.database.url,
+        crate::store::copy::redacted(&settings.database.url),
         crate::domain::plural::count(applied as u64, "migration", "migrations")
     );
     Ok(())

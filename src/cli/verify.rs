@@ -21,7 +21,7 @@ pub async fn verify(settings: &Settings, code: &str) -> Result<(), Failure> {
     let found = found.map_err(|e| {
         anyhow::anyhow!(
             "cannot read certificates from {}: {e}",
-            settings.database.url
+            crate::store::copy::redacted(&settings.database.url)
         )
     })?;
     match found {

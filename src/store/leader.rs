@@ -77,6 +77,21 @@ impl Store {
         Ok(done.rows_affected() == 1)
     }
 
+    /// The leader, if a process leads as of `now` (its lease has not run out). `None` too on a
+    /// database from before migration 0010, where no process of this version can be running.
+    pub async fn running_leader(&self, now: DateTime<Utc>) -> StoreResult<Option<Leader>> {
+        if !self
+            .table_names()
+            .await?
+            .iter()
+            .any(|t| t == "leader_leases")
+        {
+            return Ok(None);
+        }
+        let leader = self.leader().await?;
+        Ok((!leader.holder.is_empty() && leader.expires_at >= now).then_some(leader))
+    }
+
     pub async fn leader(&self) -> StoreResult<Leader> {
         let (holder, epoch, expires_at): (String, i64, i64) =
             sqlx::query_as("SELECT holder, epoch, expires_at FROM leader_leases WHERE role = $1")

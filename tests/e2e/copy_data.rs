@@ -175,6 +175,12 @@ async fn serve_from(w: &mut World, copied: &Path, ada: u64) {
     let moved = copy_data(&sqlite(copied), &sqlite(&database));
     assert!(moved.status.success(), "{}", text(&moved));
     w.harness.restart().await;
+    assert_texts_open(w, ada).await;
+}
+
+/// Ada's export, through the running bot, holds her reflection and commitment in the clear:
+/// the bot opens the copied sealed texts with the key.
+async fn assert_texts_open(w: &World, ada: u64) {
     let reply = w.harness.command(ada, "privacy export", &[]).await;
     let (_, bytes) = &reply.message().attachments[0];
     let export: serde_json::Value = serde_json::from_slice(bytes).unwrap();
@@ -260,6 +266,13 @@ async fn a_played_database_copies_to_sqlite_and_through_postgres_and_back_value_
     let returned = copy_data(&schema_url(&pg), &sqlite(&back));
     assert!(returned.status.success(), "{}", text(&returned));
     assert_eq!(dump(&back).await, before, "sqlite -> postgres -> sqlite");
+
+    // The bot serves from the PostgreSQL copy, with the same key.
+    w.harness.set_database_url(Some(schema_url(&pg)));
+    w.harness.restart().await;
+    assert_texts_open(&w, ada).await;
+    w.harness.stop().await;
+    w.harness.set_database_url(None);
     serve_from(&mut w, &back, ada).await;
 }
 

@@ -37,6 +37,8 @@ pub struct Harness {
     bot: Option<RunningBot>,
     /// The PostgreSQL schema the bot runs on, when the run asked for PostgreSQL.
     postgres: Option<TestDb>,
+    /// Another database a test moved the bot to ([`Harness::set_database_url`]).
+    database_override: Option<String>,
     /// Changes to the default settings this test runs with.
     tweak: fn(&mut Settings),
 }
@@ -51,6 +53,16 @@ impl Harness {
         let mut harness = Self::world(options).await;
         harness.boot().await;
         harness
+    }
+
+    /// A world with the bot running on a fresh PostgreSQL schema, whatever
+    /// `ALLYBOT_TEST_BACKEND` says; `None` (and a line saying so) without a server.
+    pub async fn start_on_postgres(test: &str) -> Option<Self> {
+        let schema = TestDb::postgres(test).await?;
+        let mut harness = Self::world(SimOptions::default()).await;
+        harness.postgres = Some(schema);
+        harness.boot().await;
+        Some(harness)
     }
 
     /// A world with the bot running on settings changed by `tweak`.
@@ -80,6 +92,7 @@ impl Harness {
             general,
             bot: None,
             postgres: TestDb::postgres_if_asked("e2e").await,
+            database_override: None,
             tweak: |_| {},
         }
     }
@@ -110,8 +123,16 @@ impl Harness {
             .expect("the test database opens")
     }
 
+    /// Runs the bot on `url` from its next start (`None`: back to this test's own database).
+    pub fn set_database_url(&mut self, url: Option<String>) {
+        self.database_override = url;
+    }
+
     /// The database the bot runs on: this test's SQLite file or PostgreSQL schema.
     pub fn database_url(&self) -> String {
+        if let Some(url) = &self.database_override {
+            return url.clone();
+        }
         match &self.postgres {
             Some(schema) => schema.url().to_owned(),
             None => format!("sqlite://{}", self.db_path().display()),

@@ -11,6 +11,7 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use allybot::cli::CLOCK_START_ENV;
+use allybot::clock::Clock;
 use allybot::domain::{SendTime, WorkWeek};
 use allybot::scheduler::LEADER_LEASE_ENV;
 use allybot::sim::{Actor, SimOptions, Simulator};
@@ -19,7 +20,7 @@ use allybot::store::{CreateOutcome, NewCohort, Store};
 use allybot::{app, config, data_key};
 use chrono::{DateTime, NaiveDate, Utc};
 
-use crate::harness::{allybot, at, READY};
+use crate::harness::{allybot, at, Harness, READY};
 
 const COHORTS: usize = 200;
 /// Four organisations, two on each shard.
@@ -319,4 +320,51 @@ async fn two_processes_on_one_postgres_schema_share_the_work_and_a_killed_leader
     }
     let throttled = sim.requests_matching(|r| r.status == 429);
     assert!(throttled.is_empty(), "no 429s: {throttled:?}");
+}
+
+/// On PostgreSQL nothing locks the database, so `migrate` and `key rotate` look for a process
+/// that leads the scheduler and refuse while one does (on SQLite the file lock refuses them).
+#[tokio::test]
+async fn on_postgres_migrate_and_key_rotate_wait_until_the_bot_has_stopped() {
+    let Some(mut harness) = Harness::start_on_postgres("exclusive commands").await else {
+        return;
+    };
+    let key = harness.settings().privacy.data_key_file;
+    let url = harness.database_url();
+    // The bot's lease is reckoned by its own (test) clock.
+    let now = harness.clock.now().to_rfc3339();
+    let command = |args: &[&str]| {
+        allybot()
+            .args(args)
+            .env("ALLYBOT__DATABASE__URL", &url)
+            .env("ALLYBOT__PRIVACY__DATA_KEY_FILE", key.display().to_string())
+            .env(CLOCK_START_ENV, &now)
+            .output()
+            .unwrap()
+    };
+    for args in [&["migrate"][..], &["key", "rotate"][..]] {
+        let refused = command(args);
+        let said = String::from_utf8_lossy(&refused.stderr);
+        assert_eq!(refused.status.code(), Some(1), "{args:?}: {said}");
+        assert!(
+            said.contains("is running on this database") && said.contains("stop every allybot"),
+            "{args:?}: {said}"
+        );
+        assert!(!said.contains("postgres://"), "no URL shown: {said}");
+    }
+
+    // A stopped bot hands its lease back: no wait.
+    harness.stop().await;
+    let migrated = command(&["migrate"]);
+    assert!(
+        String::from_utf8_lossy(&migrated.stdout).contains("(0 migrations applied)"),
+        "{}",
+        String::from_utf8_lossy(&migrated.stderr)
+    );
+    let rotated = command(&["key", "rotate"]);
+    assert!(
+        rotated.status.success(),
+        "{}",
+        String::from_utf8_lossy(&rotated.stderr)
+    );
 }
