@@ -194,6 +194,7 @@ impl<O: Outbound> Scheduler<O> {
             }
             let leading = self.owner.epoch();
             if leading == 0 {
+                // Standing by until this process leads.
                 tokio::select! {
                     changed = epoch.changed() => if changed.is_err() { break },
                     _ = stop.changed() => break,
@@ -229,7 +230,11 @@ impl<O: Outbound> Scheduler<O> {
                     () = self.clock.sleep_until(next) => break,
                     // A wake-up whose request this round already served is not a new request.
                     () = wake.notified() => if wake.requested() > serving { break },
-                    changed = epoch.changed() => if changed.is_err() || self.owner.epoch() != led_in { break },
+                    // Leadership lost (or regained in another epoch): back to the top.
+                    changed = epoch.changed() => match changed {
+                        Err(_) => break 'rounds, // the leadership task ended: stopping
+                        Ok(()) => if self.owner.epoch() != led_in { break },
+                    },
                     _ = stop.changed() => break 'rounds,
                 }
             }

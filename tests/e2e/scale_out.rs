@@ -31,15 +31,16 @@ const LEASE_SECONDS: u64 = 3;
 const FAN_OUT: Duration = Duration::from_secs(120);
 
 struct Seeded {
-    /// (guild, its shard, its #general) of each organisation.
-    guilds: Vec<(u64, u32, u64)>,
+    /// (guild, its shard, its #general, its owner) of each organisation.
+    guilds: Vec<(u64, u32, u64, u64)>,
     channels: Vec<u64>,
     member: u64,
 }
 
-/// The cohorts, written through the store before the bot starts (as `benches/fanout` does),
-/// all due at 09:00 UTC on Monday 23 November 2026, with the data key made.
-async fn seed(sim: &Simulator, url: &str, key: &Path) -> Seeded {
+/// `cohorts` cohorts spread over the organisations, written through the store before the bot
+/// starts (as `benches/fanout` does), all due at `time` UTC from Monday 23 November 2026, with
+/// the data key made. Cohort `i` is named "Cohort i" and lives in organisation `i % 4`.
+async fn seed(sim: &Simulator, url: &str, key: &Path, cohorts: usize, time: &str) -> Seeded {
     let settings = config::load(None, &[]).unwrap();
     let curriculum = app::load_curriculum(&settings).unwrap();
     let track = curriculum.track("accomplice").unwrap();
@@ -54,11 +55,11 @@ async fn seed(sim: &Simulator, url: &str, key: &Path) -> Seeded {
         let guild = sim.add_guild_on_shard(&format!("Org {g}"), owner, shard, 2);
         sim.add_member(guild, member, &[]);
         let general = sim.add_text_channel(guild, "general");
-        guilds.push((guild, shard, general));
+        guilds.push((guild, shard, general, owner));
     }
     let mut channels = Vec::new();
-    for i in 0..COHORTS {
-        let (guild, _, _) = guilds[i % GUILDS];
+    for i in 0..cohorts {
+        let (guild, _, _, _) = guilds[i % GUILDS];
         let channel = sim.add_text_channel(guild, &format!("cohort-{i}"));
         let (plan, pace) = track.new_cohort_plan(i as u64);
         let new = NewCohort {
@@ -78,7 +79,7 @@ async fn seed(sim: &Simulator, url: &str, key: &Path) -> Seeded {
         store
             .set_schedule(
                 cohort.id,
-                SendTime::parse("09:00").unwrap(),
+                SendTime::parse(time).unwrap(),
                 chrono_tz::UTC,
                 WorkWeek::MON_FRI,
             )
@@ -204,7 +205,7 @@ async fn two_processes_on_one_postgres_schema_share_the_work_and_a_killed_leader
     .await
     .unwrap();
     let dir = tempfile::tempdir().unwrap();
-    let world = seed(&sim, db.url(), &dir.path().join("key")).await;
+    let world = seed(&sim, db.url(), &dir.path().join("key"), COHORTS, "09:00").await;
 
     // Shard 0's process first: it registers the commands and, first to ask, leads.
     let clock_start = at("2026-11-23T08:59:40Z");
@@ -239,7 +240,7 @@ async fn two_processes_on_one_postgres_schema_share_the_work_and_a_killed_leader
     );
 
     // Interactions are answered by whichever process holds the guild's shard.
-    for (guild, shard, general) in &world.guilds {
+    for (guild, shard, general, _) in &world.guilds {
         let actor = Actor {
             user: world.member,
             guild: Some(*guild),
@@ -366,5 +367,97 @@ async fn on_postgres_migrate_and_key_rotate_wait_until_the_bot_has_stopped() {
         rotated.status.success(),
         "{}",
         String::from_utf8_lossy(&rotated.stderr)
+    );
+}
+
+/// A schedule changed through a standby reaches the leader by NOTIFY, at once: not at the
+/// leader's next look for work, a minute after its last round.
+#[tokio::test]
+async fn a_schedule_changed_through_a_standby_wakes_the_leader_at_once() {
+    let Some(db) = TestDb::postgres("schedule change through a standby").await else {
+        return;
+    };
+    let sim = Simulator::start(SimOptions {
+        recommended_shards: 2,
+        ..SimOptions::default()
+    })
+    .await
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    // Cohort 1 is in an organisation on shard 1: the standby serves its commands.
+    let world = seed(&sim, db.url(), &dir.path().join("key"), 2, "10:00").await;
+    let (guild, shard, general, owner) = world.guilds[1];
+    assert_eq!(shard, 1);
+
+    let clock_start = at("2026-11-23T09:00:00Z");
+    let started = Instant::now();
+    let _leader = spawn(&sim, dir.path(), "a.log", db.url(), "0-0/2", clock_start);
+    assert!(
+        wait_for_log(
+            dir.path(),
+            "a.log",
+            "this process leads the scheduler",
+            READY
+        )
+        .await,
+        "the first process leads"
+    );
+    assert!(sim.wait_until_ready(READY).await, "commands registered");
+    let standby_clock =
+        clock_start + chrono::Duration::from_std(started.elapsed()).unwrap_or_default();
+    let _standby = spawn(&sim, dir.path(), "b.log", db.url(), "1-1/2", standby_clock);
+    assert!(
+        wait_for_log(dir.path(), "b.log", "this one stands by", READY).await,
+        "the second process stands by"
+    );
+    assert!(
+        sim.wait_for_shards(READY, |sessions| sessions.len() == 2
+            && sessions.iter().all(|s| s.connected))
+            .await,
+        "both shards connected"
+    );
+
+    // Nothing is due before 10:00, so the leader's next look is a minute after its first round.
+    let changed_at = Instant::now();
+    let reply = sim
+        .slash(
+            Actor {
+                user: owner,
+                guild: Some(guild),
+                channel: general,
+            },
+            "cohort schedule",
+            &[
+                ("cohort", "Cohort 1"),
+                ("time", "09:00"),
+                ("timezone", "UTC"),
+            ],
+        )
+        .unwrap()
+        .reply()
+        .await
+        .unwrap();
+    assert!(
+        reply
+            .message()
+            .text()
+            .contains("practises mon-fri at 09:00"),
+        "{}",
+        reply.message().text()
+    );
+    let cohort_channel = world.channels[1];
+    let posted = sim
+        .wait_for_channel_messages(cohort_channel, 1, Duration::from_secs(30))
+        .await;
+    let waited = changed_at.elapsed();
+    assert_eq!(posted.len(), 1, "the nudge due since 09:00 is posted");
+    assert!(
+        waited < Duration::from_secs(20) && started.elapsed() < Duration::from_secs(55),
+        "by the notification, not the poll: {waited:?} after the change, {:?} after start",
+        started.elapsed()
+    );
+    assert!(
+        sim.channel_messages(world.channels[0]).is_empty(),
+        "cohort 0 is still due at 10:00"
     );
 }
