@@ -20,7 +20,7 @@ pub enum Backend {
 /// Taken by every write transaction on PostgreSQL, held until it ends: one writer at a time
 /// across every process on the database, as SQLite's `BEGIN IMMEDIATE` gives on a file. The
 /// key is arbitrary but fixed ("allybot" in ASCII).
-pub(crate) const PG_WRITE_LOCK: &str = "SELECT pg_advisory_xact_lock(27422285889695604)";
+pub const PG_WRITE_LOCK: &str = "SELECT pg_advisory_xact_lock(27422285889695604)";
 
 impl Backend {
     /// The backend a `database.url` names, by its scheme, or `None` for anything else.

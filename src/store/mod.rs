@@ -59,7 +59,7 @@ use std::time::{Duration, Instant};
 use sqlx::any::AnyPoolOptions;
 use sqlx::AnyPool;
 
-pub use backend::Backend;
+pub use backend::{Backend, PG_WRITE_LOCK};
 
 pub use certification::{Completion, RawEvidence, Verified};
 pub use cohorts::{Cohort, CreateOutcome, NewCohort};

@@ -123,6 +123,11 @@ impl Harness {
             .expect("the test database opens")
     }
 
+    /// Whether the bot runs on PostgreSQL.
+    pub fn on_postgres(&self) -> bool {
+        self.database_url().starts_with("postgres")
+    }
+
     /// Runs the bot on `url` from its next start (`None`: back to this test's own database).
     pub fn set_database_url(&mut self, url: Option<String>) {
         self.database_override = url;
