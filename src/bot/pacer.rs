@@ -47,14 +47,14 @@ impl Pacer {
         Self::sharing(Budget::whole(max_requests_per_second))
     }
 
-    /// A process's share when several serve the bot; it paces at the leading share until told
-    /// otherwise (a single process always leads, and a standby is told at once).
+    /// A process's share when several serve the bot; it paces at the standby's share until it
+    /// is told it leads ([`Pacer::set_leading`]), so a process that never learns stays under it.
     pub fn sharing(budget: Budget) -> Self {
         let one = NonZeroU32::MIN;
         let channel = Quota::with_period(CHANNEL_SPACING)
             .map_or(Quota::per_second(one), |q| q.allow_burst(one));
         Self {
-            global: RwLock::new(Arc::new(global_limiter(budget.leading))),
+            global: RwLock::new(Arc::new(global_limiter(budget.following))),
             budget,
             channels: RateLimiter::keyed(channel),
             paused_until: Mutex::new(None),

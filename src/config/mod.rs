@@ -401,8 +401,9 @@ fn build(values: &Values) -> Result<Settings, ConfigError> {
         return Err(ConfigError::new(
             "database.url",
             format!(
-                "'{database_url}' is not a database URL (expected sqlite://data/allybot.db \
-                 or postgres://USER@HOST/DATABASE)"
+                "'{}' is not a database URL (expected sqlite://data/allybot.db \
+                 or postgres://USER@HOST/DATABASE)",
+                crate::store::copy::redacted(&database_url)
             ),
             None,
         ));

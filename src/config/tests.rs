@@ -66,6 +66,11 @@ fn each_kind_of_bad_value_names_its_key() {
             "not a database URL",
         ),
         (
+            "[database]\nurl = \"postgress://bot:s3cret@db/allybot\"\n",
+            "database.url",
+            "'postgress://bot:***@db/allybot' is not a database URL",
+        ),
+        (
             "[privacy]\nmin_group_size = 2\n",
             "privacy.min_group_size",
             "out of range",

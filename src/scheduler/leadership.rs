@@ -11,7 +11,7 @@
 //! standby that hears of a schedule change passes it to the leader by NOTIFY (`wake.rs`), and
 //! the leader also looks every [`POLL`] in case a notification was lost.
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use tokio::sync::watch;
 
@@ -48,12 +48,12 @@ impl Default for LeadershipSettings {
 }
 
 impl LeadershipSettings {
-    /// The lease from [`LEADER_LEASE_ENV`] if set to a whole number of seconds (at least 1).
+    /// The lease from [`LEADER_LEASE_ENV`] if set to a whole number of seconds from 1 to 3600.
     pub fn lease_from_env(env: &[(String, String)]) -> Duration {
         env.iter()
             .find(|(name, _)| name == LEADER_LEASE_ENV)
             .and_then(|(_, value)| value.parse::<u64>().ok())
-            .filter(|seconds| *seconds >= 1)
+            .filter(|seconds| (1..=3600).contains(seconds))
             .map_or(LEADER_LEASE, Duration::from_secs)
     }
 }
@@ -87,26 +87,40 @@ impl<O: Outbound> Scheduler<O> {
     }
 
     /// Renews the lease (or, standing by, tries for it) every third of a lease until `stop`;
-    /// `epoch` hears every change.
+    /// `epoch` hears every change. A leader that could not renew for a whole lease stops
+    /// leading by itself: another process may lead by now, and this one must not claim.
     pub(super) async fn keep_leadership(
         &self,
         epoch: watch::Sender<i64>,
         mut stop: watch::Receiver<bool>,
     ) {
-        let every = self.settings.leadership.lease / 3;
+        let lease = self.settings.leadership.lease;
+        let mut renewed = Instant::now();
         loop {
             tokio::select! {
-                () = tokio::time::sleep(every) => {}
+                () = tokio::time::sleep(lease / 3) => {}
                 _ = stop.changed() => return,
             }
-            match supervised(self.take_turn(false)).await {
+            let now = match supervised(self.take_turn(false)).await {
                 Ok(now) => {
-                    epoch.send_if_modified(|known| std::mem::replace(known, now) != now);
+                    renewed = Instant::now();
+                    now
                 }
-                // The lease may run out meanwhile; the fence keeps this process from starting
-                // a post once another has taken over.
-                Err(failure) => failure.log("leadership renewal"),
-            }
+                Err(failure) => {
+                    failure.log("leadership renewal");
+                    if !self.owner.leads() || renewed.elapsed() < lease {
+                        continue;
+                    }
+                    tracing::warn!(
+                        epoch = self.owner.epoch(),
+                        "this process could not renew its lease on the scheduler; it no longer leads"
+                    );
+                    self.owner.set_epoch(0);
+                    self.outbound.leading(false);
+                    0
+                }
+            };
+            epoch.send_if_modified(|known| std::mem::replace(known, now) != now);
         }
     }
 
@@ -140,7 +154,10 @@ impl<O: Outbound> Scheduler<O> {
                         Ok(_) => {}
                         Err(e) => {
                             tracing::warn!(error = %e, "stopped hearing schedule changes; listening again");
-                            break;
+                            tokio::select! {
+                                () = tokio::time::sleep(RELISTEN) => break,
+                                _ = stop.changed() => return,
+                            }
                         }
                     },
                     () = wake.outgoing() => {

@@ -163,12 +163,19 @@ impl<O: Outbound> Scheduler<O> {
             }
         };
         let (epoch_tx, epoch) = watch::channel(first);
+        // The lease is kept until the last round has finished, not only until the stop request:
+        // a round finishing its posts after SIGTERM is still the leader's.
+        let (rounds_done, rounds_ended) = watch::channel(false);
+        let rounds = async {
+            self.rounds(&wake, progress, stop.clone(), epoch).await;
+            let _ = rounds_done.send(true);
+        };
         // Three parts, one task: if any panics outside its supervised steps, the task ends and
         // `SchedulerHandle::ended` says so.
         tokio::join!(
-            self.keep_leadership(epoch_tx, stop.clone()),
+            self.keep_leadership(epoch_tx, rounds_ended),
             self.bridge_wakes(&wake, stop.clone()),
-            self.rounds(&wake, progress, stop, epoch),
+            rounds,
         );
         if self.owner.leads() {
             // A standby takes over at once instead of when the lease would have run out.

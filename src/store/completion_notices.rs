@@ -43,18 +43,20 @@ impl Store {
         lease: Lease<'_>,
         now: DateTime<Utc>,
     ) -> StoreResult<bool> {
-        let done = sqlx::query(
+        let done = sqlx::query(concat!(
             "INSERT INTO completion_notices (completion_id, user_id, status, nonce, attempts,
                                              lease_owner, lease_until, claimed_at)
-             VALUES ($1, $2, 'sending', $3, 1, $4, $5, $6)
-             ON CONFLICT (completion_id) DO NOTHING",
-        )
+             SELECT $1, $2, 'sending', $3, 1, $4, $5, $6 WHERE TRUE",
+            lease::fence!("4", "7"),
+            " ON CONFLICT (completion_id) DO NOTHING"
+        ))
         .bind(completion)
         .bind(id_to_db(user))
         .bind(nonce)
         .bind(lease.owner.as_str())
         .bind(lease.until_db())
         .bind(to_db_time(now))
+        .bind(lease.owner.epoch())
         .execute(self.writer())
         .await?;
         Ok(done.rows_affected() == 1)

@@ -150,13 +150,14 @@ impl Store {
         lease: Lease<'_>,
         now: DateTime<Utc>,
     ) -> StoreResult<Option<i64>> {
-        Ok(sqlx::query_scalar(
+        Ok(sqlx::query_scalar(concat!(
             "INSERT INTO deliveries (cohort_id, practice_date, day_number, prompt_id, due_at, status, late, nonce,
                                      channel_id, attempts, claimed_at, lease_owner, lease_until)
-             VALUES ($1, $2, $3, $4, $5, 'sending', $6, $7, $8, 1, $9, $10, $11)
-             ON CONFLICT (cohort_id, practice_date) DO NOTHING
-             RETURNING delivery_id",
-        )
+             SELECT $1, $2, $3, $4, $5, 'sending', $6, $7, $8, 1, $9, $10, $11 WHERE TRUE",
+            lease::fence!("10", "12"),
+            " ON CONFLICT (cohort_id, practice_date) DO NOTHING
+             RETURNING delivery_id"
+        ))
         .bind(claim.cohort_id)
         .bind(claim.practice_date.to_string())
         .bind(i64::from(claim.day_number))
@@ -168,6 +169,7 @@ impl Store {
         .bind(to_db_time(now))
         .bind(lease.owner.as_str())
         .bind(lease.until_db())
+        .bind(lease.owner.epoch())
         .fetch_optional(self.writer())
         .await?)
     }
@@ -304,15 +306,17 @@ impl Store {
         lease: Lease<'_>,
         now: DateTime<Utc>,
     ) -> StoreResult<bool> {
-        let done = sqlx::query(
+        let done = sqlx::query(concat!(
             "UPDATE deliveries SET status = 'sending', attempts = attempts + 1, retry_at = NULL,
              lease_owner = $3, lease_until = $4
              WHERE delivery_id = $1 AND status = 'failed' AND retry_at IS NOT NULL AND retry_at <= $2",
-        )
+            lease::fence!("3", "5")
+        ))
         .bind(delivery)
         .bind(to_db_time(now))
         .bind(lease.owner.as_str())
         .bind(lease.until_db())
+        .bind(lease.owner.epoch())
         .execute(self.writer())
         .await?;
         Ok(done.rows_affected() == 1)

@@ -191,7 +191,7 @@ impl Store {
     /// Opens without applying migrations (`allybot migrate` and copy-data report first).
     /// `url` is `sqlite://FILE` or `postgres://…`; anything else is refused.
     pub async fn open_without_migrating(url: &str) -> StoreResult<Self> {
-        let backend = Backend::of_url(url).ok_or_else(|| StoreError::Url(url.to_owned()))?;
+        let backend = Backend::of_url(url).ok_or_else(|| StoreError::Url(copy::redacted(url)))?;
         sqlx::any::install_default_drivers();
         let given: Arc<str> = url.into();
         let url = backend.connect_url(url)?;

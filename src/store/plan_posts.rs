@@ -70,18 +70,20 @@ impl Store {
         lease: Lease<'_>,
         now: DateTime<Utc>,
     ) -> StoreResult<bool> {
-        let done = sqlx::query(
+        let done = sqlx::query(concat!(
             "INSERT INTO plan_posts (plan_id, status, channel_id, nonce, attempts, lease_owner,
                                      lease_until, claimed_at)
-             VALUES ($1, 'sending', $2, $3, 1, $4, $5, $6)
-             ON CONFLICT (plan_id) DO NOTHING",
-        )
+             SELECT $1, 'sending', $2, $3, 1, $4, $5, $6 WHERE TRUE",
+            lease::fence!("4", "7"),
+            " ON CONFLICT (plan_id) DO NOTHING"
+        ))
         .bind(plan)
         .bind(id_to_db(channel))
         .bind(nonce)
         .bind(lease.owner.as_str())
         .bind(lease.until_db())
         .bind(to_db_time(now))
+        .bind(lease.owner.epoch())
         .execute(self.writer())
         .await?;
         Ok(done.rows_affected() == 1)

@@ -73,10 +73,12 @@ async fn two_claims_of_one_delivery_have_one_winner() {
         let CreateOutcome::Created(cohort) = create(&one, "Blue").await else {
             panic!("created")
         };
-        let (a, b) = (
+        // Two workers of the leader, one on each pool; and a process that does not lead.
+        let (leader, outsider) = (
             LeaseOwner::for_this_process(),
             LeaseOwner::for_this_process(),
         );
+        lead(&one, &leader, at(NOW)).await;
         let claim = Claim {
             cohort_id: cohort.id,
             practice_date: date("2026-11-23"),
@@ -87,15 +89,21 @@ async fn two_claims_of_one_delivery_have_one_winner() {
             nonce: "n1",
             channel_id: 5,
         };
-        let (first, second) = tokio::join!(
-            one.claim_delivery(&claim, Lease::from(&a, at(NOW)), at(NOW)),
-            two.claim_delivery(&claim, Lease::from(&b, at(NOW)), at(NOW)),
+        let (first, second, third) = tokio::join!(
+            one.claim_delivery(&claim, Lease::from(&leader, at(NOW)), at(NOW)),
+            two.claim_delivery(&claim, Lease::from(&leader, at(NOW)), at(NOW)),
+            two.claim_delivery(&claim, Lease::from(&outsider, at(NOW)), at(NOW)),
         );
         let won: Vec<i64> = [first.unwrap(), second.unwrap()]
             .into_iter()
             .flatten()
             .collect();
         assert_eq!(won.len(), 1, "{:?}: exactly one claim", db.backend());
+        assert_eq!(
+            third.unwrap(),
+            None,
+            "a process that does not lead claims nothing"
+        );
     }
 }
 

@@ -133,16 +133,19 @@ impl Store {
         if in_window >= i64::from(claim.max_in_window) {
             return Ok(None);
         }
-        let reminder: Option<i64> = sqlx::query_scalar(
+        let reminder: Option<i64> = sqlx::query_scalar(concat!(
             "INSERT INTO reminder_dms (user_id, local_date, status, nonce, claimed_at, lease_owner, lease_until)
-             VALUES ($1, $2, 'sending', $3, $4, $5, $6) ON CONFLICT DO NOTHING RETURNING reminder_id",
-        )
+             SELECT $1, $2, 'sending', $3, $4, $5, $6 WHERE TRUE",
+            lease::fence!("5", "7"),
+            " ON CONFLICT DO NOTHING RETURNING reminder_id"
+        ))
         .bind(id_to_db(claim.user_id))
         .bind(claim.local_date.to_string())
         .bind(claim.nonce)
         .bind(to_db_time(now))
         .bind(lease.owner.as_str())
         .bind(lease.until_db())
+        .bind(lease.owner.epoch())
         .fetch_optional(&mut *tx)
         .await?;
         let Some(reminder) = reminder else {

@@ -4,7 +4,8 @@
 //! at its next poll. On SQLite one process serves everything and nothing is sent.
 //!
 //! The channel is named after the schema, so bots (or tests) sharing a database server in
-//! different schemas do not wake each other.
+//! different schemas do not wake each other; after an MD5 of it when the name would pass
+//! PostgreSQL's 63-byte limit on identifiers (LISTEN would cut it, `pg_notify` refuse it).
 
 use sqlx::postgres::PgListener;
 
@@ -24,9 +25,12 @@ impl ScheduleChanges {
 
 impl Store {
     async fn schedule_channel(&self) -> StoreResult<String> {
-        let schema: String = sqlx::query_scalar("SELECT CAST(current_schema() AS TEXT)")
-            .fetch_one(self.pool())
-            .await?;
+        let schema: String = sqlx::query_scalar(
+            "SELECT CASE WHEN octet_length(current_schema()) <= 46
+                         THEN CAST(current_schema() AS TEXT) ELSE md5(current_schema()) END",
+        )
+        .fetch_one(self.pool())
+        .await?;
         Ok(format!("allybot_schedule_{schema}"))
     }
 

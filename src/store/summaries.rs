@@ -141,13 +141,14 @@ impl Store {
         now: DateTime<Utc>,
     ) -> StoreResult<Option<i64>> {
         let mut tx = self.begin_write().await?;
-        let id: Option<i64> = sqlx::query_scalar(
+        let id: Option<i64> = sqlx::query_scalar(concat!(
             "INSERT INTO summaries (cohort_id, week_of, due_at, status, late, nonce, channel_id, attempts,
                                     figures, claimed_at, lease_owner, lease_until)
-             VALUES ($1, $2, $3, 'sending', $4, $5, $6, 1, $7, $8, $9, $10)
-             ON CONFLICT (cohort_id, week_of) DO NOTHING
-             RETURNING summary_id",
-        )
+             SELECT $1, $2, $3, 'sending', $4, $5, $6, 1, $7, $8, $9, $10 WHERE TRUE",
+            lease::fence!("9", "11"),
+            " ON CONFLICT (cohort_id, week_of) DO NOTHING
+             RETURNING summary_id"
+        ))
         .bind(claim.cohort_id)
         .bind(claim.week_of.to_string())
         .bind(to_db_time(claim.due_at))
@@ -158,6 +159,7 @@ impl Store {
         .bind(to_db_time(now))
         .bind(lease.owner.as_str())
         .bind(lease.until_db())
+        .bind(lease.owner.epoch())
         .fetch_optional(&mut *tx)
         .await?;
         if id.is_some() {

@@ -94,14 +94,15 @@ async fn two_workers_racing_to_take_over_a_stuck_claim_exactly_one_wins_each_tim
         Store::open(&url).await.unwrap(),
         Store::open(&url).await.unwrap(),
     );
+    // A leader claimed twenty days and crashed; the next leader's two workers, one per pool,
+    // race for each claim once its lease ran out; a process that does not lead tries too.
     let crashed = LeaseOwner::for_this_process();
-    // Two workers of the leader, one per pool; and a process that does not lead.
     let leader = LeaseOwner::for_this_process();
     let outsider = LeaseOwner::for_this_process();
     let claimed_at = at("2026-11-23T09:00:00Z");
     let later: DateTime<Utc> = claimed_at + LEASE + chrono::Duration::seconds(1);
-    lead(&one, &leader, claimed_at).await;
-
+    lead(&one, &crashed, claimed_at).await;
+    let mut claimed = Vec::new();
     for day in 0..20 {
         let date = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap() + chrono::Duration::days(day);
         let nonce = format!("n{day}");
@@ -114,6 +115,11 @@ async fn two_workers_racing_to_take_over_a_stuck_claim_exactly_one_wins_each_tim
             .await
             .unwrap()
             .expect("claimed");
+        claimed.push(id);
+    }
+    lead(&one, &leader, later).await;
+
+    for (day, id) in claimed.into_iter().enumerate() {
         assert!(
             !one.take_over_delivery(id, Lease::from(&leader, claimed_at), claimed_at)
                 .await
@@ -151,6 +157,7 @@ async fn a_stale_worker_changes_nothing_and_the_holder_finishes() {
     );
     let claimed_at = at("2026-11-23T09:00:00Z");
     let date = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
+    lead(&store, &stale, claimed_at).await;
     let id = store
         .claim_delivery(
             &claim_for(cohort, date, "n"),

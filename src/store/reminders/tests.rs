@@ -18,6 +18,20 @@ fn now() -> DateTime<Utc> {
 /// A store with one cohort and `count` open commitments of user 7, all due on 24 November.
 async fn store_with_commitments(db: &TestDb, count: usize) -> (Store, Vec<i64>) {
     let store = db.open().await;
+    // The scheduler's claims are made by the process that leads.
+    let epoch = store
+        .claim_leadership(owner(), now(), chrono::Duration::seconds(30))
+        .await
+        .unwrap()
+        .expect("the lease of a new database is free");
+    owner().set_epoch(epoch);
+    // The scheduler's claims are made by the process that leads.
+    let epoch = store
+        .claim_leadership(owner(), now(), chrono::Duration::seconds(30))
+        .await
+        .unwrap()
+        .expect("the lease of a new database is free");
+    owner().set_epoch(epoch);
     store.upsert_guild(1, now()).await.unwrap();
     let plan = Plan::build(&[vec![("p1".to_owned(), FourA::Action)]], 1).into();
     let new = NewCohort {
