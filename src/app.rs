@@ -101,6 +101,7 @@ pub async fn start(options: BotOptions) -> anyhow::Result<RunningBot> {
         scheduler_wake: wake.clone(),
         in_flight: in_flight.clone(),
         lease_owner: lease_owner.clone(),
+        proposal_edits: Default::default(),
     };
     let discord =
         connection::prepare(&options.token, settings.discord.proxy_url.as_deref(), data).await?;

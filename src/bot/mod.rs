@@ -6,6 +6,7 @@ mod checkin_routes;
 pub mod commands;
 pub mod components;
 pub mod connection;
+pub mod edit_turns;
 pub mod errors;
 mod events;
 pub mod flows;
@@ -52,6 +53,8 @@ pub struct Data {
     pub in_flight: InFlight,
     /// The lease holder this process writes into the claims it makes (anonymous shares).
     pub lease_owner: crate::store::LeaseOwner,
+    /// One edit at a time per proposal message.
+    pub proposal_edits: edit_turns::EditTurns,
 }
 
 impl Data {

@@ -307,26 +307,17 @@ async fn try_refresh(
     cohort: &Cohort,
     proposal: &Proposal,
 ) -> Result<bool, Error> {
-    let plan = data.store.plan(proposal.plan_id).await?;
-    let texts = texts(data, proposal)?;
-    let (named, unnamed) = owners(data, proposal.id).await?;
-    let proposer = proposer_name(data, proposal)?;
-    let shown = ProposalView {
-        id: proposal.id,
-        number: proposal.number,
-        cohort: &cohort.name,
-        texts: &texts,
-        target: proposal.target_date,
-        proposer: proposer.as_deref(),
-        owners: owners_line(&named, unnamed),
-        tally: data.store.tally(proposal.id).await?,
-        k: data.group_minimum(Some(cohort.guild_id)).await,
-        open: plan.as_ref().is_some_and(|p| p.state == PlanState::Open),
-        in_plan: proposal.rank.is_some(),
-        removed: proposal.removed,
-    };
-    let embed = view::proposal_embed(&shown);
-    let buttons = view::proposal_buttons(&shown);
+    // Two refreshes of one proposal can cross (a volunteer's, read while the plan was open,
+    // waiting for the channel behind the publish's): each reads the proposal only once it has
+    // its turn, so the last edit shows it as it is. (Across processes the turns are not
+    // shared; the next change to the proposal shows it right.)
+    let _turn = data.proposal_edits.turn(proposal.id).await;
+    let proposal = data
+        .store
+        .proposal(proposal.id)
+        .await?
+        .unwrap_or_else(|| proposal.clone());
+    let (embed, buttons) = proposal_message(data, cohort, &proposal).await?;
     match (proposal.channel_id, proposal.message_id, cohort.channel_id) {
         (Some(channel), Some(message), _) => {
             let edit = serenity::EditMessage::new()
@@ -358,6 +349,37 @@ async fn try_refresh(
         }
         _ => Ok(false),
     }
+}
+
+type ProposalMessage = (serenity::CreateEmbed, Vec<serenity::CreateActionRow>);
+
+/// The proposal's embed and buttons from what is stored now.
+async fn proposal_message(
+    data: &Data,
+    cohort: &Cohort,
+    proposal: &Proposal,
+) -> Result<ProposalMessage, Error> {
+    let plan = data.store.plan(proposal.plan_id).await?;
+    let texts = texts(data, proposal)?;
+    let (named, unnamed) = owners(data, proposal.id).await?;
+    let proposer = proposer_name(data, proposal)?;
+    let shown = ProposalView {
+        id: proposal.id,
+        number: proposal.number,
+        cohort: &cohort.name,
+        texts: &texts,
+        target: proposal.target_date,
+        proposer: proposer.as_deref(),
+        owners: owners_line(&named, unnamed),
+        tally: data.store.tally(proposal.id).await?,
+        k: data.group_minimum(Some(cohort.guild_id)).await,
+        open: plan.as_ref().is_some_and(|p| p.state == PlanState::Open),
+        in_plan: proposal.rank.is_some(),
+        removed: proposal.removed,
+    };
+    let embed = view::proposal_embed(&shown);
+    let buttons = view::proposal_buttons(&shown);
+    Ok((embed, buttons))
 }
 
 /// The proposal `id`, its cohort and plan, if `user` is a live member of that cohort.
