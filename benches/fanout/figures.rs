@@ -47,6 +47,20 @@ pub fn write_waits(log: &str) -> Vec<(String, u64)> {
         .collect()
 }
 
+/// The lines of the bot's log at WARN or ERROR level (its filter lets a few INFO lines through),
+/// but for the warning that its clock is shifted, which the bench asked for.
+pub fn log_problems(log: &str) -> Vec<String> {
+    log.lines()
+        .filter(|line| {
+            line.split_whitespace()
+                .take(3)
+                .any(|word| word == "WARN" || word == "ERROR")
+        })
+        .filter(|line| !line.contains(allybot::cli::CLOCK_START_ENV))
+        .map(str::to_owned)
+        .collect()
+}
+
 pub fn field(fields: &[(String, u64)], name: &str) -> u64 {
     fields
         .iter()
