@@ -47,18 +47,24 @@ pub fn write_waits(log: &str) -> Vec<(String, u64)> {
         .collect()
 }
 
-/// The lines of the bot's log at WARN or ERROR level (its filter lets a few INFO lines through),
-/// but for the warning that its clock is shifted, which the bench asked for.
-pub fn log_problems(log: &str) -> Vec<String> {
-    log.lines()
-        .filter(|line| {
-            line.split_whitespace()
-                .take(3)
-                .any(|word| word == "WARN" || word == "ERROR")
-        })
-        .filter(|line| !line.contains(allybot::cli::CLOCK_START_ENV))
-        .map(str::to_owned)
-        .collect()
+/// The bot's WARN and ERROR lines (its filter lets a few INFO lines through), but for the
+/// warning that its clock is shifted, which the bench asked for: how many of each kind, most
+/// first. A kind is the line without its timestamp and from its first `key=value` field on, so
+/// the same warning about different rows counts as one.
+pub fn log_problems(log: &str) -> Vec<(String, usize)> {
+    let mut kinds: std::collections::BTreeMap<String, usize> = Default::default();
+    for line in log.lines() {
+        let words: Vec<&str> = line.split_whitespace().skip(1).collect();
+        let level = words.first().copied().unwrap_or_default();
+        if !(level == "WARN" || level == "ERROR") || line.contains(allybot::cli::CLOCK_START_ENV) {
+            continue;
+        }
+        let kind: Vec<&str> = words.into_iter().take_while(|w| !w.contains('=')).collect();
+        *kinds.entry(kind.join(" ")).or_default() += 1;
+    }
+    let mut kinds: Vec<(String, usize)> = kinds.into_iter().collect();
+    kinds.sort_by(|a, b| b.1.cmp(&a.1));
+    kinds
 }
 
 pub fn field(fields: &[(String, u64)], name: &str) -> u64 {

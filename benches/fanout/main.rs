@@ -36,7 +36,7 @@ use std::time::{Duration, Instant};
 use allybot::config;
 use allybot::sim::{RecordedRequest, SimOptions, Simulator};
 use chrono::Utc;
-use clap::Parser;
+use clap::{Parser, ValueEnum};
 
 use bot_process::BotProcess;
 use database::{Backend, RunDatabase};
@@ -93,8 +93,8 @@ struct Run {
     rates: Vec<RateFigures>,
     flow_errors: usize,
     waits: Vec<(String, u64)>,
-    /// The bot's WARN and ERROR lines.
-    log_problems: Vec<String>,
+    /// The bot's WARN and ERROR lines: each kind and how many.
+    log_problems: Vec<(String, usize)>,
     load: String,
     samples: Vec<Sample>,
 }
@@ -246,7 +246,8 @@ fn main() -> anyhow::Result<()> {
             .unwrap_or_default(),
         args.backends
             .iter()
-            .map(|b| b.to_string().to_lowercase())
+            .filter_map(|b| b.to_possible_value())
+            .map(|v| v.get_name().to_owned())
             .collect::<Vec<_>>()
             .join(","),
     );
@@ -284,13 +285,14 @@ fn print_run(number: usize, backend: Backend, run: &Run, cohorts: usize, limit: 
         );
     }
     println!("  write lock waits: {:?}", run.waits);
-    if !run.log_problems.is_empty() {
+    let lines: usize = run.log_problems.iter().map(|(_, count)| count).sum();
+    if lines > 0 {
         println!(
-            "  the bot logged {} at WARN or ERROR; the first:",
-            plural(run.log_problems.len(), "line")
+            "  the bot logged {} at WARN or ERROR:",
+            plural(lines, "line")
         );
-        for line in run.log_problems.iter().take(5) {
-            println!("    {line}");
+        for (kind, count) in run.log_problems.iter().take(8) {
+            println!("    {count} × {kind}");
         }
     }
 }
@@ -401,7 +403,7 @@ fn print_side_by_side(by_backend: &[(Backend, Vec<Run>)], cohorts: usize, limit:
         .unwrap_or_default();
     println!("\nSide by side, medians (min–max) of {cohorts} cohorts, floor {floor:.2} s:\n");
     let mut header = String::from(
-        "| backend | runs | span / floor | 09:00 → last | 429s | cold start | RSS peak |",
+        "| backend | runs | posted | span / floor | 09:00 → last | 429s | cold start | RSS peak |",
     );
     for rate in &rates {
         header.push_str(&format!(
@@ -409,12 +411,13 @@ fn print_side_by_side(by_backend: &[(Backend, Vec<Run>)], cohorts: usize, limit:
         ));
     }
     println!("{header}");
-    println!("|{}", "---|".repeat(7 + 3 * rates.len()));
+    println!("|{}", "---|".repeat(8 + 3 * rates.len()));
     for (backend, runs) in by_backend {
         let of = |f: &dyn Fn(&Run) -> f64| runs.iter().map(f).collect::<Vec<f64>>();
         let mut row = format!(
-            "| {backend} | {} | {} | {} | {} | {} | {} |",
+            "| {backend} | {} | {} of {cohorts} | {} | {} | {} | {} | {} |",
             runs.len(),
+            spread(&of(&|r| r.posted as f64), |v| format!("{v:.0}")),
             spread(
                 &of(&|r| r.span.as_secs_f64() / floor.max(f64::EPSILON)),
                 |v| format!("{v:.3}")
