@@ -38,7 +38,7 @@ use allybot::sim::{RecordedRequest, SimOptions, Simulator};
 use chrono::Utc;
 use clap::{Parser, ValueEnum};
 
-use bot_process::BotProcess;
+use bot_process::{BotProcess, Stop};
 use database::{Backend, RunDatabase};
 use figures::{field, millis, ms, percentile, spread};
 use participants::{Kind, Load, Sample};
@@ -95,6 +95,7 @@ struct Run {
     waits: Vec<(String, u64)>,
     /// The bot's WARN and ERROR lines: each kind and how many.
     log_problems: Vec<(String, usize)>,
+    stop: Stop,
     load: String,
     samples: Vec<Sample>,
 }
@@ -159,7 +160,7 @@ async fn one_run(args: &Args, backend: Backend, limit: f64) -> anyhow::Result<Ru
     }
     phases.push(Instant::now());
     let outcome = load.finish().await;
-    let log = bot.stop().await?;
+    let (log, stop) = bot.stop().await?;
     let load_after = figures::load_average();
 
     let posts = sim.requests_matching(is_post);
@@ -195,6 +196,7 @@ async fn one_run(args: &Args, backend: Backend, limit: f64) -> anyhow::Result<Ru
         flow_errors: outcome.flow_errors,
         waits: figures::write_waits(&log),
         log_problems: figures::log_problems(&log),
+        stop,
         load: format!("{load_before} → {load_after}"),
         samples: outcome.samples,
     })
@@ -285,6 +287,9 @@ fn print_run(number: usize, backend: Backend, run: &Run, cohorts: usize, limit: 
         );
     }
     println!("  write lock waits: {:?}", run.waits);
+    if run.stop == Stop::Killed {
+        println!("  the bot had not stopped 60 s after SIGTERM and was killed");
+    }
     let lines: usize = run.log_problems.iter().map(|(_, count)| count).sum();
     if lines > 0 {
         println!(
