@@ -63,7 +63,7 @@ pub fn log_problems(log: &str) -> Vec<(String, usize)> {
         *kinds.entry(kind.join(" ")).or_default() += 1;
     }
     let mut kinds: Vec<(String, usize)> = kinds.into_iter().collect();
-    kinds.sort_by(|a, b| b.1.cmp(&a.1));
+    kinds.sort_by_key(|kind| std::cmp::Reverse(kind.1));
     kinds
 }
 
