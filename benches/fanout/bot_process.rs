@@ -77,18 +77,37 @@ impl BotProcess {
             .and_then(|rest| rest.trim().trim_end_matches("kB").trim().parse().ok())
     }
 
-    /// Stops the bot as an operator would (SIGTERM), waits for it, and returns its log.
-    pub async fn stop(mut self) -> anyhow::Result<String> {
+    /// Stops the bot as an operator would (SIGTERM) and waits for it; one that has not stopped
+    /// 60 s later is killed (SIGKILL), so the run's figures are kept and the stop is reported.
+    /// Returns its log and how it stopped.
+    pub async fn stop(mut self) -> anyhow::Result<(String, Stop)> {
         std::process::Command::new("kill")
             .args(["-TERM", &self.pid.to_string()])
             .status()?;
-        match tokio::time::timeout(Duration::from_secs(60), self.child.wait()).await {
+        let stop = match tokio::time::timeout(STOP_WAIT, self.child.wait()).await {
             Ok(status) => {
                 let status = status?;
                 anyhow::ensure!(status.success(), "the bot exited with {status}");
+                Stop::Clean
             }
-            Err(_) => anyhow::bail!("the bot did not stop within 60 s of SIGTERM"),
-        }
-        Ok(std::fs::read_to_string(&self.log)?)
+            Err(_) => {
+                self.child.kill().await?;
+                Stop::Killed
+            }
+        };
+        Ok((std::fs::read_to_string(&self.log)?, stop))
     }
+}
+
+/// How long a stopping bot may take to finish what it is doing.
+const STOP_WAIT: Duration = Duration::from_secs(60);
+
+/// How the bot stopped at the end of a run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stop {
+    /// It exited on SIGTERM, with success.
+    Clean,
+    /// It was still running 60 s after SIGTERM and was killed: its shutdown line (the
+    /// write-lock waits) is missing.
+    Killed,
 }

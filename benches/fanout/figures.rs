@@ -47,6 +47,26 @@ pub fn write_waits(log: &str) -> Vec<(String, u64)> {
         .collect()
 }
 
+/// The bot's WARN and ERROR lines (its filter lets a few INFO lines through), but for the
+/// warning that its clock is shifted, which the bench asked for: how many of each kind, most
+/// first. A kind is the line without its timestamp and from its first `key=value` field on, so
+/// the same warning about different rows counts as one.
+pub fn log_problems(log: &str) -> Vec<(String, usize)> {
+    let mut kinds: std::collections::BTreeMap<String, usize> = Default::default();
+    for line in log.lines() {
+        let words: Vec<&str> = line.split_whitespace().skip(1).collect();
+        let level = words.first().copied().unwrap_or_default();
+        if !(level == "WARN" || level == "ERROR") || line.contains(allybot::cli::CLOCK_START_ENV) {
+            continue;
+        }
+        let kind: Vec<&str> = words.into_iter().take_while(|w| !w.contains('=')).collect();
+        *kinds.entry(kind.join(" ")).or_default() += 1;
+    }
+    let mut kinds: Vec<(String, usize)> = kinds.into_iter().collect();
+    kinds.sort_by_key(|kind| std::cmp::Reverse(kind.1));
+    kinds
+}
+
 pub fn field(fields: &[(String, u64)], name: &str) -> u64 {
     fields
         .iter()

@@ -1,7 +1,7 @@
 //! Monday 09:00 under load: benchmarks 1, 2 and 6 of docs/BENCHMARKS.md, from one set of runs.
 //!
 //! Each run seeds N cohorts due at 09:00 (and participants enrolled in them) into a fresh
-//! simulator and SQLite file, then starts the real `allybot run` binary as a child process
+//! simulator and a fresh database (a SQLite file, or a PostgreSQL schema), then starts the real `allybot run` binary as a child process
 //! whose clock reaches 09:00 a few seconds after it is ready, and measures:
 //!
 //! - 6, cold start: from spawning the process to the simulator seeing the gateway connected and
@@ -16,8 +16,15 @@
 //! Run: `cargo bench --bench fanout` (300 cohorts, 3 runs), or the full size with
 //! `cargo bench --bench fanout -- --cohorts 10000`. Results go in docs/BENCHMARKS.md by hand,
 //! with the machine line this prints.
+//!
+//! Backends: `--backends sqlite` (the default), `--backends postgres`, or
+//! `--backends sqlite,postgres` to run the same N, rates and number of runs on each, one backend
+//! after the other, and end with the two side by side. PostgreSQL needs `ALLYBOT_TEST_PG_URL`
+//! (e.g. `postgres://postgres@127.0.0.1:5432/test`); each run then seeds and runs the bot on a
+//! fresh schema there, dropped afterwards. The bench refuses to start without it.
 
 mod bot_process;
+mod database;
 mod figures;
 mod participants;
 mod world;
@@ -29,9 +36,10 @@ use std::time::{Duration, Instant};
 use allybot::config;
 use allybot::sim::{RecordedRequest, SimOptions, Simulator};
 use chrono::Utc;
-use clap::Parser;
+use clap::{Parser, ValueEnum};
 
-use bot_process::BotProcess;
+use bot_process::{BotProcess, Stop};
+use database::{Backend, RunDatabase};
 use figures::{field, millis, ms, percentile, spread};
 use participants::{Kind, Load, Sample};
 
@@ -53,6 +61,9 @@ struct Args {
     rates: Vec<u32>,
     #[arg(long, default_value_t = 3)]
     runs: usize,
+    /// The databases to run on, one after the other, each with every run.
+    #[arg(long, value_enum, value_delimiter = ',', default_values_t = [Backend::Sqlite])]
+    backends: Vec<Backend>,
     /// Passed by `cargo bench`.
     #[arg(long, hide = true)]
     bench: bool,
@@ -82,6 +93,9 @@ struct Run {
     rates: Vec<RateFigures>,
     flow_errors: usize,
     waits: Vec<(String, u64)>,
+    /// The bot's WARN and ERROR lines: each kind and how many.
+    log_problems: Vec<(String, usize)>,
+    stop: Stop,
     load: String,
     samples: Vec<Sample>,
 }
@@ -90,14 +104,15 @@ fn is_post(r: &RecordedRequest) -> bool {
     r.method == "POST" && r.path.starts_with("/channels/") && r.path.ends_with("/messages")
 }
 
-async fn one_run(args: &Args, limit: f64) -> anyhow::Result<Run> {
+async fn one_run(args: &Args, backend: Backend, limit: f64) -> anyhow::Result<Run> {
     let participants = args.participants.unwrap_or(args.cohorts.min(2000));
     let sim = Arc::new(Simulator::start(SimOptions::default()).await?);
     let dir = tempfile::tempdir()?;
-    let url = format!("sqlite://{}", dir.path().join("bench.db").display());
+    let database = RunDatabase::create(backend, dir.path()).await?;
+    let url = database.url();
     let key = dir.path().join("allybot.key");
     let seeding = Instant::now();
-    let world = world::seed(&sim, &url, &key, args.cohorts, participants).await?;
+    let world = world::seed(&sim, url, &key, args.cohorts, participants).await?;
     eprintln!(
         "  seeded {} cohorts and {} participants in {:.1} s",
         args.cohorts,
@@ -111,7 +126,7 @@ async fn one_run(args: &Args, limit: f64) -> anyhow::Result<Run> {
     let offset = clock_start - Utc::now();
     sim.set_clock(move || Utc::now() + offset);
     let load_before = figures::load_average();
-    let bot = BotProcess::spawn(&sim, dir.path(), &url, &key, clock_start)?;
+    let bot = BotProcess::spawn(&sim, dir.path(), url, &key, clock_start)?;
     let minute = bot.spawned + lead;
     anyhow::ensure!(
         sim.wait_until_ready(Duration::from_secs(120)).await,
@@ -145,7 +160,7 @@ async fn one_run(args: &Args, limit: f64) -> anyhow::Result<Run> {
     }
     phases.push(Instant::now());
     let outcome = load.finish().await;
-    let log = bot.stop().await?;
+    let (log, stop) = bot.stop().await?;
     let load_after = figures::load_average();
 
     let posts = sim.requests_matching(is_post);
@@ -180,6 +195,8 @@ async fn one_run(args: &Args, limit: f64) -> anyhow::Result<Run> {
         rates,
         flow_errors: outcome.flow_errors,
         waits: figures::write_waits(&log),
+        log_problems: figures::log_problems(&log),
+        stop,
         load: format!("{load_before} → {load_after}"),
         samples: outcome.samples,
     })
@@ -206,9 +223,19 @@ fn main() -> anyhow::Result<()> {
     let args = Args::parse();
     let runtime = tokio::runtime::Runtime::new()?;
     let limit = f64::from(config::load(None, &[])?.outbound.max_requests_per_second);
+    // Asked for PostgreSQL without a server to run on: say so before the first run, not after
+    // the SQLite runs.
+    let postgres = if args.backends.contains(&Backend::Postgres) {
+        Some(runtime.block_on(database::check_postgres())?)
+    } else {
+        None
+    };
     println!("Machine: {}", figures::machine());
+    if let Some(version) = &postgres {
+        println!("PostgreSQL: server {version}, same machine, over TCP to 127.0.0.1");
+    }
     println!(
-        "Command: cargo bench --bench fanout -- --cohorts {} --rates {} --runs {}{}",
+        "Command: cargo bench --bench fanout -- --cohorts {} --rates {} --runs {}{} --backends {}",
         args.cohorts,
         args.rates
             .iter()
@@ -218,23 +245,36 @@ fn main() -> anyhow::Result<()> {
         args.runs,
         args.participants
             .map(|p| format!(" --participants {p}"))
-            .unwrap_or_default()
+            .unwrap_or_default(),
+        args.backends
+            .iter()
+            .filter_map(|b| b.to_possible_value())
+            .map(|v| v.get_name().to_owned())
+            .collect::<Vec<_>>()
+            .join(","),
     );
-    let mut runs = Vec::new();
-    for number in 1..=args.runs {
-        eprintln!("run {number} of {}", args.runs);
-        let run = runtime.block_on(one_run(&args, limit))?;
-        print_run(number, &run, args.cohorts, limit);
-        runs.push(run);
+    let mut by_backend = Vec::new();
+    for &backend in &args.backends {
+        let mut runs = Vec::new();
+        for number in 1..=args.runs {
+            eprintln!("run {number} of {} on {backend}", args.runs);
+            let run = runtime.block_on(one_run(&args, backend, limit))?;
+            print_run(number, backend, &run, args.cohorts, limit);
+            runs.push(run);
+        }
+        print_summary(backend, &runs, args.cohorts, limit);
+        by_backend.push((backend, runs));
     }
-    print_summary(&runs, args.cohorts, limit);
+    if by_backend.len() > 1 {
+        print_side_by_side(&by_backend, args.cohorts, limit);
+    }
     Ok(())
 }
 
-fn print_run(number: usize, run: &Run, cohorts: usize, limit: f64) {
+fn print_run(number: usize, backend: Backend, run: &Run, cohorts: usize, limit: f64) {
     let floor = cohorts.saturating_sub(1) as f64 / limit;
     println!(
-        "run {number}: cold start {:.2} s, RSS {:.0} MiB at ready, {:.0} MiB peak; {} of {cohorts} posted, span {:.2} s / floor {floor:.2} s = {:.3}, 09:00 to last {:.2} s, {} 429s; {} flow errors; load {}",
+        "run {number} on {backend}: cold start {:.2} s, RSS {:.0} MiB at ready, {:.0} MiB peak; {} of {cohorts} posted, span {:.2} s / floor {floor:.2} s = {:.3}, 09:00 to last {:.2} s, {} 429s; {} flow errors; load {}",
         run.cold_start.as_secs_f64(), run.rss_ready_mib, run.rss_peak_mib, run.posted,
         run.span.as_secs_f64(), run.span.as_secs_f64() / floor.max(f64::EPSILON),
         run.from_minute.as_secs_f64(), run.limited, run.flow_errors, run.load,
@@ -247,17 +287,30 @@ fn print_run(number: usize, run: &Run, cohorts: usize, limit: f64) {
         );
     }
     println!("  write lock waits: {:?}", run.waits);
+    if run.stop == Stop::Killed {
+        println!("  the bot had not stopped 60 s after SIGTERM and was killed");
+    }
+    let lines: usize = run.log_problems.iter().map(|(_, count)| count).sum();
+    if lines > 0 {
+        println!(
+            "  the bot logged {} at WARN or ERROR:",
+            plural(lines, "line")
+        );
+        for (kind, count) in run.log_problems.iter().take(8) {
+            println!("    {count} × {kind}");
+        }
+    }
 }
 
-fn print_summary(runs: &[Run], cohorts: usize, limit: f64) {
+fn print_summary(backend: Backend, runs: &[Run], cohorts: usize, limit: f64) {
     let floor = cohorts.saturating_sub(1) as f64 / limit;
     let of = |f: &dyn Fn(&Run) -> f64| runs.iter().map(f).collect::<Vec<f64>>();
     let secs = |v: f64| format!("{v:.2} s");
     let mib = |v: f64| format!("{v:.0} MiB");
     let total = |f: &dyn Fn(&Run) -> usize| runs.iter().map(f).sum::<usize>();
     println!(
-        "\nMedian (min–max) over {} runs of {cohorts} cohorts:\n",
-        runs.len()
+        "\n{backend}: median (min–max) over {} of {cohorts} cohorts:\n",
+        plural(runs.len(), "run")
     );
     println!("| cold start to ready | floor (N−1)/rate | span first→last | span / floor | 09:00 → last | 429s | RSS at ready | RSS peak |");
     println!("|---|---|---|---|---|---|---|---|");
@@ -342,5 +395,73 @@ fn print_summary(runs: &[Run], cohorts: usize, limit: f64) {
             ms(millis(acks.iter().max().copied().unwrap_or_default())),
             samples.iter().filter(|s| s.ack.is_none()).count(),
         );
+    }
+}
+
+/// The backends' medians in one table: same N, same rates, same number of runs.
+fn print_side_by_side(by_backend: &[(Backend, Vec<Run>)], cohorts: usize, limit: f64) {
+    let floor = cohorts.saturating_sub(1) as f64 / limit;
+    let rates: Vec<u32> = by_backend
+        .first()
+        .and_then(|(_, runs)| runs.first())
+        .map(|r| r.rates.iter().map(|f| f.rate).collect())
+        .unwrap_or_default();
+    println!("\nSide by side, medians (min–max) of {cohorts} cohorts, floor {floor:.2} s:\n");
+    let mut header = String::from(
+        "| backend | runs | posted | span / floor | 09:00 → last | 429s | cold start | RSS peak |",
+    );
+    for rate in &rates {
+        header.push_str(&format!(
+            " p50 at {rate}/s | p99 at {rate}/s | unanswered at {rate}/s |"
+        ));
+    }
+    println!("{header}");
+    println!("|{}", "---|".repeat(8 + 3 * rates.len()));
+    for (backend, runs) in by_backend {
+        let of = |f: &dyn Fn(&Run) -> f64| runs.iter().map(f).collect::<Vec<f64>>();
+        let mut row = format!(
+            "| {backend} | {} | {} of {cohorts} | {} | {} | {} | {} | {} |",
+            runs.len(),
+            spread(&of(&|r| r.posted as f64), |v| format!("{v:.0}")),
+            spread(
+                &of(&|r| r.span.as_secs_f64() / floor.max(f64::EPSILON)),
+                |v| format!("{v:.3}")
+            ),
+            spread(&of(&|r| r.from_minute.as_secs_f64()), |v| format!(
+                "{v:.2} s"
+            )),
+            runs.iter().map(|r| r.limited).sum::<usize>(),
+            spread(&of(&|r| r.cold_start.as_secs_f64()), |v| format!(
+                "{v:.2} s"
+            )),
+            spread(&of(&|r| r.rss_peak_mib), |v| format!("{v:.0} MiB")),
+        );
+        for i in 0..rates.len() {
+            let at = |f: &dyn Fn(&RateFigures) -> f64| {
+                runs.iter()
+                    .filter_map(|r| r.rates.get(i))
+                    .map(f)
+                    .collect::<Vec<f64>>()
+            };
+            row.push_str(&format!(
+                " {} | {} | {} |",
+                spread(&at(&|r| r.p50), ms),
+                spread(&at(&|r| r.p99), ms),
+                runs.iter()
+                    .filter_map(|r| r.rates.get(i))
+                    .map(|r| r.unanswered)
+                    .sum::<usize>(),
+            ));
+        }
+        println!("{row}");
+    }
+}
+
+/// "1 run", "3 runs".
+fn plural(count: usize, noun: &str) -> String {
+    if count == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{count} {noun}s")
     }
 }
