@@ -77,11 +77,26 @@ impl Backend {
         }
     }
 
-    /// Pool options with the settings every connection of this backend starts with.
+    /// Connections in the writer pool: one on SQLite (its single write lock; see
+    /// `Store::writer`), as many as the readers on PostgreSQL, where write transactions queue on
+    /// the advisory lock in the server and single-statement writes need no queue at all.
+    pub(crate) fn writer_connections(self) -> u32 {
+        match self {
+            Backend::Sqlite => 1,
+            Backend::Postgres => super::MAX_CONNECTIONS,
+        }
+    }
+
+    /// Pool options with the settings every connection of this backend starts with. On
+    /// PostgreSQL a connection is not pinged before each use (sqlx's default): on a busy
+    /// writer that ping was a round trip in front of every statement (benchmark 7), and a
+    /// connection that has gone bad fails its statement, which is reported like any error.
     pub(crate) fn pool_options(self, options: AnyPoolOptions) -> AnyPoolOptions {
-        options.after_connect(move |connection, _| {
-            Box::pin(async move { self.configure(connection).await })
-        })
+        options
+            .test_before_acquire(self == Backend::Sqlite)
+            .after_connect(move |connection, _| {
+                Box::pin(async move { self.configure(connection).await })
+            })
     }
 
     async fn configure(self, connection: &mut AnyConnection) -> Result<(), sqlx::Error> {

@@ -156,14 +156,17 @@ pub struct Store {
     url: Arc<str>,
     /// Readers: WAL lets them run beside the writer and each other.
     pool: AnyPool,
-    /// The one connection every write goes through, transactions and single statements alike.
-    /// SQLite has one write lock per database; a connection that finds it taken sleeps in
-    /// SQLite's busy handler (1, 2, 5 … 100 ms between tries) while the lock may sit free, so
-    /// at a few hundred interactions a second most of the time went on those sleeps
+    /// On SQLite, the one connection every write goes through, transactions and single
+    /// statements alike. SQLite has one write lock per database; a connection that finds it
+    /// taken sleeps in SQLite's busy handler (1, 2, 5 … 100 ms between tries) while the lock may
+    /// sit free, so at a few hundred interactions a second most of the time went on those sleeps
     /// (docs/BENCHMARKS.md, benchmark 2). Queued here instead, writers wait in the pool's fair
-    /// queue and the next one starts the moment the last one finishes.
-    /// On PostgreSQL the one connection keeps this process's transactions in line, and the
-    /// advisory lock in [`Store::begin_write`] does the same across processes.
+    /// queue and the next one starts the moment the last one finishes. On PostgreSQL there is
+    /// no such sleep (a waiting lock is granted at once by the server), and one connection made
+    /// every write a queue of round trips (benchmark 7), so the writers are a pool like the
+    /// readers ([`Backend::writer_connections`]).
+    /// On PostgreSQL the advisory lock in [`Store::begin_write`] keeps write transactions in
+    /// line, in this process and across processes.
     writer: AnyPool,
     write_waits: Arc<write_waits::WriteWaitCounters>,
 }
@@ -197,7 +200,7 @@ impl Store {
         let url = backend.connect_url(url)?;
         // The writer first: on SQLite it creates the file (and sets WAL) before the readers open it.
         let writer = backend
-            .pool_options(AnyPoolOptions::new().max_connections(1))
+            .pool_options(AnyPoolOptions::new().max_connections(backend.writer_connections()))
             .acquire_timeout(LOCK_WAIT)
             .connect(&url)
             .await?;
