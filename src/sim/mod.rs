@@ -312,6 +312,24 @@ impl Simulator {
             .read(|s| s.world.messages.get(&id).map(SimMessage::from_stored))
     }
 
+    /// Waits until `channels` together hold at least `count` messages; returns how many they
+    /// hold.
+    pub async fn wait_for_messages_in(
+        &self,
+        channels: &[u64],
+        count: usize,
+        timeout: Duration,
+    ) -> usize {
+        let held = |s: &state::SimState| -> usize {
+            channels
+                .iter()
+                .map(|channel| s.world.channel_transcript(*channel).len())
+                .sum()
+        };
+        self.shared.wait_until(timeout, |s| held(s) >= count).await;
+        self.shared.read(held)
+    }
+
     /// Waits until `channel` holds at least `count` messages; returns them all.
     pub async fn wait_for_channel_messages(
         &self,

@@ -260,15 +260,7 @@ pub(crate) async fn take_over_fenced(
     lease: Lease<'_>,
     now: DateTime<Utc>,
 ) -> StoreResult<bool> {
-    let done = sqlx::query(sql)
-        .bind(id)
-        .bind(lease.owner.as_str())
-        .bind(lease.until_db())
-        .bind(to_db_time(now))
-        .bind(lease.owner.epoch())
-        .execute(store.writer())
-        .await?;
-    Ok(done.rows_affected() == 1)
+    take_over_binding(store, sql, id, lease, now, Some(lease.owner.epoch())).await
 }
 
 /// Runs a statement made by [`take_over_unfenced_sql!`]: true for the one caller that won.
@@ -279,14 +271,27 @@ pub(crate) async fn take_over(
     lease: Lease<'_>,
     now: DateTime<Utc>,
 ) -> StoreResult<bool> {
-    let done = sqlx::query(sql)
+    take_over_binding(store, sql, id, lease, now, None).await
+}
+
+/// `$1` id, `$2` owner, `$3` lease end, `$4` now, and `$5` the epoch when fenced.
+async fn take_over_binding(
+    store: &Store,
+    sql: &'static str,
+    id: i64,
+    lease: Lease<'_>,
+    now: DateTime<Utc>,
+    epoch: Option<i64>,
+) -> StoreResult<bool> {
+    let mut query = sqlx::query(sql)
         .bind(id)
         .bind(lease.owner.as_str())
         .bind(lease.until_db())
-        .bind(to_db_time(now))
-        .execute(store.writer())
-        .await?;
-    Ok(done.rows_affected() == 1)
+        .bind(to_db_time(now));
+    if let Some(epoch) = epoch {
+        query = query.bind(epoch);
+    }
+    Ok(query.execute(store.writer()).await?.rows_affected() == 1)
 }
 
 /// Runs a statement made by [`renew_sql!`].

@@ -55,6 +55,20 @@ async fn two_processes(db: &TestDb) -> (Store, Store) {
     (one, two)
 }
 
+/// The claim of `cohort`'s Monday nudge.
+fn monday_claim(cohort: i64) -> Claim<'static> {
+    Claim {
+        cohort_id: cohort,
+        practice_date: date("2026-11-23"),
+        day_number: 1,
+        prompt_id: "p-aw",
+        due_at: at(NOW),
+        late: false,
+        nonce: "n1",
+        channel_id: 5,
+    }
+}
+
 /// `owner` leads, by a claim on `store` (the lease was free).
 async fn lead(store: &Store, owner: &LeaseOwner, now: DateTime<Utc>) -> i64 {
     let epoch = store
@@ -79,16 +93,7 @@ async fn two_claims_of_one_delivery_have_one_winner() {
             LeaseOwner::for_this_process(),
         );
         lead(&one, &leader, at(NOW)).await;
-        let claim = Claim {
-            cohort_id: cohort.id,
-            practice_date: date("2026-11-23"),
-            day_number: 1,
-            prompt_id: "p-aw",
-            due_at: at(NOW),
-            late: false,
-            nonce: "n1",
-            channel_id: 5,
-        };
+        let claim = monday_claim(cohort.id);
         let (first, second, third) = tokio::join!(
             one.claim_delivery(&claim, Lease::from(&leader, at(NOW)), at(NOW)),
             two.claim_delivery(&claim, Lease::from(&leader, at(NOW)), at(NOW)),
@@ -211,16 +216,7 @@ async fn a_former_leader_can_neither_renew_nor_take_over_nor_mark_what_the_new_o
             LeaseOwner::for_this_process(),
         );
         lead(&one, &old, at(NOW)).await;
-        let claim = Claim {
-            cohort_id: cohort.id,
-            practice_date: date("2026-11-23"),
-            day_number: 1,
-            prompt_id: "p-aw",
-            due_at: at(NOW),
-            late: false,
-            nonce: "n1",
-            channel_id: 5,
-        };
+        let claim = monday_claim(cohort.id);
         let id = one
             .claim_delivery(&claim, Lease::from(&old, at(NOW)), at(NOW))
             .await

@@ -30,6 +30,18 @@ pub async fn seed_cohorts(
     count: usize,
     track: &allybot::content::model::Track,
 ) -> Vec<u64> {
+    seed_cohorts_at(store, harness_sim, guild, count, track, "09:00").await
+}
+
+/// [`seed_cohorts`] due at `time` UTC ("HH:MM"), named "Cohort 0", "Cohort 1" … in `guild`.
+pub async fn seed_cohorts_at(
+    store: &Store,
+    harness_sim: &allybot::sim::Simulator,
+    guild: u64,
+    count: usize,
+    track: &allybot::content::model::Track,
+    time: &str,
+) -> Vec<u64> {
     let set_at = at("2026-11-23T08:00:00Z");
     let mut channels = Vec::with_capacity(count);
     for i in 0..count {
@@ -52,7 +64,7 @@ pub async fn seed_cohorts(
         store
             .set_schedule(
                 cohort.id,
-                SendTime::parse("09:00").unwrap(),
+                SendTime::parse(time).unwrap(),
                 chrono_tz::UTC,
                 WorkWeek::MON_FRI,
             )

@@ -7,20 +7,20 @@
 //! Runs only when `ALLYBOT_TEST_PG_URL` names a server.
 
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use allybot::cli::CLOCK_START_ENV;
 use allybot::clock::Clock;
-use allybot::domain::{SendTime, WorkWeek};
 use allybot::scheduler::LEADER_LEASE_ENV;
 use allybot::sim::{Actor, SimOptions, Simulator};
 use allybot::store::test_db::TestDb;
-use allybot::store::{CreateOutcome, NewCohort, Store};
+use allybot::store::Store;
 use allybot::{app, config, data_key};
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
 
+use crate::delivery::seed_cohorts_at;
 use crate::harness::{allybot, at, Harness, READY};
+use crate::shards::{about_is_answered, spawn_logged, Running};
 
 const COHORTS: usize = 200;
 /// Four organisations, two on each shard.
@@ -33,22 +33,25 @@ const FAN_OUT: Duration = Duration::from_secs(120);
 struct Seeded {
     /// (guild, its shard, its #general, its owner) of each organisation.
     guilds: Vec<(u64, u32, u64, u64)>,
+    /// Each organisation's cohorts' channels, organisation after organisation.
     channels: Vec<u64>,
     member: u64,
 }
 
-/// `cohorts` cohorts spread over the organisations, written through the store before the bot
-/// starts (as `benches/fanout` does), all due at `time` UTC from Monday 23 November 2026, with
-/// the data key made. Cohort `i` is named "Cohort i" and lives in organisation `i % 4`.
-async fn seed(sim: &Simulator, url: &str, key: &Path, cohorts: usize, time: &str) -> Seeded {
+/// `per_guild` cohorts in each of the four organisations ("Cohort 0", "Cohort 1" … in each),
+/// written through the store before the bot starts (`delivery::seed_cohorts_at`), due at `time`
+/// UTC from Monday 23 November 2026, with the data key made.
+async fn seed(sim: &Simulator, url: &str, key: &Path, per_guild: usize, time: &str) -> Seeded {
     let settings = config::load(None, &[]).unwrap();
     let curriculum = app::load_curriculum(&settings).unwrap();
     let track = curriculum.track("accomplice").unwrap();
     let store = Store::open(url).await.unwrap();
-    let set_at = at("2026-11-23T08:00:00Z");
-    data_key::prepare(&store, key, set_at).await.unwrap();
+    data_key::prepare(&store, key, at("2026-11-23T08:00:00Z"))
+        .await
+        .unwrap();
     let member = sim.add_user("Ade");
     let mut guilds = Vec::new();
+    let mut channels = Vec::new();
     for g in 0..GUILDS {
         let owner = sim.add_user(&format!("owner {g}"));
         let shard = (g % 2) as u32;
@@ -56,37 +59,7 @@ async fn seed(sim: &Simulator, url: &str, key: &Path, cohorts: usize, time: &str
         sim.add_member(guild, member, &[]);
         let general = sim.add_text_channel(guild, "general");
         guilds.push((guild, shard, general, owner));
-    }
-    let mut channels = Vec::new();
-    for i in 0..cohorts {
-        let (guild, _, _, _) = guilds[i % GUILDS];
-        let channel = sim.add_text_channel(guild, &format!("cohort-{i}"));
-        let (plan, pace) = track.new_cohort_plan(i as u64);
-        let new = NewCohort {
-            guild_id: guild,
-            name: &format!("Cohort {i}"),
-            track: &track.id,
-            track_version: &track.version,
-            plan: &plan,
-            pace: &pace,
-            seed: i as u64,
-            start: NaiveDate::from_ymd_opt(2026, 11, 23).unwrap(),
-            created_by: 1,
-        };
-        let CreateOutcome::Created(cohort) = store.create_cohort(new, set_at).await.unwrap() else {
-            panic!("cohort {i} created");
-        };
-        store
-            .set_schedule(
-                cohort.id,
-                SendTime::parse(time).unwrap(),
-                chrono_tz::UTC,
-                WorkWeek::MON_FRI,
-            )
-            .await
-            .unwrap();
-        store.set_channel(cohort.id, channel, set_at).await.unwrap();
-        channels.push(channel);
+        channels.extend(seed_cohorts_at(&store, sim, guild, per_guild, track, time).await);
     }
     store.close().await;
     Seeded {
@@ -121,43 +94,45 @@ fn spawn(
         .env("NO_COLOR", "1")
         .env(CLOCK_START_ENV, clock.to_rfc3339())
         .env(LEADER_LEASE_ENV, LEASE_SECONDS.to_string());
-    let log = std::fs::File::create(dir.join(name)).unwrap();
-    let child = command
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(log)
-        .spawn()
-        .unwrap();
-    Running(Some(child))
+    spawn_logged(command, &dir.join(name))
 }
 
-/// Kills the child if the test ends (or fails) before it does.
-struct Running(Option<Child>);
-
-impl Running {
-    fn pid(&self) -> u32 {
-        self.0.as_ref().map_or(0, Child::id)
-    }
-
-    fn signal(&mut self, signal: &str) -> std::process::ExitStatus {
-        let mut child = self.0.take().expect("running");
-        Command::new("kill")
-            .args([signal, &child.id().to_string()])
-            .status()
-            .unwrap();
-        child.wait().unwrap()
-    }
+/// The two processes: shard 0's (log `a.log`), started first, registers the commands and,
+/// first to ask, leads; shard 1's (`b.log`) stands by. Returns them once both shards are
+/// connected, with the moment the leader was started.
+async fn leader_and_standby(
+    sim: &Simulator,
+    dir: &Path,
+    url: &str,
+    clock_start: DateTime<Utc>,
+) -> (Running, Running, Instant) {
+    let started = Instant::now();
+    let leader = spawn(sim, dir, "a.log", url, "0-0/2", clock_start);
+    assert!(
+        wait_for_log(dir, "a.log", "this process leads the scheduler", READY).await,
+        "the first process leads"
+    );
+    assert!(sim.wait_until_ready(READY).await, "commands registered");
+    // The standby's clock starts where the leader's is now, so the two agree on time.
+    let standby_clock =
+        clock_start + chrono::Duration::from_std(started.elapsed()).unwrap_or_default();
+    let standby = spawn(sim, dir, "b.log", url, "1-1/2", standby_clock);
+    assert!(
+        wait_for_log(dir, "b.log", "this one stands by", READY).await,
+        "the second process stands by: {}",
+        std::fs::read_to_string(dir.join("b.log")).unwrap_or_default()
+    );
+    assert!(
+        sim.wait_for_shards(READY, |sessions| sessions.len() == 2
+            && sessions.iter().all(|s| s.connected))
+            .await,
+        "both shards connected: {:?}",
+        sim.shard_sessions()
+    );
+    (leader, standby, started)
 }
 
-impl Drop for Running {
-    fn drop(&mut self) {
-        if let Some(mut child) = self.0.take() {
-            let _ = child.kill();
-            let _ = child.wait();
-        }
-    }
-}
-
+/// Polls the child's log file (it has no other way to tell) until a line holds `text`.
 async fn wait_for_log(dir: &Path, name: &str, text: &str, within: Duration) -> bool {
     let deadline = Instant::now() + within;
     while Instant::now() < deadline {
@@ -167,30 +142,6 @@ async fn wait_for_log(dir: &Path, name: &str, text: &str, within: Duration) -> b
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     false
-}
-
-fn nudges_posted(sim: &Simulator, channels: &[u64]) -> usize {
-    channels
-        .iter()
-        .map(|channel| sim.channel_messages(*channel).len())
-        .sum()
-}
-
-async fn wait_for_nudges(sim: &Simulator, channels: &[u64], count: usize, within: Duration) {
-    let deadline = Instant::now() + within;
-    while nudges_posted(sim, channels) < count && Instant::now() < deadline {
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-}
-
-async fn about_is_answered(sim: &Simulator, actor: Actor) {
-    let reply = sim
-        .slash(actor, "about", &[])
-        .unwrap_or_else(|e| panic!("/about: {e}"))
-        .reply()
-        .await
-        .unwrap_or_else(|e| panic!("/about in {:?}: {e}", actor.guild));
-    assert!(reply.message().text().contains("How to begin"));
 }
 
 #[tokio::test]
@@ -205,39 +156,16 @@ async fn two_processes_on_one_postgres_schema_share_the_work_and_a_killed_leader
     .await
     .unwrap();
     let dir = tempfile::tempdir().unwrap();
-    let world = seed(&sim, db.url(), &dir.path().join("key"), COHORTS, "09:00").await;
-
-    // Shard 0's process first: it registers the commands and, first to ask, leads.
-    let clock_start = at("2026-11-23T08:59:40Z");
-    let started = Instant::now();
-    let mut leader = spawn(&sim, dir.path(), "a.log", db.url(), "0-0/2", clock_start);
-    assert!(
-        wait_for_log(
-            dir.path(),
-            "a.log",
-            "this process leads the scheduler",
-            READY
-        )
-        .await,
-        "the first process leads"
-    );
-    assert!(sim.wait_until_ready(READY).await, "commands registered");
-    // The standby's clock starts where the leader's is now, so the two agree on time.
-    let standby_clock =
-        clock_start + chrono::Duration::from_std(started.elapsed()).unwrap_or_default();
-    let _standby = spawn(&sim, dir.path(), "b.log", db.url(), "1-1/2", standby_clock);
-    assert!(
-        wait_for_log(dir.path(), "b.log", "this one stands by", READY).await,
-        "the second process stands by: {}",
-        std::fs::read_to_string(dir.path().join("b.log")).unwrap_or_default()
-    );
-    assert!(
-        sim.wait_for_shards(READY, |sessions| sessions.len() == 2
-            && sessions.iter().all(|s| s.connected))
-            .await,
-        "both shards connected: {:?}",
-        sim.shard_sessions()
-    );
+    let world = seed(
+        &sim,
+        db.url(),
+        &dir.path().join("key"),
+        COHORTS / GUILDS,
+        "09:00",
+    )
+    .await;
+    let (leader, _standby, _) =
+        leader_and_standby(&sim, dir.path(), db.url(), at("2026-11-23T08:59:40Z")).await;
 
     // Interactions are answered by whichever process holds the guild's shard.
     for (guild, shard, general, _) in &world.guilds {
@@ -251,13 +179,11 @@ async fn two_processes_on_one_postgres_schema_share_the_work_and_a_killed_leader
     }
 
     // The fan-out starts at 09:00 by the leader's clock; the leader dies part way through.
-    wait_for_nudges(&sim, &world.channels, 40, FAN_OUT).await;
-    let posted_before_kill = nudges_posted(&sim, &world.channels);
+    let posted_before_kill = sim.wait_for_messages_in(&world.channels, 40, FAN_OUT).await;
     assert!(
         (1..COHORTS).contains(&posted_before_kill),
         "killed mid-fan-out: {posted_before_kill} posted"
     );
-    let killed_pid = leader.pid();
     leader.signal("-KILL");
     let killed_at = Instant::now();
 
@@ -316,7 +242,7 @@ async fn two_processes_on_one_postgres_schema_share_the_work_and_a_killed_leader
         assert_eq!(
             sim.channel_messages(*channel).len(),
             1,
-            "cohort {i}: one nudge (leader pid {killed_pid} killed after {posted_before_kill})"
+            "cohort {i}: one nudge (the leader killed after {posted_before_kill})"
         );
     }
     let throttled = sim.requests_matching(|r| r.status == 429);
@@ -330,6 +256,8 @@ async fn on_postgres_migrate_and_key_rotate_wait_until_the_bot_has_stopped() {
     let Some(mut harness) = Harness::start_on_postgres("exclusive commands").await else {
         return;
     };
+    // A round has run once the scheduler leads.
+    harness.bot().scheduler().settle().await;
     let key = harness.settings().privacy.data_key_file;
     let url = harness.database_url();
     // The bot's lease is reckoned by its own (test) clock.
@@ -384,38 +312,12 @@ async fn a_schedule_changed_through_a_standby_wakes_the_leader_at_once() {
     .await
     .unwrap();
     let dir = tempfile::tempdir().unwrap();
-    // Cohort 1 is in an organisation on shard 1: the standby serves its commands.
-    let world = seed(&sim, db.url(), &dir.path().join("key"), 2, "10:00").await;
+    // Organisation 1 is on shard 1: the standby serves its commands.
+    let world = seed(&sim, db.url(), &dir.path().join("key"), 1, "10:00").await;
     let (guild, shard, general, owner) = world.guilds[1];
     assert_eq!(shard, 1);
-
-    let clock_start = at("2026-11-23T09:00:00Z");
-    let started = Instant::now();
-    let _leader = spawn(&sim, dir.path(), "a.log", db.url(), "0-0/2", clock_start);
-    assert!(
-        wait_for_log(
-            dir.path(),
-            "a.log",
-            "this process leads the scheduler",
-            READY
-        )
-        .await,
-        "the first process leads"
-    );
-    assert!(sim.wait_until_ready(READY).await, "commands registered");
-    let standby_clock =
-        clock_start + chrono::Duration::from_std(started.elapsed()).unwrap_or_default();
-    let _standby = spawn(&sim, dir.path(), "b.log", db.url(), "1-1/2", standby_clock);
-    assert!(
-        wait_for_log(dir.path(), "b.log", "this one stands by", READY).await,
-        "the second process stands by"
-    );
-    assert!(
-        sim.wait_for_shards(READY, |sessions| sessions.len() == 2
-            && sessions.iter().all(|s| s.connected))
-            .await,
-        "both shards connected"
-    );
+    let (_leader, _standby, started) =
+        leader_and_standby(&sim, dir.path(), db.url(), at("2026-11-23T09:00:00Z")).await;
 
     // Nothing is due before 10:00, so the leader's next look is a minute after its first round.
     let changed_at = Instant::now();
@@ -428,7 +330,7 @@ async fn a_schedule_changed_through_a_standby_wakes_the_leader_at_once() {
             },
             "cohort schedule",
             &[
-                ("cohort", "Cohort 1"),
+                ("cohort", "Cohort 0"),
                 ("time", "09:00"),
                 ("timezone", "UTC"),
             ],

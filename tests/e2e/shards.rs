@@ -34,27 +34,36 @@ fn run_with_shards(sim: &Simulator, dir: &Path, shards: &str) -> Command {
     command
 }
 
-/// Starts `command` with its log in `dir/log` (a file, so a long log never blocks the child).
-fn spawn_logged(mut command: Command, dir: &Path) -> Child {
-    let log = std::fs::File::create(dir.join("log")).unwrap();
-    command.stdout(Stdio::null()).stderr(log).spawn().unwrap()
-}
-
-fn stop(child: Child) -> std::process::ExitStatus {
-    Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status()
+/// Starts `command` with its log in the file `log` (a file, so a long log never blocks the
+/// child).
+pub fn spawn_logged(mut command: Command, log: &Path) -> Running {
+    let log = std::fs::File::create(log).unwrap();
+    let child = command
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(log)
+        .spawn()
         .unwrap();
-    let mut child = child;
-    child.wait().unwrap()
+    Running(Some(child))
 }
 
-/// Kills the child if the test fails before stopping it.
-struct Running(Option<Child>);
+/// A bot process; killed if the test ends (or fails) before it stops it.
+pub struct Running(Option<Child>);
 
 impl Running {
-    fn stop(mut self) -> std::process::ExitStatus {
-        stop(self.0.take().unwrap())
+    /// SIGTERM (a clean stop), then its exit status.
+    pub fn stop(self) -> std::process::ExitStatus {
+        self.signal("-TERM")
+    }
+
+    /// Sends `signal` (`"-KILL"`, say) and waits for the process to exit.
+    pub fn signal(mut self, signal: &str) -> std::process::ExitStatus {
+        let mut child = self.0.take().expect("running");
+        Command::new("kill")
+            .args([signal, &child.id().to_string()])
+            .status()
+            .unwrap();
+        child.wait().unwrap()
     }
 }
 
@@ -67,7 +76,7 @@ impl Drop for Running {
     }
 }
 
-async fn about_is_answered(sim: &Simulator, actor: Actor) {
+pub async fn about_is_answered(sim: &Simulator, actor: Actor) {
     let reply = sim
         .slash(actor, "about", &[])
         .unwrap_or_else(|e| panic!("/about: {e}"))
@@ -95,10 +104,10 @@ async fn one_process_runs_both_shards_of_two_and_answers_guilds_on_each_and_dms(
     sim.add_member(on_one, member, &[]);
     let dir = tempfile::tempdir().unwrap();
 
-    let bot = Running(Some(spawn_logged(
+    let bot = spawn_logged(
         run_with_shards(&sim, dir.path(), "0-1/2"),
-        dir.path(),
-    )));
+        &dir.path().join("log"),
+    );
     let both = sim
         .wait_for_shards(BOTH_SHARDS, |sessions| {
             sessions.len() == 2 && sessions.iter().all(|s| s.connected)
@@ -168,10 +177,10 @@ async fn a_process_without_shard_zero_leaves_registration_to_it_and_answers_its_
     );
     let dir = tempfile::tempdir().unwrap();
 
-    let bot = Running(Some(spawn_logged(
+    let bot = spawn_logged(
         run_with_shards(&sim, dir.path(), "1-1/2"),
-        dir.path(),
-    )));
+        &dir.path().join("log"),
+    );
     let connected = sim
         .wait_for_shards(READY, |sessions| {
             sessions.iter().any(|s| s.shard == 1 && s.connected)
